@@ -1,0 +1,123 @@
+"""From a parsed HTTP request to a response: authenticate, route, negotiate, call.
+
+Knows nothing of bytes on the wire (http.py) nor of descriptors (transport.py).
+One `App` serves one connection: its peer is fixed, and the identity the
+first request authenticates as is the only one the process may act as.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from . import envelope, media
+from .auth import FAILURE, Authenticator, Identity, Peer
+from .http import Request, Response
+from .routes import HttpError, Operation, Router
+from .schema import Array
+
+log = logging.getLogger("slurmrestd-py")
+
+
+class Call:
+    """What a handler sees of a request."""
+
+    __slots__ = ("params", "query", "body", "identity", "request")
+
+    def __init__(self, params, query, body, identity, request):
+        self.params = params
+        self.query = query
+        self.body = body
+        self.identity = identity
+        self.request = request
+
+
+def text_response(status: int, message: str, close: bool = True) -> Response:
+    return Response(status, [("Content-Type", "text/plain")], message.encode(), close=close)
+
+
+class App:
+    def __init__(self, router: Router, authenticator: Authenticator, peer: Peer,
+                 on_identity: Callable[[Identity], None] | None = None):
+        self.router = router
+        self.authenticator = authenticator
+        self.peer = peer
+        self.identity: Identity | None = None
+        self.on_identity = on_identity
+
+    def __call__(self, request: Request) -> Response:
+        log.info("%s %s", request.method, request.target)
+        try:
+            return self._handle(request)
+        except HttpError as e:
+            return text_response(e.status, e.message)
+        except Exception:  # never a traceback on the wire
+            log.exception("internal error serving %s %s", request.method, request.target)
+            return text_response(500, "Internal error")
+
+    def _authenticate(self, request: Request) -> Identity:
+        headers = {name: value for name, value in request.headers}
+        identity = self.authenticator.authenticate(self.peer, headers)
+        if self.identity is None:
+            self.identity = identity
+            log.info("accepted connection from user: %s (%s)", identity.user, identity.plugin)
+            if self.on_identity:
+                self.on_identity(identity)
+        elif identity != self.identity:
+            # libslurm already speaks for the first identity in this process:
+            # another one on the same connection cannot be served safely.
+            raise HttpError(401, FAILURE)
+        return identity
+
+    def _handle(self, request: Request) -> Response:
+        identity = self._authenticate(request)
+        op, params = self.router.match(request.method, request.path)
+        media_type = op.media or media.negotiate(request.header("accept"))
+        if request.method in ("POST", "PUT", "PATCH"):
+            body = media.parse_body(request.header("content-type"), request.body)
+            query = media.parse_query(request.query)
+        elif request.body:
+            raise HttpError(400, "Unexpected request body for method " + request.method)
+        else:
+            body, query = None, media.parse_query(request.query)
+        status, data = self._call(op, Call(params, query, body, identity, request))
+        if data is None:
+            return Response(status)
+        return Response(status, [("Content-Type", media_type)], media.encode(data, media_type),
+                        close=status >= 400)
+
+    def _call(self, op: Operation, call: Call) -> tuple[int, dict | None]:
+        from .slurm import SlurmError
+        if not op.plugin:  # the OpenAPI document is not wrapped
+            return 200, op.handler(call)
+        try:
+            payload = op.handler(call)
+        except SlurmError as e:
+            log.warning("%s: %s", e.call, e.strerror)
+            error = envelope.error_entry(op.errors, e.errno, e.strerror,
+                                         getattr(e, "description", ""), e.call)
+            return 500, self._wrap(op, [error], self._empty_payload(op))
+        if payload is None:  # not modified since update_time
+            return 304, None
+        return 200, self._wrap(op, [], payload)
+
+    @staticmethod
+    def _wrap(op: Operation, errors: list, payload: dict) -> dict:
+        return {"meta": envelope.meta(op.plugin), "errors": errors, **payload}
+
+    @staticmethod
+    def _empty_payload(op: Operation) -> dict:
+        # Failed list endpoints still carry their (empty) list, as the reference does.
+        return {f.key: [] for f in op.response.fields[2:] if isinstance(f.type, Array)}
+
+
+def build_router(plugins: list[str]) -> Router:
+    """A router for the selected API versions and the OpenAPI document."""
+    from . import openapi
+    router = Router()
+    if "v0.0.38" in plugins:
+        from .v0_0_38 import OPERATIONS
+        for op in OPERATIONS:
+            router.add(op)
+    for op in openapi.operations(router):
+        router.add(op)
+    return router

@@ -1,0 +1,109 @@
+"""The OpenAPI 3.0 document, generated from the registered operations.
+
+Paths, parameters and response schemas come from each `Operation` and the
+`Obj` declarations that also serialize the responses.
+"""
+from __future__ import annotations
+
+import functools
+
+from . import __version__
+from .routes import Operation, Router
+from .schema import Str
+
+_TAGS = {
+    "slurm": "methods that query slurmctld",
+    "slurmdb": "methods that query slurmdbd",
+    "openapi": "methods that query for OpenAPI specifications",
+}
+DOC_PATHS = ("/openapi.json", "/openapi.yaml", "/openapi", "/openapi/v3")
+_MEDIA = ("application/json", "application/x-yaml")
+
+
+def _content(obj) -> dict:
+    return {m: {"schema": obj.schema()} for m in _MEDIA}
+
+
+def _operation(op: Operation) -> dict:
+    d = {"tags": [op.tag], "operationId": op.operation_id, "summary": op.summary}
+    if op.params:
+        d["parameters"] = [{
+            "name": p.name, "in": p.where, "description": p.description,
+            "required": p.required or p.where == "path",
+            "schema": p.type.schema(),
+            **({"style": "simple", "explode": False} if p.where == "path" else {}),
+        } for p in op.params]
+    if op.body is not None:
+        d["requestBody"] = {"description": op.summary, "required": True,
+                            "content": _content(op.body)}
+    responses = {}
+    if op.response is not None:
+        responses["200"] = {"description": op.summary, "content": _content(op.response)}
+        # Errors carry the same envelope, with `errors` filled in.
+        responses["default"] = {"description": "the request failed; see errors",
+                                "content": _content(op.response)}
+    else:
+        responses["200"] = {"description": op.summary}
+    if any(p.name == "update_time" for p in op.params):
+        responses["304"] = {"description": "not modified since update_time"}
+    d["responses"] = responses
+    return d
+
+
+def _error_responses() -> dict:
+    plain = {"text/plain": {"schema": Str.schema()}}
+    return {str(s): {"description": d, "content": plain} for s, d in (
+        (400, "the request could not be parsed"),
+        (401, "authentication failure"),
+        (404, "no such path"),
+        (405, "method not defined at this path"),
+        (415, "no acceptable response media type"),
+    )}
+
+
+def document(router: Router) -> dict:
+    paths: dict[str, dict] = {}
+    schemas: dict[str, dict] = {}
+    errors = _error_responses()
+    for op in router.operations:
+        entry = _operation(op)
+        entry["responses"].update({k: v for k, v in errors.items()
+                                   if k not in entry["responses"]})
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+        for obj in (op.response, op.body):
+            if obj is not None:
+                obj.components(schemas)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Slurm Rest API",
+            "description": "API to access and control Slurm (served by slurmrestd-py).",
+            "license": {"name": "GPL-2.0-or-later",
+                        "url": "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html"},
+            "version": __version__,
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": n, "description": d} for n, d in _TAGS.items()],
+        "security": [{"user": [], "token": []}, {"bearer": []}, {}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "user": {"type": "apiKey", "description": "User name",
+                         "name": "X-SLURM-USER-NAME", "in": "header"},
+                "token": {"type": "apiKey", "description": "User access token",
+                          "name": "X-SLURM-USER-TOKEN", "in": "header"},
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            },
+        },
+    }
+
+
+def operations(router: Router) -> list[Operation]:
+    """The operations that serve the document itself, bound to `router`."""
+    doc = functools.cache(lambda: document(router))
+    return [Operation("GET", path, "openapi_get" + path[len("/openapi"):].replace(".", "_")
+                      .replace("/", "_"), "Retrieve OpenAPI Specification", "openapi",
+                      lambda call: doc(),
+                      media="application/x-yaml" if path.endswith(".yaml") else None)
+            for path in DOC_PATHS]

@@ -1,0 +1,110 @@
+"""Operations, path rules and the router.
+
+An `Operation` declares everything about one method on one path: its
+handler, parameters, request body and response object. The router dispatches
+on them and openapi.py documents them, from the same list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import unquote
+
+from .schema import Obj, Type
+
+
+class HttpError(Exception):
+    """An answer with a plain-text body and a status, then the connection closes."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+NOT_FOUND = "Unable find requested URL. Please view /openapi/v3 for API reference."
+NOT_ALLOWED = ("Requested REST method is not defined at URL. "
+               "Please view /openapi/v3 for API reference.")
+
+
+@dataclass
+class Param:
+    name: str
+    where: str  # "path" or "query"
+    type: Type
+    description: str = ""
+    required: bool = False
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str  # template: /slurm/v0.0.38/job/{job_id}
+    operation_id: str
+    summary: str
+    tag: str
+    handler: Callable
+    response: Obj | None = None
+    params: list[Param] = field(default_factory=list)
+    body: Obj | None = None
+    plugin: str = ""  # the API version it belongs to, e.g. "v0.0.38"
+    errors: str = "error_number"  # which error-object shape this endpoint emits
+    media: str | None = None  # a response media type that overrides Accept
+
+
+_SEGMENT = re.compile(r"^(?:[A-Za-z0-9~\-._]|%[0-9A-Fa-f]{2})+$")
+
+
+def split_path(path: str) -> list[str]:
+    """Decoded path segments; empty segments collapse, so a trailing slash is harmless."""
+    segments = []
+    for raw in path.split("/"):
+        if not raw:
+            continue
+        if not _SEGMENT.match(raw):
+            raise HttpError(400, "Unable to parse URL path.")
+        seg = unquote(raw)
+        if seg in ("..", "."):
+            raise HttpError(400, "Unable to parse URL path.")
+        segments.append(seg)
+    return segments
+
+
+class Router:
+    def __init__(self):
+        self.operations: list[Operation] = []
+        # literal segments -> {method: op}; templated paths matched in order.
+        self._static: dict[tuple[str, ...], dict[str, Operation]] = {}
+        self._templated: list[tuple[tuple[str, ...], dict[str, Operation]]] = []
+
+    def add(self, op: Operation) -> None:
+        self.operations.append(op)
+        key = tuple(s for s in op.path.split("/") if s)
+        table = self._static if not any(s.startswith("{") for s in key) else None
+        if table is not None:
+            table.setdefault(key, {})[op.method] = op
+            return
+        for k, methods in self._templated:
+            if k == key:
+                methods[op.method] = op
+                return
+        self._templated.append((key, {op.method: op}))
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
+        segments = tuple(split_path(path))
+        methods = self._static.get(segments)
+        params: dict[str, str] = {}
+        if methods is None:
+            for key, candidate in self._templated:
+                if len(key) == len(segments) and all(
+                        k.startswith("{") or k == s for k, s in zip(key, segments)):
+                    methods = candidate
+                    params = {k[1:-1]: s for k, s in zip(key, segments) if k.startswith("{")}
+                    break
+        if methods is None:
+            raise HttpError(404, NOT_FOUND)
+        op = methods.get("GET" if method == "HEAD" else method)
+        if op is None:
+            raise HttpError(405, NOT_ALLOWED)
+        return op, params

@@ -1,0 +1,148 @@
+"""One declaration per API object drives both serialization and the OpenAPI schema.
+
+An `Obj` lists `Field`s: the JSON key, its JSON type and how to read the value
+from a libslurm struct. `Obj.read(cstruct)` builds the response dict and
+`Obj.definition()` builds the component schema from the same list, so the
+document cannot disagree with the output.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable, Iterable
+
+
+class Type:
+    """A JSON type: its schema fragment and how to convert a raw C value."""
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+    def converter(self) -> Callable | None:
+        """How a raw C value read by attribute becomes JSON data (None: as is)."""
+        return None
+
+
+class Scalar(Type):
+    def __init__(self, json_type: str, fmt: str | None = None, convert: Callable | None = None,
+                 enum: Iterable[str] | None = None, nullable: bool = False):
+        self.json_type = json_type
+        self.fmt = fmt
+        self._convert = convert
+        self.enum = list(enum) if enum is not None else None
+        self.nullable = nullable
+
+    def schema(self) -> dict:
+        s = {"type": self.json_type}
+        if self.fmt:
+            s["format"] = self.fmt
+        if self.enum is not None:
+            s["enum"] = self.enum
+        if self.nullable:
+            s["nullable"] = True
+        return s
+
+    def converter(self):
+        return self._convert
+
+
+def _c_string(ptr):
+    from .slurm import text
+    return text(ptr)
+
+
+Int = Scalar("integer", "int64")
+Bool = Scalar("boolean", convert=bool)
+Num = Scalar("number", "double")
+Str = Scalar("string")
+# A char* read from libslurm; NULL becomes JSON null.
+CStr = Scalar("string", convert=_c_string, nullable=True)
+
+
+def Enum(*values: str) -> Scalar:
+    return Scalar("string", enum=values)
+
+
+class Array(Type):
+    def __init__(self, items: Type):
+        self.items = items
+
+    def schema(self) -> dict:
+        return {"type": "array", "items": self.items.schema()}
+
+
+class Field:
+    """A JSON key, its type, and how to read it.
+
+    `read` is the C struct's attribute name (default: the key) whose value the
+    type converts, or a callable taking the struct and returning JSON-ready data.
+    """
+
+    __slots__ = ("key", "type", "description", "getter")
+
+    def __init__(self, key: str, type: Type, read: str | Callable | None = None,
+                 description: str = ""):
+        self.key = key
+        self.type = type
+        self.description = description
+        if callable(read):
+            self.getter = read
+        else:
+            attr = operator.attrgetter(read or key)
+            conv = type.converter()
+            self.getter = (lambda o, a=attr, c=conv: c(a(o))) if conv else attr
+
+    def schema(self) -> dict:
+        s = self.type.schema()
+        if self.description:
+            s = dict(s, description=self.description)
+        return s
+
+
+class Obj(Type):
+    """A named object: a component schema and a reader of C structs."""
+
+    def __init__(self, name: str, fields: list[Field], description: str = ""):
+        self.name = name
+        self.fields = fields
+        self.description = description
+        self._getters = tuple((f.key, f.getter) for f in fields)
+
+    def schema(self) -> dict:
+        return {"$ref": f"#/components/schemas/{self.name}"}
+
+    def converter(self):
+        return self.read
+
+    def definition(self) -> dict:
+        d = {"type": "object", "properties": {f.key: f.schema() for f in self.fields}}
+        if self.description:
+            d["description"] = self.description
+        return d
+
+    def read(self, c) -> dict[str, Any]:
+        return {k: g(c) for k, g in self._getters}
+
+    def components(self, into: dict[str, dict] | None = None) -> dict[str, dict]:
+        """This object's definition and those of every object it refers to."""
+        into = {} if into is None else into
+        if self.name:
+            if self.name in into:
+                return into
+            into[self.name] = self.definition()
+        for f in self.fields:
+            t = f.type
+            while isinstance(t, Array):
+                t = t.items
+            if isinstance(t, Obj):
+                t.components(into)
+        return into
+
+
+class Inline(Obj):
+    """An object schema written in place rather than as a named component."""
+
+    def __init__(self, fields: list[Field], description: str = ""):
+        super().__init__("", fields, description)
+
+    def schema(self) -> dict:
+        return self.definition()

@@ -1,0 +1,155 @@
+"""The libslurm binding: initialisation, errors, sentinel numbers, id lookups.
+
+Every call into libslurm goes through this package. Buffers libslurm returns
+are released with their matching slurm_free_* call by `owned()`, on error
+paths too; failures become one exception type, SlurmError.
+"""
+import contextlib
+import os
+import sys
+
+# Slurm's plugins (auth/munge, hash/k12 ...) resolve libslurm's symbols from
+# the global namespace, so the library must be loaded RTLD_GLOBAL.
+_flags = sys.getdlopenflags()
+sys.setdlopenflags(os.RTLD_NOW | os.RTLD_GLOBAL)
+try:
+    from ._libslurm import ffi, lib
+finally:
+    sys.setdlopenflags(_flags)
+
+NO_VAL = lib.NO_VAL
+NO_VAL64 = lib.NO_VAL64
+INFINITE = lib.INFINITE
+INFINITE64 = lib.INFINITE64
+NO_VAL16 = 0xFFFE
+INFINITE16 = 0xFFFF
+
+VERSION = (
+    (lib.SLURM_VERSION_NUMBER >> 16) & 0xFF,
+    (lib.SLURM_VERSION_NUMBER >> 8) & 0xFF,
+    lib.SLURM_VERSION_NUMBER & 0xFF,
+)
+RELEASE = "%d.%02d.%d" % VERSION
+
+
+class SlurmError(Exception):
+    """A libslurm call failed: `errno` is Slurm's error number."""
+
+    def __init__(self, errno: int, call: str):
+        self.errno = errno
+        self.call = call
+        self.strerror = strerror(errno)
+        super().__init__(f"{call}: {self.strerror}")
+
+
+def strerror(errno: int) -> str:
+    msg = lib.slurm_strerror(errno)
+    return ffi.string(msg).decode() if msg != ffi.NULL else f"Unknown error {errno}"
+
+
+def check(rc: int, call: str) -> None:
+    """Raise SlurmError for a non-zero libslurm return code."""
+    if rc != 0:
+        errno = lib.slurm_get_errno() if rc == -1 else rc
+        raise SlurmError(errno or rc, call)
+
+
+_initialised = False
+
+
+def init(token: str | None = None) -> None:
+    """Initialise libslurm once per process.
+
+    A JWT must be in SLURM_JWT before libslurm initialises: that is what makes
+    it pick auth/jwt and send the client's token, so the process acts as that
+    user and no one else.
+    """
+    global _initialised
+    if _initialised:
+        return
+    if token is not None:
+        os.environ["SLURM_JWT"] = token
+    else:
+        os.environ.pop("SLURM_JWT", None)
+    lib.slurm_init(ffi.NULL)
+    _initialised = True
+
+
+def conf():
+    """The slurm.conf libslurm read (no RPC)."""
+    init()
+    return lib.slurm_conf
+
+
+@contextlib.contextmanager
+def owned(call: str, free, ctype: str, loader):
+    """Call `loader(ptr_ptr)`, yield the buffer, always free it.
+
+    `loader` receives a `ctype **` out-parameter and returns libslurm's rc.
+    """
+    init()
+    out = ffi.new(ctype + " **")
+    try:
+        check(loader(out), call)
+        yield out[0]
+    finally:
+        if out[0] != ffi.NULL:
+            free(out[0])
+
+
+def text(ptr) -> str | None:
+    """A C string as str; NULL as None."""
+    return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else None
+
+
+_user_names: dict[int, str] = {}
+_group_names: dict[int, str] = {}
+
+
+def user_name(uid: int) -> str:
+    """Name for a uid, cached; an id with no passwd entry reads as its number."""
+    name = _user_names.get(uid)
+    if name is None:
+        import pwd
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            name = str(uid)
+        _user_names[uid] = name
+    return name
+
+
+def group_name(gid: int) -> str:
+    name = _group_names.get(gid)
+    if name is None:
+        import grp
+        try:
+            name = grp.getgrgid(gid).gr_name
+        except KeyError:
+            name = str(gid)
+        _group_names[gid] = name
+    return name
+
+
+def slurm_user() -> tuple[int, int]:
+    """SlurmUser's uid and gid, read from slurm.conf without initialising libslurm.
+
+    libslurm must not be initialised before the client is authenticated (see
+    `init`), but the start-up user check needs SlurmUser.
+    """
+    import pwd
+    name = "root"
+    path = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, sep, value = line.split("#", 1)[0].strip().partition("=")
+                if sep and key.strip().lower() == "slurmuser":
+                    name = value.strip()
+    except OSError:
+        pass
+    try:
+        pw = pwd.getpwnam(name)
+    except KeyError:
+        return (int(name), -1) if name.isdigit() else (0, 0)
+    return pw.pw_uid, pw.pw_gid
