@@ -1,0 +1,433 @@
+"""Command line and environment parsing for slurmrestd-py.
+
+The option letters and environment variables follow Slurm's ``slurmrestd``
+(22.05) so that existing unit files and scripts keep working:
+
+    slurmrestd-py [-a auth,..] [-f slurm.conf] [-g group] [-h] [-s plugins,..]
+                  [-t threads] [-u user] [-v..] [-V] [--max-connections N]
+                  [listen ...]
+
+:func:`parse` never prints and never exits: every problem is reported by
+raising :class:`UsageError`, whose text is meant for stderr; the caller exits
+with status 1 (as the reference does for bad options).  ``-h``/``-V`` and the
+``list`` actions are reported through :attr:`Options.action`; the caller prints
+:func:`usage` (to stderr, status 0, like the reference) or the version.
+"""
+
+from __future__ import annotations
+
+import getopt
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+PROG = "slurmrestd-py"
+
+AUTH_PLUGINS = ("local", "jwt")
+OPENAPI_PLUGINS = ("v0.0.38", "dbv0.0.38")
+# Plugins the reference ships that we deliberately do not serve.
+_OPENAPI_NOT_SERVED = ("v0.0.36", "v0.0.37", "dbv0.0.36", "dbv0.0.37")
+
+SECURITY_WORDS = frozenset(
+    {"disable_unshare_sysv", "disable_unshare_files", "disable_user_check"}
+)
+
+DEFAULT_THREADS = 20
+MIN_THREADS = 2
+MAX_THREADS = 1024
+DEFAULT_MAX_CONNECTIONS = 124
+
+# Longest path that fits in sockaddr_un.sun_path (108 bytes with the NUL).
+_UNIX_PATH_MAX = 107
+
+_SHORT_OPTS = "a:f:g:hs:t:u:vV"
+_LONG_OPTS = ["max-connections=", "help", "version"]
+
+
+class UsageError(Exception):
+    """A bad option, argument or environment variable.
+
+    ``str(err)`` is the complete message for stderr; exit with status 1.
+    """
+
+
+@dataclass
+class Options:
+    listen: list[str] = field(default_factory=list)
+    auth: list[str] = field(default_factory=lambda: list(AUTH_PLUGINS))
+    plugins: list[str] = field(default_factory=lambda: list(OPENAPI_PLUGINS))
+    slurm_conf: str | None = None
+    user: str | None = None
+    group: str | None = None
+    threads: int = DEFAULT_THREADS
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    verbosity: int = 0
+    security: set[str] = field(default_factory=set)
+    action: str = "serve"
+
+
+@dataclass(frozen=True)
+class ListenSpec:
+    """A validated listen address.
+
+    kind is "tcp" or "unix".  For "tcp", host is None for all addresses
+    (":port"), otherwise a host name or an IP address without brackets;
+    tls is True for "https://" addresses.  For "unix", path is absolute.
+    """
+
+    text: str
+    kind: str
+    host: str | None = None
+    port: int | None = None
+    path: str | None = None
+    tls: bool = False
+
+
+_USAGE = f"""\
+Usage: {PROG} [OPTIONS] [LISTEN]...
+Serve the Slurm REST API (openapi v0.0.38 and dbv0.0.38).
+
+With no LISTEN address, serve one HTTP client on standard input and standard
+output (inet mode: a pipe, a tty, or a socket handed over by inetd, xinetd or
+systemd Accept=yes).  LISTEN is host:port, :port, [ipv6]:port, unix:/path or
+https://host:port.
+
+Options:
+  -a AUTH[,AUTH]...    authentication plugins to try, in order: local, jwt
+                       (the rest_auth/ prefix is optional; default: all);
+                       "-a list" lists them and exits
+  -f FILE              read this slurm.conf instead of the default
+  -g GROUP             setgid to GROUP (name or number) after opening sockets
+  -h, --help           print this help and exit
+  -s PLUGIN[,PLUGIN]...
+                       OpenAPI plugins to serve: v0.0.38, dbv0.0.38
+                       (the openapi/ prefix is optional; default: all);
+                       "-s list" lists them and exits
+  -t THREADS           number of worker threads, {MIN_THREADS} to {MAX_THREADS} (default {DEFAULT_THREADS})
+  -u USER              setuid to USER (name or number) after opening sockets
+  -v                   more verbose logging; repeat for more
+  -V, --version        print version information and exit
+  --max-connections N  most simultaneous client connections (default {DEFAULT_MAX_CONNECTIONS})
+
+Environment: SLURMRESTD_LISTEN, SLURMRESTD_AUTH_TYPES,
+SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DEBUG, SLURMRESTD_SECURITY,
+SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_LOG_STDERR, SLURM_CONF, SLURM_JWT.
+Command line options override the environment.  See {PROG}(8).
+"""
+
+
+def usage() -> str:
+    """The --help text (the caller writes it to stderr)."""
+    return _USAGE
+
+
+def _hint() -> str:
+    return f"Try '{PROG} --help' for more information."
+
+
+# --------------------------------------------------------------------------
+# listen addresses
+
+_HOSTNAME_RE = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+    r"(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$"
+)
+
+
+def _parse_port(text: str, addr: str) -> int:
+    if not text or not text.isascii() or not text.isdigit():
+        raise UsageError(
+            f"invalid listen address {addr!r}: missing or non-numeric port"
+        )
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise UsageError(
+            f"invalid listen address {addr!r}: port {port} is not in 1..65535"
+        )
+    return port
+
+
+def _parse_host_port(rest: str, addr: str, tls: bool) -> ListenSpec:
+    if rest.startswith("["):
+        end = rest.find("]")
+        if end < 0:
+            raise UsageError(f"invalid listen address {addr!r}: missing ']'")
+        host = rest[1:end]
+        after = rest[end + 1:]
+        if not after.startswith(":"):
+            raise UsageError(
+                f"invalid listen address {addr!r}: expected ':port' after ']'"
+            )
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise UsageError(
+                f"invalid listen address {addr!r}: {host!r} is not an IPv6 address"
+            ) from None
+        return ListenSpec(addr, "tcp", host=host,
+                          port=_parse_port(after[1:], addr), tls=tls)
+    host, sep, port_text = rest.rpartition(":")
+    if not sep:
+        raise UsageError(
+            f"invalid listen address {addr!r}: expected host:port, :port, "
+            "[ipv6]:port, unix:/path or https://host:port"
+        )
+    if ":" in host:
+        raise UsageError(
+            f"invalid listen address {addr!r}: put an IPv6 address in "
+            "brackets, as in [::1]:6820"
+        )
+    port = _parse_port(port_text, addr)
+    if host == "":
+        return ListenSpec(addr, "tcp", host=None, port=port, tls=tls)
+    if not _HOSTNAME_RE.match(host):
+        raise UsageError(f"invalid listen address {addr!r}: bad host name {host!r}")
+    return ListenSpec(addr, "tcp", host=host, port=port, tls=tls)
+
+
+def parse_listen(addr: str) -> ListenSpec:
+    """Validate one listen address; raise UsageError if it is malformed."""
+    if not addr:
+        raise UsageError("invalid listen address '': empty")
+    if addr.startswith("unix:"):
+        path = addr[5:]
+        if not path.startswith("/"):
+            raise UsageError(
+                f"invalid listen address {addr!r}: unix socket path must be absolute"
+            )
+        if "\0" in path:
+            raise UsageError(f"invalid listen address {addr!r}: NUL in path")
+        if len(path.encode("utf-8", "surrogateescape")) > _UNIX_PATH_MAX:
+            raise UsageError(
+                f"invalid listen address {addr!r}: unix socket path longer "
+                f"than {_UNIX_PATH_MAX} bytes"
+            )
+        return ListenSpec(addr, "unix", path=path)
+    lowered = addr.lower()
+    if lowered.startswith("https://"):
+        rest = addr[len("https://"):].rstrip("/")
+        return _parse_host_port(rest, addr, tls=True)
+    if "://" in addr:
+        scheme = addr.split("://", 1)[0]
+        raise UsageError(
+            f"invalid listen address {addr!r}: unsupported scheme {scheme!r} "
+            "(only https:// is understood)"
+        )
+    return _parse_host_port(addr, addr, tls=False)
+
+
+# --------------------------------------------------------------------------
+# lists of plugins
+
+
+def _split_csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _normalize(items: list[str], prefix: str) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item.startswith(prefix):
+            item = item[len(prefix):].strip()
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _auth_list(text: str, source: str) -> list[str]:
+    names = _normalize(_split_csv(text), "rest_auth/")
+    if not names:
+        raise UsageError(f"no authentication plugins given in {source}")
+    for name in names:
+        if name not in AUTH_PLUGINS:
+            raise UsageError(
+                f"unknown authentication plugin rest_auth/{name} in {source} "
+                f"(available: {', '.join(AUTH_PLUGINS)}; '-a list' lists them)"
+            )
+    return names
+
+
+def _openapi_list(text: str, source: str) -> list[str]:
+    names = _normalize(_split_csv(text), "openapi/")
+    if not names:
+        raise UsageError(f"no OpenAPI plugins given in {source}")
+    for name in names:
+        if name in _OPENAPI_NOT_SERVED:
+            raise UsageError(
+                f"OpenAPI plugin openapi/{name} ({source}) is not provided by "
+                f"{PROG} (available: {', '.join(OPENAPI_PLUGINS)})"
+            )
+        if name not in OPENAPI_PLUGINS:
+            raise UsageError(
+                f"unknown OpenAPI plugin openapi/{name} in {source} "
+                f"(available: {', '.join(OPENAPI_PLUGINS)}; '-s list' lists them)"
+            )
+    return names
+
+
+def _is_list(text: str | None) -> bool:
+    return text is not None and text.strip().lower() == "list"
+
+
+# --------------------------------------------------------------------------
+# numbers
+
+
+def _int(text: str, what: str) -> int:
+    t = text.strip()
+    if not t or not re.fullmatch(r"[+-]?[0-9]+", t):
+        raise UsageError(f"invalid {what}: {text!r} is not a number")
+    return int(t)
+
+
+def _threads(text: str) -> int:
+    n = _int(text, "thread count (-t)")
+    if n < MIN_THREADS:
+        raise UsageError(
+            f"invalid thread count (-t) {n}: at least {MIN_THREADS} threads are needed"
+        )
+    if n > MAX_THREADS:
+        raise UsageError(
+            f"invalid thread count (-t) {n}: at most {MAX_THREADS} threads are allowed"
+        )
+    return n
+
+
+def _max_connections(text: str, source: str) -> int:
+    n = _int(text, f"connection limit ({source})")
+    if n < 1:
+        raise UsageError(
+            f"invalid connection limit ({source}) {n}: must be at least 1"
+        )
+    return n
+
+
+def _debug_level(text: str) -> int:
+    t = text.strip()
+    if not re.fullmatch(r"[0-9]+", t) or int(t) <= 0:
+        raise UsageError(
+            f"invalid SLURMRESTD_DEBUG={text!r}: expected a number greater than 0"
+        )
+    return int(t)
+
+
+def _security(text: str) -> set[str]:
+    words: set[str] = set()
+    for word in _split_csv(text):
+        w = word.lower()
+        if w not in SECURITY_WORDS:
+            raise UsageError(
+                f"invalid word {word!r} in SLURMRESTD_SECURITY (allowed: "
+                f"{', '.join(sorted(SECURITY_WORDS))})"
+            )
+        words.add(w)
+    return words
+
+
+def _check_user(spec: str) -> None:
+    from . import security  # local import: security.py imports nothing of ours
+
+    try:
+        security.resolve_user(spec)
+    except (ValueError, KeyError) as err:
+        raise UsageError(f"-u {spec}: {err}") from None
+
+
+def _check_group(spec: str) -> None:
+    from . import security
+
+    try:
+        security.resolve_group(spec)
+    except (ValueError, KeyError) as err:
+        raise UsageError(f"-g {spec}: {err}") from None
+
+
+# --------------------------------------------------------------------------
+
+
+def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
+    """Parse argv (without the program name) and the environment.
+
+    Raises UsageError for anything malformed.  For -h/--help and
+    -V/--version nothing else is validated, so help always works.
+    """
+    try:
+        opts, args = getopt.gnu_getopt(list(argv), _SHORT_OPTS, _LONG_OPTS)
+    except getopt.GetoptError as err:
+        raise UsageError(f"{err.msg}\n{_hint()}") from None
+
+    for opt, _ in opts:
+        if opt in ("-h", "--help"):
+            return Options(action="help")
+        if opt in ("-V", "--version"):
+            return Options(action="version")
+
+    o = Options()
+
+    # --- environment first; options below override it
+    auth_text: str | None = environ.get("SLURMRESTD_AUTH_TYPES")
+    auth_source = "SLURMRESTD_AUTH_TYPES"
+    oas_text: str | None = environ.get("SLURMRESTD_OPENAPI_PLUGINS")
+    oas_source = "SLURMRESTD_OPENAPI_PLUGINS"
+
+    if "SLURMRESTD_DEBUG" in environ:
+        o.verbosity = _debug_level(environ["SLURMRESTD_DEBUG"])
+    if "SLURMRESTD_SECURITY" in environ:
+        o.security = _security(environ["SLURMRESTD_SECURITY"])
+    if "SLURMRESTD_MAX_CONNECTIONS" in environ:
+        o.max_connections = _max_connections(
+            environ["SLURMRESTD_MAX_CONNECTIONS"], "SLURMRESTD_MAX_CONNECTIONS"
+        )
+    if environ.get("SLURM_CONF"):
+        o.slurm_conf = environ["SLURM_CONF"]
+    env_listen = _split_csv(environ.get("SLURMRESTD_LISTEN", ""))
+
+    # --- command line
+    for opt, val in opts:
+        if opt == "-a":
+            auth_text, auth_source = val, "-a"
+        elif opt == "-s":
+            oas_text, oas_source = val, "-s"
+        elif opt == "-f":
+            if not val:
+                raise UsageError("-f needs a file name")
+            o.slurm_conf = val
+        elif opt == "-g":
+            if not val.strip():
+                raise UsageError("-g needs a group name or number")
+            o.group = val.strip()
+        elif opt == "-u":
+            if not val.strip():
+                raise UsageError("-u needs a user name or number")
+            o.user = val.strip()
+        elif opt == "-t":
+            o.threads = _threads(val)
+        elif opt == "-v":
+            o.verbosity += 1
+        elif opt == "--max-connections":
+            o.max_connections = _max_connections(val, "--max-connections")
+
+    # --- list actions (like the reference, -a list wins over -s list)
+    if _is_list(auth_text):
+        o.action = "list_auth"
+        return o
+    if _is_list(oas_text):
+        o.action = "list_plugins"
+        return o
+
+    if auth_text is not None:
+        o.auth = _auth_list(auth_text, auth_source)
+    if oas_text is not None:
+        o.plugins = _openapi_list(oas_text, oas_source)
+
+    if o.user is not None:
+        _check_user(o.user)
+    if o.group is not None:
+        _check_group(o.group)
+
+    o.listen = list(args) if args else env_listen
+    for addr in o.listen:
+        parse_listen(addr)
+
+    return o
