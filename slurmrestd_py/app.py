@@ -6,6 +6,7 @@ first request authenticates as is the only one the process may act as.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Callable
 
@@ -82,8 +83,8 @@ class App:
         status, data = self._call(op, Call(params, query, body, identity, request))
         if data is None:
             return Response(status)
-        return Response(status, [("Content-Type", media_type)], media.encode(data, media_type),
-                        close=status >= 400)
+        return Response(status, [("Content-Type", media_type)],
+                        _settle(media.encode(data, media_type)), close=status >= 400)
 
     def _call(self, op: Operation, call: Call) -> tuple[int, dict | None]:
         from .slurm import SlurmError
@@ -108,6 +109,17 @@ class App:
     def _empty_payload(op: Operation) -> dict:
         # Failed list endpoints still carry their (empty) list, as the reference does.
         return {f.key: [] for f in op.response.fields[2:] if isinstance(f.type, Array)}
+
+
+def _settle(body):
+    """A body that fits in one chunk becomes bytes, so it gets a Content-Length."""
+    if isinstance(body, bytes):
+        return body
+    first = next(body, b"")
+    second = next(body, None)
+    if second is None:
+        return first
+    return itertools.chain((first, second), body)
 
 
 def build_router(plugins: list[str]) -> Router:

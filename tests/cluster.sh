@@ -33,6 +33,7 @@ users() {
 }
 
 write_config() {
+    local before; before=$(cat /etc/slurm/slurm.conf 2>/dev/null || true)
     mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/slurm
     chown slurm:slurm /var/spool/slurmctld /var/log/slurm /run/slurm
     if [ ! -s "$KEY" ]; then
@@ -68,9 +69,13 @@ AccountingStorageEnforce=associations
 JobCompType=jobcomp/none
 JobAcctGatherType=jobacct_gather/none
 Licenses=matlab:4,fluent:2
+DefMemPerCPU=100
 NodeName=$HOST CPUs=2 RealMemory=2000 State=UNKNOWN
+# Nodes with no slurmd behind them: the tests drain them and reserve them.
+NodeName=ghost[1-2] NodeAddr=127.0.0.1 Port=6899 CPUs=1 RealMemory=500 Features=ghost State=DOWN
 PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
-PartitionName=long Nodes=$HOST MaxTime=2-00:00:00 DefaultTime=01:00:00 MaxNodes=1 State=UP
+PartitionName=long Nodes=$HOST MaxTime=2-00:00:00 DefaultTime=01:00:00 MaxNodes=1 MaxCPUsPerNode=2 Priority=10 State=UP
+PartitionName=ghosts Nodes=ghost[1-2] MaxTime=30 MinNodes=1 MaxNodes=2 AllowAccounts=physics State=UP
 EOF
     cat > /etc/slurm/slurmdbd.conf <<EOF
 AuthType=auth/munge
@@ -87,6 +92,12 @@ LogFile=/var/log/slurm/slurmdbd.log
 PidFile=/run/slurm/slurmdbd.pid
 EOF
     chown slurm:slurm /etc/slurm/slurmdbd.conf; chmod 600 /etc/slurm/slurmdbd.conf
+    # A running controller must pick up a changed configuration.
+    if [ "$before" != "$(cat /etc/slurm/slurm.conf)" ] && pgrep -x slurmctld >/dev/null; then
+        log "slurm.conf changed: restarting slurmctld and slurmd"
+        pkill -x slurmd || true; pkill -x slurmctld || true
+        for _ in $(seq 50); do pgrep -x 'slurmd|slurmctld' >/dev/null || break; sleep 0.2; done
+    fi
 }
 
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...

@@ -1,122 +1,16 @@
 """cffi build module for the libslurm binding (API mode).
 
-Declarations are grouped by the header that defines them. Structs are partial
-(`...;`): only the fields we read are named and the compiler supplies the
-layout from the installed <slurm/slurm.h>, so a field moving between Slurm
-builds cannot silently shift our reads.
+Declarations live in cdef/*.h, one file per area of <slurm/slurm.h> and
+<slurm/slurmdb.h> (common, jobs, nodes, ...), read in name order. Structs are
+partial (`...;`): only the fields we read are named and the compiler supplies
+the layout from the installed headers, so a field moving between Slurm builds
+cannot silently shift our reads.
 """
+import pathlib
+
 from cffi import FFI
 
-SLURM_VERSION_H = """
-#define SLURM_VERSION_NUMBER ...
-"""
-
-SLURM_ERRNO_H = """
-int slurm_get_errno(void);
-char *slurm_strerror(int errnum);
-"""
-
-SLURM_H = """
-typedef int... time_t;
-#define NO_VAL ...
-#define NO_VAL64 ...
-#define INFINITE ...
-#define INFINITE64 ...
-#define STAT_COMMAND_GET ...
-#define SLURM_SUCCESS ...
-
-typedef struct {
-    uint32_t control_cnt;
-    char **control_machine;
-    uint32_t slurm_user_id;
-    char *slurm_user_name;
-    char *cluster_name;
-    ...;
-} slurm_conf_t;
-
-typedef struct {
-    uint16_t command_id;
-    ...;
-} stats_info_request_msg_t;
-
-typedef struct {
-    uint32_t parts_packed;
-    time_t req_time;
-    time_t req_time_start;
-    uint32_t server_thread_count;
-    uint32_t agent_queue_size;
-    uint32_t agent_count;
-    uint32_t agent_thread_count;
-    uint32_t dbd_agent_queue_size;
-    uint32_t gettimeofday_latency;
-    uint32_t schedule_cycle_max;
-    uint32_t schedule_cycle_last;
-    uint32_t schedule_cycle_sum;
-    uint32_t schedule_cycle_counter;
-    uint32_t schedule_cycle_depth;
-    uint32_t schedule_queue_len;
-    uint32_t jobs_submitted;
-    uint32_t jobs_started;
-    uint32_t jobs_completed;
-    uint32_t jobs_canceled;
-    uint32_t jobs_failed;
-    uint32_t jobs_pending;
-    uint32_t jobs_running;
-    time_t job_states_ts;
-    uint32_t bf_backfilled_jobs;
-    uint32_t bf_last_backfilled_jobs;
-    uint32_t bf_backfilled_het_jobs;
-    uint32_t bf_cycle_counter;
-    uint64_t bf_cycle_sum;
-    uint32_t bf_cycle_last;
-    uint32_t bf_cycle_max;
-    uint32_t bf_depth_sum;
-    uint32_t bf_depth_try_sum;
-    uint32_t bf_queue_len;
-    uint32_t bf_queue_len_sum;
-    uint32_t bf_table_size;
-    uint32_t bf_table_size_sum;
-    time_t bf_when_last_cycle;
-    uint32_t bf_active;
-    uint32_t rpc_type_size;
-    uint16_t *rpc_type_id;
-    uint32_t *rpc_type_cnt;
-    uint64_t *rpc_type_time;
-    uint32_t rpc_user_size;
-    uint32_t *rpc_user_id;
-    uint32_t *rpc_user_cnt;
-    uint64_t *rpc_user_time;
-    ...;
-} stats_info_response_msg_t;
-
-typedef struct {
-    char *name;
-    uint32_t total;
-    uint32_t in_use;
-    uint32_t available;
-    uint8_t remote;
-    uint32_t reserved;
-    ...;
-} slurm_license_info_t;
-
-typedef struct {
-    time_t last_update;
-    uint32_t num_lic;
-    slurm_license_info_t *lic_array;
-    ...;
-} license_info_msg_t;
-
-void slurm_init(const char *conf);
-void slurm_fini(void);
-int slurm_ping(int dest);
-int slurm_get_statistics(stats_info_response_msg_t **buf, stats_info_request_msg_t *req);
-void slurm_free_stats_response_msg(stats_info_response_msg_t *msg);
-int slurm_load_licenses(time_t, license_info_msg_t **, uint16_t);
-void slurm_free_license_info_msg(license_info_msg_t *);
-
-/* The configuration libslurm read at slurm_init(): exported, not in the header. */
-extern slurm_conf_t slurm_conf;
-"""
+CDEF_DIR = pathlib.Path(__file__).with_name("cdef")
 
 # Exported by libslurm.so but not declared in the public headers.
 UNDECLARED = """
@@ -125,13 +19,14 @@ extern void slurm_free_stats_response_msg(stats_info_response_msg_t *msg);
 """
 
 ffibuilder = FFI()
-ffibuilder.cdef(SLURM_VERSION_H + SLURM_ERRNO_H + SLURM_H)
+ffibuilder.cdef("\n".join(p.read_text() for p in sorted(CDEF_DIR.glob("*.h"))))
 ffibuilder.set_source(
     "slurmrestd_py.slurm._libslurm",
+    "#include <sys/prctl.h>\n#include <sched.h>\n"
     "#include <slurm/slurm.h>\n#include <slurm/slurmdb.h>\n#include <slurm/slurm_errno.h>\n"
     + UNDECLARED,
     libraries=["slurm"],
 )
 
 if __name__ == "__main__":
-    ffibuilder.compile(verbose=True)
+    ffibuilder.compile(verbose=False)
