@@ -96,7 +96,7 @@ EOF
     if [ "$before" != "$(cat /etc/slurm/slurm.conf)" ] && pgrep -x slurmctld >/dev/null; then
         log "slurm.conf changed: restarting slurmctld and slurmd"
         pkill -x slurmd || true; pkill -x slurmctld || true
-        for _ in $(seq 50); do pgrep -x 'slurmd|slurmctld' >/dev/null || break; sleep 0.2; done
+        for _ in $(seq 50); do { pgrep -x slurmd || pgrep -x slurmctld; } >/dev/null || break; sleep 0.2; done
     fi
 }
 
@@ -148,7 +148,7 @@ accounts() {
 
 down() {
     for d in slurmd slurmctld slurmdbd; do pkill -x "$d" || true; done
-    for _ in $(seq 50); do pgrep -x 'slurmd|slurmctld|slurmdbd' >/dev/null || break; sleep 0.2; done
+    for _ in $(seq 50); do { pgrep -x slurmd || pgrep -x slurmctld || pgrep -x slurmdbd; } >/dev/null || break; sleep 0.2; done
     if [ -S /run/mysqld/mysqld.sock ]; then mariadb-admin shutdown 2>/dev/null || true; fi
     pkill -x munged || true
 }
