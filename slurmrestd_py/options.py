@@ -16,8 +16,6 @@ with status 1 (as the reference does for bad options).  ``-h``/``-V`` and the
 
 from __future__ import annotations
 
-import getopt
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -160,6 +158,7 @@ def _parse_host_port(rest: str, addr: str, tls: bool) -> ListenSpec:
                 f"invalid listen address {addr!r}: expected ':port' after ']'"
             )
         try:
+            import ipaddress
             ipaddress.IPv6Address(host)
         except ValueError:
             raise UsageError(
@@ -346,16 +345,64 @@ def _check_group(spec: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """GNU-style option scan (options and operands mixed, `--` ends options).
+
+    getopt would do, but it imports gettext: ~3 ms on every inet connection.
+    """
+    opts: list[tuple[str, str]] = []
+    args: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        i += 1
+        if a == "--":
+            args.extend(argv[i:])
+            break
+        if a.startswith("--"):
+            name, eq, val = a[2:].partition("=")
+            matches = [o for o in _LONG_OPTS if o.rstrip("=") == name] or \
+                [o for o in _LONG_OPTS if o.startswith(name)]
+            if len(matches) != 1:
+                raise UsageError(f"option --{name} not recognized\n{_hint()}")
+            long = matches[0]
+            if long.endswith("="):
+                if not eq:
+                    if i >= len(argv):
+                        raise UsageError(f"option --{name} requires argument\n{_hint()}")
+                    val, i = argv[i], i + 1
+            elif eq:
+                raise UsageError(f"option --{name} must not have an argument\n{_hint()}")
+            opts.append(("--" + long.rstrip("="), val))
+        elif a.startswith("-") and a != "-":
+            j = 1
+            while j < len(a):
+                c = a[j]
+                pos = _SHORT_OPTS.find(c)
+                if pos < 0 or c == ":":
+                    raise UsageError(f"option -{c} not recognized\n{_hint()}")
+                if pos + 1 < len(_SHORT_OPTS) and _SHORT_OPTS[pos + 1] == ":":
+                    val = a[j + 1:]
+                    if not val:
+                        if i >= len(argv):
+                            raise UsageError(f"option -{c} requires argument\n{_hint()}")
+                        val, i = argv[i], i + 1
+                    opts.append(("-" + c, val))
+                    break
+                opts.append(("-" + c, ""))
+                j += 1
+        else:
+            args.append(a)
+    return opts, args
+
+
 def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
     """Parse argv (without the program name) and the environment.
 
     Raises UsageError for anything malformed.  For -h/--help and
     -V/--version nothing else is validated, so help always works.
     """
-    try:
-        opts, args = getopt.gnu_getopt(list(argv), _SHORT_OPTS, _LONG_OPTS)
-    except getopt.GetoptError as err:
-        raise UsageError(f"{err.msg}\n{_hint()}") from None
+    opts, args = _getopt(list(argv))
 
     for opt, _ in opts:
         if opt in ("-h", "--help"):

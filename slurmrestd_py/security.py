@@ -13,56 +13,36 @@ gives up what it does not need:
 * :func:`check_user` - refuse to serve as root, root's group, SlurmUser or
   SlurmUser's group unless ``SLURMRESTD_SECURITY=disable_user_check``.
 
-Standard library only; prctl(2) and unshare(2) are called through ctypes
+prctl(2) and unshare(2) are called through the cffi binding
 since Python 3.11 has no os.unshare.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno as _errno
 import grp
 import os
 import pwd
 
-PR_SET_NO_NEW_PRIVS = 38
-CLONE_FILES = 0x00000400
-CLONE_SYSVSEM = 0x00040000
-
-_libc = None
-
-
-def _get_libc():
-    global _libc
-    if _libc is None:
-        name = ctypes.util.find_library("c") or "libc.so.6"
-        _libc = ctypes.CDLL(name, use_errno=True)
-    return _libc
+def _call(rc: int, what: str) -> None:
+    if rc != 0:
+        from .slurm import ffi
+        err = ffi.errno or _errno.EPERM
+        raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-def _oserror(what: str) -> OSError:
-    err = ctypes.get_errno() or _errno.EPERM
-    return OSError(err, f"{what}: {os.strerror(err)}")
+def _prctl_no_new_privs() -> None:
+    # Through the cffi binding that is loaded anyway: ctypes costs ~5 ms of start-up.
+    from .slurm import ffi, lib
+    _call(lib.prctl(lib.PR_SET_NO_NEW_PRIVS, ffi.cast("unsigned long", 1),
+                    ffi.cast("unsigned long", 0), ffi.cast("unsigned long", 0),
+                    ffi.cast("unsigned long", 0)),
+          "unable to disable new privileges (prctl PR_SET_NO_NEW_PRIVS)")
 
 
-def _prctl(option: int, arg2: int) -> None:
-    libc = _get_libc()
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong,
-                           ctypes.c_ulong, ctypes.c_ulong]
-    libc.prctl.restype = ctypes.c_int
-    ctypes.set_errno(0)
-    if libc.prctl(option, arg2, 0, 0, 0) != 0:
-        raise _oserror("unable to disable new privileges (prctl PR_SET_NO_NEW_PRIVS)")
-
-
-def _unshare(flags: int, what: str) -> None:
-    libc = _get_libc()
-    libc.unshare.argtypes = [ctypes.c_int]
-    libc.unshare.restype = ctypes.c_int
-    ctypes.set_errno(0)
-    if libc.unshare(flags) != 0:
-        raise _oserror(f"unable to unshare {what}")
+def _unshare(flag: str, what: str) -> None:
+    from .slurm import lib
+    _call(lib.unshare(getattr(lib, flag)), f"unable to unshare {what}")
 
 
 def _thread_count() -> int:
@@ -87,11 +67,11 @@ def lockdown(security: set[str]) -> None:
             "unable to unshare file descriptors: lock-down must run before "
             "any thread is started",
         )
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _prctl_no_new_privs()
     if "disable_unshare_sysv" not in security:
-        _unshare(CLONE_SYSVSEM, "System V semaphores (CLONE_SYSVSEM)")
+        _unshare("CLONE_SYSVSEM", "System V semaphores (CLONE_SYSVSEM)")
     if unshare_files:
-        _unshare(CLONE_FILES, "file descriptors (CLONE_FILES)")
+        _unshare("CLONE_FILES", "file descriptors (CLONE_FILES)")
 
 
 # --------------------------------------------------------------------------

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import stat
-import struct
 
 from .auth import Peer
 from .http import CLOSED, NEED_DATA, Connection, ProtocolError, Response
@@ -22,6 +20,8 @@ def peer_of(fd: int) -> Peer:
     st = os.fstat(fd)
     if not stat.S_ISSOCK(st.st_mode):
         return Peer("file", st.st_uid, st.st_gid, st.st_mode)
+    import socket
+    import struct
     sock = socket.socket(fileno=os.dup(fd))
     try:
         if sock.family == socket.AF_UNIX:

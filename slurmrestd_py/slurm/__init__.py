@@ -87,14 +87,37 @@ def owned(call: str, free, ctype: str, loader):
 
     `loader` receives a `ctype **` out-parameter and returns libslurm's rc.
     """
+    buf = load(call, free, ctype, loader)
+    try:
+        yield buf
+    finally:
+        free(buf)
+
+
+def load(call: str, free, ctype: str, loader):
+    """Call `loader(ptr_ptr)` and return the buffer it fills; the caller frees it.
+
+    For streamed answers: load eagerly (so a failure is reported before any
+    byte is sent), then hand the buffer to `stream`, which frees it.
+    """
     init()
     out = ffi.new(ctype + " **")
     try:
         check(loader(out), call)
-        yield out[0]
-    finally:
+    except SlurmError:
         if out[0] != ffi.NULL:
             free(out[0])
+        raise
+    return out[0]
+
+
+def stream(buf, free, array, count: int, read):
+    """Yield `read(array[i])` for i < count, then free `buf` (also if abandoned)."""
+    try:
+        for i in range(count):
+            yield read(array[i])
+    finally:
+        free(buf)
 
 
 def text(ptr) -> str | None:

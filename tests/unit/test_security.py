@@ -212,22 +212,24 @@ def test_lockdown_refuses_after_threads_started():
 
 def test_lockdown_failure_is_oserror():
     def child():
-        # make unshare fail: pretend libc says EPERM
-        class FakeFn:
-            def __init__(self, rc):
-                self.rc = rc
-                self.argtypes = self.restype = None
+        # make unshare fail: pretend the C library says EPERM
+        import slurmrestd_py.slurm as binding
 
-            def __call__(self, *args):
-                import ctypes
-                ctypes.set_errno(1)
-                return self.rc
+        class FakeLib:
+            PR_SET_NO_NEW_PRIVS = binding.lib.PR_SET_NO_NEW_PRIVS
+            CLONE_SYSVSEM = binding.lib.CLONE_SYSVSEM
+            CLONE_FILES = binding.lib.CLONE_FILES
 
-        class FakeLibc:
-            prctl = FakeFn(0)
-            unshare = FakeFn(-1)
+            @staticmethod
+            def prctl(*args):
+                return 0
 
-        security._libc = FakeLibc()
+            @staticmethod
+            def unshare(flags):
+                binding.ffi.errno = 1
+                return -1
+
+        binding.lib = FakeLib()
         try:
             lockdown(set())
         except OSError as err:
