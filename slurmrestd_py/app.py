@@ -32,6 +32,18 @@ class Call:
         self.request = request
 
 
+class ApiError(Exception):
+    """An answer in the endpoint's own envelope with `status`: its (empty) list
+    payload and one error entry for `errno`, or none when errno is 0 (the
+    reference answers a malformed update_time with a bare 400 envelope)."""
+
+    def __init__(self, status: int, errno: int = 0, call: str = ""):
+        super().__init__(status, errno, call)
+        self.status = status
+        self.errno = errno
+        self.call = call
+
+
 def text_response(status: int, message: str, close: bool = True) -> Response:
     return Response(status, [("Content-Type", "text/plain")], message.encode(), close=close)
 
@@ -97,6 +109,13 @@ class App:
             error = envelope.error_entry(op.errors, e.errno, e.strerror,
                                          getattr(e, "description", ""), e.call)
             return 500, self._wrap(op, [error], self._empty_payload(op))
+        except ApiError as e:
+            errors = []
+            if e.errno:
+                from .slurm import strerror
+                errors.append(envelope.error_entry(op.errors, e.errno, strerror(e.errno),
+                                                   "", e.call))
+            return e.status, self._wrap(op, errors, self._empty_payload(op))
         if payload is None:  # not modified since update_time
             return 304, None
         return 200, self._wrap(op, [], payload)

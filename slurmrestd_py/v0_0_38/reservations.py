@@ -1,0 +1,192 @@
+"""GET /slurm/v0.0.38/reservations and /reservation/{reservation_name}."""
+from __future__ import annotations
+
+import re
+
+from .. import slurm
+from ..app import ApiError
+from ..envelope import response_obj
+from ..routes import Operation, Param
+from ..schema import Array, Field, Inline, Int, Obj, Scalar, Str
+from ..slurm import ffi, lib
+
+PLUGIN = "v0.0.38"
+NO_CHANGE_IN_DATA = 1900  # SLURM_NO_CHANGE_IN_DATA in <slurm/slurm_errno.h>
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+# Reservation flags as the reference names them, in the order it lists them
+# (its own table, read from the 22.05.8 binary: HOURLY comes after
+# IGNORE_JOBS). PURGE_COMP is not a flag here but the purge_completed object;
+# DUR_PLUS/DUR_MINUS, NO_IGN_JOB, NO_WEEKDAY/NO_WEEKEND, NO_FLEX,
+# NO_PURGE_COMP and SKIP are request-only bits and never listed.
+# Values: the RESERVE_FLAG_* bits of <slurm/slurm.h>.
+FLAG_NAMES = (
+    (1 << 0, "MAINT"),
+    (1 << 1, "NO_MAINT"),
+    (1 << 25, "FLEX"),
+    (1 << 14, "OVERLAP"),
+    (1 << 6, "IGNORE_JOBS"),
+    (1 << 35, "HOURLY"),
+    (1 << 36, "NO_HOURLY"),
+    (1 << 2, "DAILY"),
+    (1 << 3, "NO_DAILY"),
+    (1 << 21, "WEEKDAY"),
+    (1 << 23, "WEEKEND"),
+    (1 << 4, "WEEKLY"),
+    (1 << 5, "NO_WEEKLY"),
+    (1 << 15, "SPEC_NODES"),
+    (1 << 19, "ALL_NODES"),
+    (1 << 8, "ANY_NODES"),
+    (1 << 9, "NO_ANY_NODES"),
+    (1 << 10, "STATIC"),
+    (1 << 11, "NO_STATIC"),
+    (1 << 12, "PART_NODES"),
+    (1 << 13, "NO_PART_NODES"),
+    (1 << 16, "FIRST_CORES"),
+    (1 << 17, "TIME_FLOAT"),
+    (1 << 18, "REPLACE"),
+    (1 << 30, "REPLACE_DOWN"),
+    (1 << 29, "NO_HOLD_JOBS_AFTER_END"),
+    (1 << 32, "MAGNETIC"),
+    (1 << 33, "NO_MAGNETIC"),
+)
+_flag_cache: dict[int, list[str]] = {}
+
+
+def _flags(r) -> list[str]:
+    bits = r.flags
+    names = _flag_cache.get(bits)
+    if names is None:
+        names = _flag_cache[bits] = [n for bit, n in FLAG_NAMES if bits & bit]
+    return list(names)
+
+
+def _text_or_empty(ptr) -> str:
+    # The reference renders an unset (NULL) string of a reservation as "".
+    return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
+
+
+Text = Scalar("string", convert=_text_or_empty)
+
+PURGE_COMPLETED = Inline([
+    Field("time", Int, description="amount of seconds this reservation will sit idle "
+                                   "until it is revoked"),
+], description="If PURGE_COMP flag is set the amount of seconds this reservation will "
+               "sit idle until it is revoked (present only with that flag)")
+
+RESERVATION = Obj(f"{PLUGIN}_reservation", [
+    Field("flags", Array(Str), _flags, "Reservation options"),
+    Field("accounts", Text, description="Allowed accounts"),
+    Field("burst_buffer", Text, description="Reserved burst buffer"),
+    Field("core_count", Int, "core_cnt", "Number of reserved cores"),
+    Field("core_spec_cnt", Int, description="Number of reserved specialized cores"),
+    Field("end_time", Int, description="End time of the reservation"),
+    Field("features", Text, description="List of features"),
+    Field("groups", Text, description="List of groups permitted to use the reserved nodes"),
+    Field("licenses", Text, description="List of licenses"),
+    Field("max_start_delay", Int, description="Maximum delay in which jobs outside of the "
+          "reservation will be permitted to overlap once any jobs are queued for the "
+          "reservation"),
+    Field("name", Text, description="Reservation name"),
+    Field("node_count", Int, "node_cnt", "Count of nodes reserved"),
+    Field("node_list", Text, description="List of reserved nodes"),
+    Field("partition", Text, description="Partition"),
+    Field("purge_completed", PURGE_COMPLETED, lambda r: {"time": r.purge_comp_time}),
+    Field("start_time", Int, description="Start time of reservation"),
+    Field("watts", Int, "resv_watts", "amount of power to reserve in watts "
+          "(4294967294 when not set)"),
+    Field("tres", Text, "tres_str", "List of TRES"),
+    Field("users", Text, description="List of users"),
+])
+RESERVATIONS = response_obj(PLUGIN, "reservations_response", [
+    Field("reservations", Array(RESERVATION), description="reservation info"),
+])
+
+_PURGE_COMP = lib.RESERVE_FLAG_PURGE_COMP
+_read = RESERVATION.read
+
+
+def read_reservation(r) -> dict:
+    d = _read(r)
+    if not r.flags & _PURGE_COMP:
+        del d["purge_completed"]
+    return d
+
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def update_time(call) -> int:
+    """The update_time query parameter as the reference reads it: 0 when
+    absent; an integer (saturated to 64 bits) or a decimal with a point
+    (rounded); anything else is a 400 with an empty envelope."""
+    value = call.query.get("update_time")
+    if value is None:
+        return 0
+    if _INT.match(value):
+        return max(_INT64_MIN, min(_INT64_MAX, int(value)))
+    if _FLOAT.match(value):
+        f = float(value)
+        if f != f or not _INT64_MIN <= f < _INT64_MAX:
+            return _INT64_MIN  # what lrint gives for out-of-range values
+        return round(f)
+    raise ApiError(400)
+
+
+def _load(since: int):
+    return slurm.load("slurm_load_reservations", lib.slurm_free_reservation_info_msg,
+                      "reserve_info_msg_t",
+                      lambda out: lib.slurm_load_reservations(since, out))
+
+
+def get_reservations(call):
+    try:
+        msg = _load(update_time(call))
+    except slurm.SlurmError as e:
+        if e.errno == NO_CHANGE_IN_DATA:
+            return None
+        raise
+    return {"reservations": slurm.stream(msg, lib.slurm_free_reservation_info_msg,
+                                         msg.reservation_array, msg.record_count,
+                                         read_reservation)}
+
+
+def get_reservation(call):
+    since = update_time(call)
+    wanted = call.params["reservation_name"].encode().lower()
+    try:
+        msg = _load(since)
+    except slurm.SlurmError as e:
+        if e.errno == NO_CHANGE_IN_DATA:
+            return None
+        # The reference reports any failure to load as an invalid reservation.
+        raise slurm.SlurmError(lib.ESLURM_RESERVATION_INVALID, e.call) from None
+    try:
+        arr = msg.reservation_array
+        found = [read_reservation(arr[i]) for i in range(msg.record_count)
+                 if arr[i].name != ffi.NULL and ffi.string(arr[i].name).lower() == wanted]
+    finally:
+        lib.slurm_free_reservation_info_msg(msg)
+    if not found:
+        raise slurm.SlurmError(lib.ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
+    return {"reservations": found}
+
+
+_UPDATE_TIME = Param("update_time", "query", Int,
+                     "Filter if changed since update_time. Use of this parameter can result "
+                     "in faster replies.")
+
+OPERATIONS = [
+    Operation("GET", f"/slurm/{PLUGIN}/reservations", "slurm_v0_0_38_get_reservations",
+              "get all reservation info", "slurm", get_reservations, RESERVATIONS,
+              [_UPDATE_TIME], plugin=PLUGIN, errors="errno"),
+    Operation("GET", f"/slurm/{PLUGIN}/reservation/{{reservation_name}}",
+              "slurm_v0_0_38_get_reservation", "get reservation info", "slurm",
+              get_reservation, RESERVATIONS,
+              [Param("reservation_name", "path", Str, "Slurm Reservation Name", True),
+               Param("update_time", "query", Int,
+                     "Filter if no reservation (not limited to reservation in URL) "
+                     "changed since update_time.")],
+              plugin=PLUGIN, errors="errno"),
+]
