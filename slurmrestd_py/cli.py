@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{options.PROG}: {e}", file=sys.stderr)
         return 1
     if opts.action == "help":
-        print(options.usage(), file=sys.stderr)
+        print(options.usage(), file=sys.stderr, end="")
         return 0
     if opts.action == "version":
         from . import __version__
@@ -47,17 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     if opts.listen:
         from .listen import serve_forever
         return serve_forever(listeners, opts)
-    serve_inet(opts)
+    serve_connection(opts, 0, 1)
     return 0
 
 
-def serve_inet(opts) -> None:
-    """Serve the one client on fd 0/1 until it is done."""
+def serve_connection(opts, rfd: int, wfd: int, timeout: float | None = None) -> None:
+    """Serve one client on rfd/wfd: inet mode and each listener child run this."""
     from . import slurm
     from .app import App, build_router
     from .auth import Authenticator
     from .transport import peer_of, serve_fds
 
-    app = App(build_router(opts.plugins), Authenticator(opts.auth), peer_of(0),
+    app = App(build_router(opts.plugins), Authenticator(opts.auth), peer_of(rfd),
               on_identity=lambda identity: slurm.init(identity.token))
-    serve_fds(0, 1, app)
+    serve_fds(rfd, wfd, app, timeout)

@@ -63,6 +63,11 @@ def serve(conn: Connection, app, read, write) -> None:
 def serve_fds(rfd: int, wfd: int, app, timeout: float | None = None) -> None:
     """`serve` over raw descriptors; a vanished client just ends the connection."""
     def read() -> bytes:
+        # A silent client gets `timeout` seconds, then is treated as gone.
+        if timeout is not None:
+            import select
+            if not select.select([rfd], [], [], timeout)[0]:
+                return b""
         return os.read(rfd, READ_SIZE)
 
     def write(data: bytes) -> None:
