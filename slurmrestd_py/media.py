@@ -145,10 +145,27 @@ def materialize(data):
     return data
 
 
+_yaml_dumper = None
+
+
+def _dumper():
+    """A safe YAML dumper that writes schema.UNSET strings as null."""
+    global _yaml_dumper
+    if _yaml_dumper is None:
+        import yaml
+        from .schema import Unset
+
+        class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+            pass
+        Dumper.add_representer(
+            Unset, lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", "null"))
+        _yaml_dumper = Dumper
+    return _yaml_dumper
+
+
 def encode(data: dict, media_type: str) -> Iterator[bytes] | bytes:
     if media_type == JSON:
         return encode_json(data)
     import yaml
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(materialize(data), Dumper=dumper, sort_keys=False,
+    return yaml.dump(materialize(data), Dumper=_dumper(), sort_keys=False,
                      allow_unicode=True).encode()

@@ -58,6 +58,31 @@ Str = Scalar("string")
 CStr = Scalar("string", convert=_c_string, nullable=True)
 
 
+class Unset(str):
+    """A NULL char* the reference wrote with data_set_string(NULL): "" in JSON
+    (what its JSON serializer makes of it) but null in YAML. A str, so the
+    JSON encoder writes "" with no extra work; media.py's YAML dumper writes null."""
+    __slots__ = ()
+
+
+UNSET = Unset()
+
+
+_ffi = None
+
+
+def _c_text(ptr):
+    global _ffi
+    if _ffi is None:
+        from .slurm import ffi as _ffi
+    return _ffi.string(ptr).decode("utf-8", "replace") if ptr != _ffi.NULL else UNSET
+
+
+# A char* whose NULL is UNSET: "" in JSON, null in YAML (the reference's way
+# for most string fields; use CStr where it sends a real null).
+CText = Scalar("string", convert=_c_text, nullable=True)
+
+
 def Enum(*values: str) -> Scalar:
     return Scalar("string", enum=values)
 

@@ -7,7 +7,7 @@ from .. import slurm
 from ..app import ApiError
 from ..envelope import response_obj
 from ..routes import Operation, Param
-from ..schema import Array, Field, Inline, Int, Obj, Scalar, Str
+from ..schema import Array, CText, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
 PLUGIN = "v0.0.38"
@@ -61,12 +61,9 @@ def _flags(r) -> list[str]:
     return list(names)
 
 
-def _text_or_empty(ptr) -> str:
-    # The reference renders an unset (NULL) string of a reservation as "".
-    return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
-
-
-Text = Scalar("string", convert=_text_or_empty)
+# The reference renders an unset (NULL) string of a reservation as "" in
+# JSON, null in YAML.
+Text = CText
 
 PURGE_COMPLETED = Inline([
     Field("time", Int, description="amount of seconds this reservation will sit idle "

@@ -1,0 +1,210 @@
+"""GET /slurm/v0.0.38/reservations and /reservation/{name}: slurmrestd-py
+against the reference, on reservations this module creates (and deletes).
+
+The reservations sit on the ghost nodes (no slurmd) and start hours from now,
+so they hold nothing other tests use. What is compared: status, the whole
+JSON data of both answers (the reservation records do not move between two
+calls), key order, and every answer validates against our served document.
+"""
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from conftest import API, assert_no_traceback, req, run_ours, run_reference, validate
+
+PREFIX = "rpy_"
+# name -> scontrol create arguments
+FIXTURES = {
+    "rpy_maint": ["starttime=now+1hour", "duration=60", "nodes=ghost2", "users=alice",
+                  "flags=maint,ignore_jobs,daily,no_hold_jobs_after_end"],
+    "rpy_lic": ["starttime=now+2hours", "duration=30", "accounts=physics,chem",
+                "licenses=matlab:1", "flags=any_nodes,purge_comp=5:00,magnetic"],
+    "rpy_part": ["starttime=now+3hours", "duration=1-00:00:00", "partition=ghosts",
+                 "nodes=ghost1", "groups=alice", "features=foo", "maxstartdelay=10",
+                 "flags=weekday,overlap,flex"],
+}
+INVALID = {"error": "Requested reservation is invalid", "errno": 2053}
+LIST_PATH = f"{API}/reservations"
+ONE_PATH = f"{API}/reservation/{{reservation_name}}"
+
+
+def scontrol(*args, check=True):
+    return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
+                          timeout=60)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reservations():
+    for name in FIXTURES:  # leftovers of an interrupted run
+        scontrol("delete", f"reservationname={name}", check=False)
+    try:
+        for name, args in FIXTURES.items():
+            scontrol("create", "reservation", f"reservationname={name}", *args)
+        yield
+    finally:
+        for name in FIXTURES:
+            scontrol("delete", f"reservationname={name}", check=False)
+
+
+def one(result):
+    assert result.status_code == 0, result.stderr
+    assert len(result.responses) == 1, result.raw[:500]
+    assert result.leftover == b"", result.leftover[:200]
+    assert_no_traceback(result)
+    return result.responses[0]
+
+
+def both(path):
+    wire = req(path=path, close=True)
+    return one(run_reference(wire)), one(run_ours(wire))
+
+
+def ours_only(records):
+    return [r for r in records if r["name"].startswith(PREFIX)]
+
+
+def check_same(path, openapi_doc, template, status=200):
+    """Same status, same data and key order from both; ours validates."""
+    ref, ours = both(path)
+    assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
+    if status == 304:
+        assert ref.body == ours.body == b""
+        return None
+    assert ref.content_type == ours.content_type == "application/json"
+    rd, od = ref.json(), ours.json()
+    assert list(od) == list(rd) == ["meta", "errors", "reservations"]
+    assert od["meta"] == rd["meta"]
+    assert od["errors"] == rd["errors"]
+    assert [list(r) for r in od["reservations"]] == [list(r) for r in rd["reservations"]]
+    assert od["reservations"] == rd["reservations"]
+    validate(openapi_doc, (template, "get", status), od)
+    return od
+
+
+# ---- the list ----
+
+@pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0"])
+def test_list_same_as_reference(path, openapi_doc):
+    data = check_same(path, openapi_doc, LIST_PATH)
+    assert {r["name"] for r in ours_only(data["reservations"])} == set(FIXTURES)
+
+
+def test_records_as_the_reference_renders_them():
+    resp = one(run_ours(req(path=LIST_PATH, close=True)))
+    assert resp.status == 200
+    records = {r["name"]: r for r in ours_only(resp.json()["reservations"])}
+    maint, lic, part = records["rpy_maint"], records["rpy_lic"], records["rpy_part"]
+    # Flags in the reference's own order (not scontrol's), PURGE_COMP apart.
+    assert maint["flags"] == ["MAINT", "IGNORE_JOBS", "DAILY", "SPEC_NODES",
+                              "NO_HOLD_JOBS_AFTER_END"]
+    assert lic["flags"] == ["ANY_NODES", "MAGNETIC"]
+    assert part["flags"] == ["FLEX", "OVERLAP", "WEEKDAY", "SPEC_NODES"]
+    # purge_completed only with PURGE_COMP, in seconds, before start_time.
+    assert lic["purge_completed"] == {"time": 300}
+    assert "purge_completed" not in maint and "purge_completed" not in part
+    keys = list(lic)
+    assert keys.index("partition") + 1 == keys.index("purge_completed") == \
+        keys.index("start_time") - 1
+    # Unset strings are "", unset watts is NO_VAL, times are integers.
+    assert maint["accounts"] == maint["groups"] == maint["licenses"] == "" \
+        == maint["burst_buffer"] == maint["features"] == maint["partition"]
+    assert lic["node_list"] == lic["tres"] == lic["users"] == ""
+    assert maint["watts"] == lic["watts"] == 4294967294
+    for r in records.values():
+        assert isinstance(r["start_time"], int) and isinstance(r["end_time"], int)
+    assert maint["end_time"] - maint["start_time"] == 3600
+    assert part["end_time"] - part["start_time"] == 86400
+    assert (maint["node_list"], maint["node_count"], maint["users"]) == ("ghost2", 1, "alice")
+    assert (lic["accounts"], lic["licenses"], lic["node_count"]) == ("physics,chem", "matlab:1", 0)
+    assert (part["partition"], part["groups"], part["features"]) == ("ghosts", "alice", "foo")
+    assert part["max_start_delay"] == 600
+    assert maint["tres"] == "cpu=1"
+
+
+# ---- one reservation ----
+
+@pytest.mark.parametrize("name", ["rpy_maint", "rpy_lic", "rpy_part", "RPY_Maint"])
+def test_one_same_as_reference(name, openapi_doc):
+    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH)
+    assert [r["name"] for r in data["reservations"]] == [name.lower()]
+
+
+@pytest.mark.parametrize("name", ["no_such_reservation", "rpy_mai", "rpy_maint%20"])
+def test_unknown_same_as_reference(name, openapi_doc):
+    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH, status=500)
+    assert data["errors"] == [INVALID]
+    assert data["reservations"] == []
+
+
+# ---- update_time ----
+
+FUTURE = int(time.time()) + 10 * 365 * 86400
+
+
+@pytest.mark.parametrize("path", [
+    f"{LIST_PATH}?update_time={FUTURE}",
+    f"{API}/reservation/rpy_lic?update_time={FUTURE}",
+    # The reference does not look at the name when nothing changed.
+    f"{API}/reservation/no_such_reservation?update_time={FUTURE}",
+    f"{LIST_PATH}?update_time=99999999999999999999",  # saturates
+    f"{LIST_PATH}?update_time={FUTURE}.4",
+])
+def test_not_modified(path, openapi_doc):
+    check_same(path, openapi_doc, LIST_PATH, status=304)
+
+
+def test_changes_since_update_time_are_seen(openapi_doc):
+    before = int(time.time()) - 1
+    scontrol("update", "reservationname=rpy_part", "maxstartdelay=20")
+    try:
+        data = check_same(f"{LIST_PATH}?update_time={before}", openapi_doc, LIST_PATH)
+        records = {r["name"]: r for r in data["reservations"]}
+        assert records["rpy_part"]["max_start_delay"] == 1200
+        data = check_same(f"{API}/reservation/rpy_part?update_time={before}", openapi_doc,
+                          ONE_PATH)
+        assert data["reservations"][0]["max_start_delay"] == 1200
+        check_same(f"{API}/reservation/nope?update_time={before}", openapi_doc, ONE_PATH, 500)
+    finally:
+        scontrol("update", "reservationname=rpy_part", "maxstartdelay=10")
+
+
+@pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "-99999999999999999999"])
+def test_odd_but_valid_update_time(value, openapi_doc):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH)
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", "5abc", ".", "inf", "%205"])
+@pytest.mark.parametrize("path", [LIST_PATH, f"{API}/reservation/rpy_lic"])
+def test_bad_update_time(path, value, openapi_doc):
+    data = check_same(f"{path}?update_time={value}", openapi_doc,
+                      LIST_PATH if path == LIST_PATH else ONE_PATH, status=400)
+    assert data["errors"] == [] and data["reservations"] == []
+
+
+def test_yaml_same_data():
+    import yaml
+    wire = req(path=LIST_PATH, headers=[("Accept", "application/x-yaml")], close=True)
+    ref, ours = one(run_reference(wire)), one(run_ours(wire))
+    assert ref.status == ours.status == 200
+    assert ours.content_type == "application/x-yaml"
+    assert yaml.safe_load(ours.body) == yaml.safe_load(ref.body)
+
+
+# ---- the document ----
+
+def test_document_declares_what_the_reference_does(openapi_doc):
+    ref_doc = one(run_reference(req(path="/openapi.json", close=True))).json()
+    for path in (LIST_PATH, ONE_PATH):
+        r_op, o_op = ref_doc["paths"][path]["get"], openapi_doc["paths"][path]["get"]
+        assert o_op["operationId"] == r_op["operationId"]
+        assert {(p["name"], p["in"]) for p in o_op["parameters"]} == \
+            {(p["name"], p["in"]) for p in r_op["parameters"]}
+    r_props = ref_doc["components"]["schemas"]["v0.0.38_reservation"]["properties"]
+    o_props = openapi_doc["components"]["schemas"]["v0.0.38_reservation"]["properties"]
+    assert set(o_props) == set(r_props)
+    for key, schema in r_props.items():
+        assert o_props[key]["type"] == schema["type"], key
+    assert o_props["purge_completed"]["properties"]["time"]["type"] == "integer"
