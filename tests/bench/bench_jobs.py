@@ -1,0 +1,238 @@
+"""GET /jobs (and /ping, /nodes, /partitions) with N jobs queued: slurmrestd-py
+against the reference, wall time, peak RSS and body size.
+
+Not a test (pytest does not collect bench_*.py) and it asserts nothing about
+time. Run as root on the test cluster:
+
+    /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py [--jobs 5000] [--rounds 5] [--cleanup]
+    /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py --cleanup-only
+
+First it tops the controller up to N jobs (all the jobs it knows, in any
+state, which is what GET /jobs lists) with held jobs of user alice named
+`bench_hold` (separate `sbatch --hold` submissions, a few in parallel).
+Then, in inet mode as alice, each variant answers one `GET ... Connection:
+close` per process; the variants run interleaved, one connection of each in
+turn, for several rounds, so drift in the cluster's load affects all alike.
+Wall time is from spawn to exit; peak RSS is the daemon's own ru_maxrss
+(wait4 on the daemon process: no shell or `time` in between; the request is
+a 0600 file alice owns, which local auth accepts). `--cleanup` cancels the
+pending bench_hold jobs of alice at the end (cancelled jobs stay listed by
+the controller until MinJobAge passes).
+
+An endpoint ours does not answer with 200 yet is reported and skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import pwd
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+OURS = os.environ.get("SLURMRESTD_PY", "/opt/slurmrestd-py/bin/slurmrestd-py")
+REFERENCE = os.environ.get("SLURMRESTD_REFERENCE", "/usr/sbin/slurmrestd")
+USER = "alice"
+JOB_NAME = "bench_hold"
+API = "/slurm/v0.0.38"
+
+VARIANTS = {
+    "ours": [OURS],
+    "reference": [REFERENCE, "-a", "rest_auth/local"],
+    "reference -s v0.0.38": [REFERENCE, "-a", "rest_auth/local", "-s", "v0.0.38"],
+}
+# endpoint -> (path, payload key, rounds multiplier)
+ENDPOINTS = {
+    "jobs": (f"{API}/jobs", "jobs", 1),
+    "ping": (f"{API}/ping", "pings", 4),
+    "nodes": (f"{API}/nodes", "nodes", 2),
+    "partitions": (f"{API}/partitions", "partitions", 2),
+}
+
+
+# ---- the queue ----
+
+def jobs_known() -> int:
+    """Jobs the controller lists (any state): what GET /jobs returns."""
+    out = subprocess.run(["squeue", "-h", "--states=all", "-o", "%i"], capture_output=True,
+                         text=True, check=True).stdout
+    return len(out.split())
+
+
+def fill(target: int, workers: int) -> int:
+    """Submit held jobs as alice until the controller knows `target` jobs."""
+    missing = target - jobs_known()
+    if missing <= 0:
+        return 0
+    print(f"submitting {missing} held jobs as {USER} ({workers} in parallel) ...", flush=True)
+    start = time.perf_counter()
+    loop = ('i=0; while [ "$i" -lt "$1" ]; do '
+            f'sbatch -Q --hold -J {JOB_NAME} -o /dev/null --wrap true >/dev/null || exit 1; '
+            'i=$((i+1)); done')
+    shares = [missing // workers + (1 if w < missing % workers else 0) for w in range(workers)]
+    procs = [subprocess.Popen(["runuser", "-u", USER, "--", "sh", "-c", loop, "sh", str(n)])
+             for n in shares if n]
+    failed = [p for p in procs if p.wait() != 0]
+    elapsed = time.perf_counter() - start
+    print(f"submitted in {elapsed:.1f} s; the controller now knows {jobs_known()} jobs",
+          flush=True)
+    if failed:
+        sys.exit("sbatch failed (MaxJobCount reached?)")
+    return missing
+
+
+def cleanup() -> None:
+    subprocess.run(["scancel", "-u", USER, "--state=PENDING", f"--name={JOB_NAME}"],
+                   check=False)
+    print(f"cancelled the pending {JOB_NAME} jobs of {USER}")
+
+
+# ---- one connection ----
+
+def request_file(path: str) -> str:
+    fd, name = tempfile.mkstemp(prefix="bench-jobs-")
+    os.write(fd, f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+    os.close(fd)
+    pw = pwd.getpwnam(USER)
+    os.chown(name, pw.pw_uid, pw.pw_gid)
+    os.chmod(name, 0o600)
+    return name
+
+
+def one(cmd: list[str], reqfile: str, env: dict) -> tuple[float, int, bytes]:
+    """(wall seconds, peak RSS in KiB, raw answer) of one daemon process."""
+    with open(reqfile, "rb") as stdin:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, user=USER, group=USER,
+                                extra_groups=[], env=env)
+        raw = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    proc.stdout.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, raw
+
+
+def body_of(raw: bytes) -> tuple[int, bytes]:
+    """(status, decoded body) of one HTTP/1.1 answer."""
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip()
+    if b"chunked" in headers.get(b"transfer-encoding", b"").lower():
+        body, pos = [], 0
+        while True:
+            end = rest.index(b"\r\n", pos)
+            size = int(rest[pos:end].split(b";")[0], 16)
+            if size == 0:
+                break
+            body.append(rest[end + 2:end + 2 + size])
+            pos = end + 2 + size + 2
+        return status, b"".join(body)
+    if b"content-length" in headers:
+        return status, rest[:int(headers[b"content-length"])]
+    return status, rest
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+# ---- main ----
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=5000,
+                        help="jobs the controller should know (default 5000)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds of GET /jobs per variant (other endpoints: more)")
+    parser.add_argument("--workers", type=int, default=4, help="parallel sbatch loops")
+    parser.add_argument("--endpoints", default=",".join(ENDPOINTS),
+                        help="comma-separated subset of " + ",".join(ENDPOINTS))
+    parser.add_argument("--cleanup", action="store_true",
+                        help="cancel the bench_hold jobs at the end")
+    parser.add_argument("--cleanup-only", action="store_true",
+                        help="cancel the bench_hold jobs and exit")
+    args = parser.parse_args()
+    if os.getuid() != 0:
+        sys.exit("run as root (jobs are submitted and daemons started as user alice)")
+    if args.cleanup_only:
+        cleanup()
+        return
+    endpoints = {n: ENDPOINTS[n] for n in args.endpoints.split(",")}
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURMRESTD_")}
+    try:
+        fill(args.jobs, args.workers)
+        reqfiles = {n: request_file(p) for n, (p, _, _) in endpoints.items()}
+        try:
+            run(args, endpoints, reqfiles, env)
+        finally:
+            for f in reqfiles.values():
+                os.unlink(f)
+    finally:
+        if args.cleanup:
+            cleanup()
+
+
+def run(args, endpoints, reqfiles, env) -> None:
+    # One checked answer per variant and endpoint (also the warm-up): status,
+    # body size, how many records it lists.
+    info: dict[tuple[str, str], tuple[int, int]] = {}
+    skip = set()
+    for name, (path, key, _) in endpoints.items():
+        for variant, cmd in VARIANTS.items():
+            _, _, raw = one(cmd, reqfiles[name], env)
+            status, body = body_of(raw)
+            if status != 200:
+                print(f"{variant}: GET {path} answered {status}: {body[:200]!r}; skipped")
+                skip.add(name)
+                continue
+            info[variant, name] = (len(body), len(json.loads(body)[key]))
+    endpoints = {n: e for n, e in endpoints.items() if n not in skip}
+
+    wall: dict[tuple[str, str], list[float]] = {}
+    rss: dict[tuple[str, str], list[int]] = {}
+    for name, (path, _, mult) in endpoints.items():
+        for _ in range(args.rounds * mult):
+            for variant, cmd in VARIANTS.items():
+                t, m, _ = one(cmd, reqfiles[name], env)
+                wall.setdefault((variant, name), []).append(t)
+                rss.setdefault((variant, name), []).append(m)
+
+    print(f"\nslurmctld knows {jobs_known()} jobs; inet mode, one connection per process, "
+          f"as {USER}, variants interleaved; {os.cpu_count()} CPUs")
+    print(f"{'endpoint':11} {'variant':22} {'n':>3} {'wall median':>12} {'p90':>9} "
+          f"{'RSS median':>11} {'p90':>9} {'body':>11} {'records':>8}")
+    for name in endpoints:
+        for variant in VARIANTS:
+            w, m = wall[variant, name], rss[variant, name]
+            size, count = info[variant, name]
+            print(f"{name:11} {variant:22} {len(w):3} {statistics.median(w) * 1e3:9.1f} ms "
+                  f"{p90(w) * 1e3:6.1f} ms {statistics.median(m) / 1024:8.1f} MB "
+                  f"{p90(m) / 1024:6.1f} MB {size / 1e6:8.2f} MB {count:8}")
+    print("\nratios ours / reference (median, p90):")
+    for name in endpoints:
+        o_w, o_m = wall["ours", name], rss["ours", name]
+        for variant in VARIANTS:
+            if variant == "ours":
+                continue
+            r_w, r_m = wall[variant, name], rss[variant, name]
+            print(f"{name:11} vs {variant:22} wall {statistics.median(o_w) / statistics.median(r_w):5.2f}x"
+                  f" / {p90(o_w) / p90(r_w):5.2f}x   RSS "
+                  f"{statistics.median(o_m) / statistics.median(r_m):5.2f}x"
+                  f" / {p90(o_m) / p90(r_m):5.2f}x   body "
+                  f"{info['ours', name][0] / info[variant, name][0]:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
