@@ -5,7 +5,9 @@ are released with their matching slurm_free_* call by `owned()`, on error
 paths too; failures become one exception type, SlurmError.
 """
 import contextlib
+import grp
 import os
+import pwd
 import sys
 
 # Slurm's plugins (auth/munge, hash/k12 ...) resolve libslurm's symbols from
@@ -125,33 +127,24 @@ def text(ptr) -> str | None:
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else None
 
 
-_user_names: dict[int, str] = {}
-_group_names: dict[int, str] = {}
+def _cached_name(lookup):
+    """A cached id -> name lookup; an id with no entry reads as its number."""
+    names: dict[int, str] = {}
 
-
-def user_name(uid: int) -> str:
-    """Name for a uid, cached; an id with no passwd entry reads as its number."""
-    name = _user_names.get(uid)
-    if name is None:
-        import pwd
-        try:
-            name = pwd.getpwuid(uid).pw_name
-        except KeyError:
-            name = str(uid)
-        _user_names[uid] = name
+    def name(ident: int) -> str:
+        found = names.get(ident)
+        if found is None:
+            try:
+                found = lookup(ident)
+            except KeyError:
+                found = str(ident)
+            names[ident] = found
+        return found
     return name
 
 
-def group_name(gid: int) -> str:
-    name = _group_names.get(gid)
-    if name is None:
-        import grp
-        try:
-            name = grp.getgrgid(gid).gr_name
-        except KeyError:
-            name = str(gid)
-        _group_names[gid] = name
-    return name
+user_name = _cached_name(lambda uid: pwd.getpwuid(uid).pw_name)
+group_name = _cached_name(lambda gid: grp.getgrgid(gid).gr_name)
 
 
 def slurm_user() -> tuple[int, int]:
@@ -160,7 +153,6 @@ def slurm_user() -> tuple[int, int]:
     libslurm must not be initialised before the client is authenticated (see
     `init`), but the start-up user check needs SlurmUser.
     """
-    import pwd
     name = "root"
     path = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
     try:

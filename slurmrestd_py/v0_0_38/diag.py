@@ -55,20 +55,19 @@ def _per_minute(s) -> int:
     return s.schedule_cycle_counter // minutes if s.req_time - s.req_time_start > 60 else 0
 
 
-RPC_BY_TYPE = Obj(f"{PLUGIN}_diag_rpcm", [
-    Field("message_type", Str, description="message type"),
-    Field("type_id", Int, description="message type id"),
-    Field("count", Int, description="rpc count"),
-    Field("average_time", Int, description="average time"),
-    Field("total_time", Int, description="total time"),
-])
-RPC_BY_USER = Obj(f"{PLUGIN}_diag_rpcu", [
-    Field("user", Str, description="user name"),
-    Field("user_id", Int, description="user id"),
-    Field("count", Int, description="rpc count"),
-    Field("average_time", Int, description="average time"),
-    Field("total_time", Int, description="total time"),
-])
+def _rpc_stats(name: str, key: Field, id_key: Field) -> Obj:
+    return Obj(f"{PLUGIN}_{name}", [
+        key, id_key,
+        Field("count", Int, description="rpc count"),
+        Field("average_time", Int, description="average time"),
+        Field("total_time", Int, description="total time"),
+    ])
+
+
+RPC_BY_TYPE = _rpc_stats("diag_rpcm", Field("message_type", Str, description="message type"),
+                         Field("type_id", Int, description="message type id"))
+RPC_BY_USER = _rpc_stats("diag_rpcu", Field("user", Str, description="user name"),
+                         Field("user_id", Int, description="user id"))
 
 
 def _rpcs(s, size: str, ids: str, counts: str, times: str, name, key: str, id_key: str):
