@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import slurm
 from ..envelope import response_obj
 from ..routes import Operation, Param
-from ..schema import Array, Field, Int, Num, Obj, Scalar, Str
+from ..schema import Array, CText, Field, Int, Num, Obj, Scalar, Str
 from ..slurm import ffi, lib
 from .reservations import update_time
 
@@ -18,18 +18,14 @@ NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL | lib.SHOW_MIXED
 
 
-def text(ptr) -> str:
-    """A char* as the reference renders it: NULL is ""."""
-    return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
-
-
 def int64(value: int) -> int:
     """An unsigned 64-bit number as the reference writes it: as a signed 64-bit
     integer (NO_VAL64 is -2, INFINITE64 is -1)."""
     return value - (1 << 64) if value >= (1 << 63) else value
 
 
-Text = Scalar("string", convert=text)
+# Most strings: NULL is "" in JSON and null in YAML, as the reference writes them.
+Text = CText
 Int64 = Scalar("integer", "int64", convert=int64)
 NullStr = Scalar("string", nullable=True)
 
