@@ -1,0 +1,223 @@
+"""The layers between the HTTP core and libslurm, with a fake backend:
+routing, negotiation, bodies, streaming, declarations, the document, auth order."""
+import json
+import stat
+import types
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from slurmrestd_py import media, openapi
+from slurmrestd_py.app import App
+from slurmrestd_py.auth import Authenticator, Peer
+from slurmrestd_py.http import Request
+from slurmrestd_py.routes import HttpError, Operation, Param, Router, split_path
+from slurmrestd_py.schema import Array, Bool, Field, Inline, Int, Obj, Str
+from slurmrestd_py.envelope import response_obj
+
+THING = Obj("v0.0.38_thing", [
+    Field("name", Str, description="its name"),
+    Field("size", Int, "c_size", "read from another attribute"),
+    Field("big", Bool, lambda c: c.c_size > 10, "computed"),
+    Field("tags", Array(Str), lambda c: list(c.tags)),
+    Field("inner", Inline([Field("a", Int)]), lambda c: {"a": 1}),
+])
+THINGS = response_obj("v0.0.38", "things", [Field("things", Array(THING))])
+
+
+def fake(name, size, tags=()):
+    return types.SimpleNamespace(name=name, c_size=size, tags=tags)
+
+
+def list_things(call):
+    n = int(call.query.get("n", "3"))
+    return {"things": (THING.read(fake(f"t{i}", i * 5)) for i in range(n))}
+
+
+def echo(call):
+    return {"things": [THING.read(fake(call.params["name"], len(call.body or {})))]}
+
+
+def router():
+    r = Router()
+    r.add(Operation("GET", "/slurm/v0.0.38/things", "slurm_v0_0_38_get_things", "list",
+                    "slurm", list_things, THINGS,
+                    [Param("n", "query", Str, "how many")], plugin="v0.0.38"))
+    r.add(Operation("POST", "/slurm/v0.0.38/thing/{name}", "slurm_v0_0_38_post_thing",
+                    "echo", "slurm", echo, THINGS, [Param("name", "path", Str)],
+                    body=THING, plugin="v0.0.38"))
+    r.add(Operation("GET", "/slurm/v0.0.38/thing/{name}", "slurm_v0_0_38_get_thing",
+                    "get", "slurm", echo, THINGS, [Param("name", "path", Str)],
+                    plugin="v0.0.38"))
+    for op in openapi.operations(r):
+        r.add(op)
+    return r
+
+
+OWNER = 4242
+PIPE = Peer("file", OWNER, OWNER, stat.S_IFIFO | 0o600)
+
+
+def app(peer=PIPE, plugins=("local", "jwt")):
+    return App(router(), Authenticator(list(plugins), daemon_uid=OWNER), peer)
+
+
+def request(method="GET", target="/slurm/v0.0.38/things", headers=(), body=b""):
+    path, _, query = target.partition("?")
+    return Request(method, target, path, query, [(k.lower(), v) for k, v in headers],
+                   body, "1.1")
+
+
+def body_of(resp):
+    return resp.body if isinstance(resp.body, bytes) else b"".join(resp.body)
+
+
+@pytest.fixture(autouse=True)
+def no_libslurm(monkeypatch):
+    monkeypatch.setattr("slurmrestd_py.slurm.user_name", lambda uid: f"user{uid}")
+
+
+def test_envelope_and_stream():
+    resp = app()(request(target="/slurm/v0.0.38/things?n=2"))
+    assert resp.status == 200
+    data = json.loads(body_of(resp))
+    assert data["meta"]["plugin"] == {"type": "openapi/v0.0.38", "name": "Slurm OpenAPI v0.0.38"}
+    assert data["errors"] == []
+    assert data["things"] == [
+        {"name": "t0", "size": 0, "big": False, "tags": [], "inner": {"a": 1}},
+        {"name": "t1", "size": 5, "big": False, "tags": [], "inner": {"a": 1}},
+    ]
+
+
+def test_large_list_is_streamed_in_chunks():
+    resp = app()(request(target="/slurm/v0.0.38/things?n=5000"))
+    assert not isinstance(resp.body, bytes)
+    chunks = list(resp.body)
+    assert len(chunks) > 1
+    assert len(json.loads(b"".join(chunks))["things"]) == 5000
+
+
+def test_path_rules():
+    assert split_path("//slurm///v0.0.38/ping/") == ["slurm", "v0.0.38", "ping"]
+    assert split_path("/a%20b") == ["a b"]
+    for bad in ("/slurm/../x", "/slurm/%2e%2e/x", "/a b", "/a\"b", "/a%zz"):
+        with pytest.raises(HttpError) as e:
+            split_path(bad)
+        assert e.value.status == 400
+
+
+def test_404_405_and_params():
+    a = app()
+    assert a(request(target="/slurm/v0.0.38/nothing")).status == 404
+    resp = a(request("DELETE", "/slurm/v0.0.38/things"))
+    assert resp.status == 405 and b"not defined" in body_of(resp)
+    resp = a(request(target="/slurm/v0.0.38/thing/abc"))
+    assert json.loads(body_of(resp))["things"][0]["name"] == "abc"
+
+
+@pytest.mark.parametrize("accept,expected", [
+    (None, "application/json"),
+    ("*/*", "application/json"),
+    ("application/x-yaml", "application/x-yaml"),
+    ("text/yaml", "text/yaml"),
+    ("text/yaml;q=0.2, application/json;q=0.9", "application/json"),
+    ("text/yaml;q=0.9, application/json;q=0.2", "text/yaml"),
+    ("text/html, */*;q=0.1", "application/json"),
+    ("application/json;q=0, text/yaml", "text/yaml"),
+])
+def test_negotiation(accept, expected):
+    assert media.negotiate(accept) == expected
+
+
+def test_unacceptable_is_415():
+    resp = app()(request(headers=[("Accept", "text/html")]))
+    assert resp.status == 415 and resp.close
+
+
+def test_yaml_answer_matches_json():
+    a = app()
+    as_json = json.loads(body_of(a(request())))
+    as_yaml = yaml.safe_load(body_of(a(request(headers=[("Accept", "text/yaml")]))))
+    assert as_json == as_yaml
+
+
+@pytest.mark.parametrize("ctype,body", [
+    ("application/json", b'{"a": 1, "b": 2}'),
+    ("application/json; charset=utf-8", b'{"a": 1, "b": 2}'),
+    ("application/x-yaml", b"a: 1\nb: 2\n"),
+    ("application/x-www-form-urlencoded", b"a=1&b=2"),
+])
+def test_post_bodies(ctype, body):
+    resp = app()(request("POST", "/slurm/v0.0.38/thing/x", [("Content-Type", ctype)], body))
+    assert resp.status == 200
+    assert json.loads(body_of(resp))["things"][0]["size"] == 2
+
+
+def test_bad_bodies():
+    a = app()
+    resp = a(request("POST", "/slurm/v0.0.38/thing/x", [("Content-Type", "application/json")],
+                     b"{nope"))
+    assert resp.status == 400 and b"Unable to parse" in body_of(resp)
+    resp = app()(request("GET", "/slurm/v0.0.38/things", body=b"x"))
+    assert resp.status == 400
+    resp = app()(request("POST", "/slurm/v0.0.38/thing/x", [("Content-Type", "image/png")], b"x"))
+    assert resp.status == 415
+
+
+def test_auth_runs_before_routing():
+    other = Peer("file", OWNER + 1, OWNER, stat.S_IFIFO | 0o600)
+    resp = app(peer=other)(request(target="/no/such/path"))
+    assert resp.status == 401 and body_of(resp) == b"Authentication failure" and resp.close
+
+
+@pytest.mark.parametrize("peer,ok", [
+    (Peer("file", OWNER, OWNER, stat.S_IFIFO | 0o600), True),
+    (Peer("file", OWNER, OWNER, stat.S_IFREG | 0o644), False),  # "other" may read
+    (Peer("file", OWNER, OWNER, stat.S_IFREG | 0o4600), False),  # setuid
+    (Peer("file", 0, 0, stat.S_IFIFO | 0o600), False),  # someone else's pipe
+    (Peer("unix", 0, 0), True),
+    (Peer("unix", OWNER, OWNER), True),
+    (Peer("unix", OWNER + 1, OWNER), False),
+    (Peer("tcp"), False),  # local does not apply and no JWT headers
+])
+def test_local_auth(peer, ok):
+    assert (app(peer=peer)(request()).status == 200) is ok
+
+
+def test_jwt_headers():
+    tcp = Peer("tcp")
+    half = app(peer=tcp)(request(headers=[("X-SLURM-USER-NAME", "alice")]))
+    assert half.status == 401
+    whole = app(peer=tcp)
+    ok = whole(request(headers=[("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", "t")]))
+    assert ok.status == 200 and whole.identity.token == "t" and whole.identity.user == "alice"
+    # Another identity on the same connection is refused: libslurm speaks for the first.
+    again = whole(request(headers=[("X-SLURM-USER-NAME", "bob"), ("X-SLURM-USER-TOKEN", "u")]))
+    assert again.status == 401
+
+
+def test_handler_crash_is_a_clean_500(monkeypatch):
+    a = app()
+    op, _ = a.router.match("GET", "/slurm/v0.0.38/things")
+    monkeypatch.setattr(op, "handler", lambda call: 1 / 0)
+    resp = a(request())
+    assert resp.status == 500 and b"Traceback" not in body_of(resp)
+
+
+def test_document_is_valid_and_matches_declarations():
+    doc = json.loads(body_of(app()(request(target="/openapi.json"))))
+    validate(doc)
+    thing = doc["components"]["schemas"]["v0.0.38_thing"]["properties"]
+    assert thing["size"] == {"type": "integer", "format": "int64",
+                             "description": "read from another attribute"}
+    assert thing["tags"] == {"type": "array", "items": {"type": "string"}}
+    get = doc["paths"]["/slurm/v0.0.38/things"]["get"]
+    assert get["operationId"] == "slurm_v0_0_38_get_things"
+    assert doc["paths"]["/slurm/v0.0.38/thing/{name}"]["post"]["requestBody"]
+
+
+def test_openapi_yaml_ignores_accept():
+    resp = app()(request(target="/openapi.yaml", headers=[("Accept", "application/json")]))
+    assert dict(resp.headers)["Content-Type"] == "application/x-yaml"
+    assert yaml.safe_load(body_of(resp))["openapi"].startswith("3.0")
