@@ -35,13 +35,18 @@ class Call:
 class ApiError(Exception):
     """An answer in the endpoint's own envelope with `status`: its (empty) list
     payload and one error entry for `errno`, or none when errno is 0 (the
-    reference answers a malformed update_time with a bare 400 envelope)."""
+    reference answers a malformed update_time with a bare 400 envelope).
+    `description` fills the error entry's description; `payload`, when given,
+    replaces the empty list payload (e.g. {} for an answer without one)."""
 
-    def __init__(self, status: int, errno: int = 0, call: str = ""):
+    def __init__(self, status: int, errno: int = 0, call: str = "", description: str = "",
+                 payload: dict | None = None):
         super().__init__(status, errno, call)
         self.status = status
         self.errno = errno
         self.call = call
+        self.description = description
+        self.payload = payload
 
 
 def text_response(status: int, message: str, close: bool = True) -> Response:
@@ -114,8 +119,9 @@ class App:
             if e.errno:
                 from .slurm import strerror
                 errors.append(envelope.error_entry(op.errors, e.errno, strerror(e.errno),
-                                                   "", e.call))
-            return e.status, self._wrap(op, errors, self._empty_payload(op))
+                                                   e.description, e.call))
+            payload = self._empty_payload(op) if e.payload is None else e.payload
+            return e.status, self._wrap(op, errors, payload)
         if payload is None:  # not modified since update_time
             return 304, None
         return 200, self._wrap(op, [], payload)
