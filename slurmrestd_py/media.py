@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from typing import Any, Iterator
-from urllib.parse import parse_qs
 
 from .routes import HttpError
 
@@ -75,9 +74,12 @@ def parse_body(content_type: str | None, body: bytes) -> Any:
 
 def parse_query(query: str) -> dict[str, str]:
     """A query string as a flat dict; a repeated key keeps its last value."""
+    if not query:
+        return {}
+    from urllib.parse import parse_qs
     try:
         return {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True,
-                                              strict_parsing=bool(query)).items()}
+                                              strict_parsing=True).items()}
     except ValueError:
         raise HttpError(400, "Unable to parse query string") from None
 
