@@ -209,19 +209,53 @@ def _give_to_buffer(n, ptr) -> None:
     # else: a few bytes leak for this short-lived buffer's lifetime.
 
 
-def _stream(msg):
-    """The node records as dicts, then the buffer freed (also if abandoned)."""
+def _stream(msg, partitions=None):
+    """The node records as dicts, then the buffer freed (also if abandoned).
+    `partitions`: each record's partition names, when not in the records."""
     try:
         arr = msg.node_array
         for i in range(msg.record_count):
             n = arr[i]
             if n.name != ffi.NULL:  # the reference skips defunct records
-                yield read_node(n)
+                d = read_node(n)
+                if partitions is not None:
+                    d["partitions"] = partitions[i]
+                yield d
     finally:
         lib.slurm_free_node_info_msg(msg)
 
 
-def _answer(call_name: str, loader):
+def _partitions_holding(msg, parts) -> list[list[str]]:
+    """Each node record's partitions, by name.
+
+    slurm_populate_node_partitions() places nodes by their index in the
+    whole node table, which a message holding one node does not have: the
+    reference, calling it anyway, lists for /node/X the partitions of the
+    cluster's first node. Looking the name up in each partition's node list
+    gives the partitions /nodes lists for the same node."""
+    arr, names = msg.node_array, []
+    for i in range(msg.record_count):
+        names.append(arr[i].name)
+    found: list[list[str]] = [[] for _ in names]
+    parr = parts.partition_array
+    for j in range(parts.record_count):
+        p = parr[j]
+        if p.nodes == ffi.NULL or p.name == ffi.NULL:
+            continue
+        hl = lib.slurm_hostlist_create(p.nodes)
+        if hl == ffi.NULL:
+            continue
+        try:
+            pname = ffi.string(p.name).decode("utf-8", "replace")
+            for k, name in enumerate(names):
+                if name != ffi.NULL and lib.slurm_hostlist_find(hl, name) >= 0:
+                    found[k].append(pname)
+        finally:
+            lib.slurm_hostlist_destroy(hl)
+    return found
+
+
+def _answer(call_name: str, loader, whole_table: bool):
     """Load nodes; None when unchanged; the payload otherwise."""
     try:
         msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
@@ -229,6 +263,7 @@ def _answer(call_name: str, loader):
         if e.errno == NO_CHANGE_IN_DATA:
             return None
         raise
+    partitions = None
     try:
         if msg.record_count == 0:
             raise slurm.SlurmError(lib.ESLURM_INVALID_NODE_NAME, call_name)
@@ -238,23 +273,26 @@ def _answer(call_name: str, loader):
         with slurm.owned("slurm_load_partitions", lib.slurm_free_partition_info_msg,
                          "partition_info_msg_t",
                          lambda out: lib.slurm_load_partitions(0, out, lib.SHOW_ALL)) as parts:
-            lib.slurm_populate_node_partitions(msg, parts)
+            if whole_table:
+                lib.slurm_populate_node_partitions(msg, parts)
+            else:
+                partitions = _partitions_holding(msg, parts)
     except BaseException:
         lib.slurm_free_node_info_msg(msg)
         raise
-    return {"nodes": _stream(msg)}
+    return {"nodes": _stream(msg, partitions)}
 
 
 def get_nodes(call):
     since = update_time(call)
     return _answer("slurm_load_node",
-                   lambda out: lib.slurm_load_node(since, out, SHOW_FLAGS))
+                   lambda out: lib.slurm_load_node(since, out, SHOW_FLAGS), True)
 
 
 def get_node(call):
     name = ffi.new("char[]", call.params["node_name"].encode())
     return _answer("slurm_load_node_single",
-                   lambda out: lib.slurm_load_node_single(out, name, SHOW_FLAGS))
+                   lambda out: lib.slurm_load_node_single(out, name, SHOW_FLAGS), False)
 
 
 UPDATE_TIME = Param("update_time", "query", Int,

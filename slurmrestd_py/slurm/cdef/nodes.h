@@ -77,3 +77,9 @@ void slurm_free_node_info_msg(node_info_msg_t *node_buffer_ptr);
 int slurm_get_select_nodeinfo(dynamic_plugin_data_t *nodeinfo,
                               enum select_nodedata_type data_type,
                               enum node_states state, void *data);
+
+/* Host lists: which partitions hold one node (see v0_0_38/nodes.py). */
+typedef struct hostlist *hostlist_t;
+hostlist_t slurm_hostlist_create(const char *hostlist);
+void slurm_hostlist_destroy(hostlist_t hl);
+int slurm_hostlist_find(hostlist_t hl, const char *hostname);
