@@ -3,6 +3,7 @@ from .diag import OPERATIONS as _DIAG
 from .reservations import OPERATIONS as _RESERVATIONS
 from .nodes import OPERATIONS as _NODES
 from .partitions import OPERATIONS as _PARTITIONS
+from .jobs import OPERATIONS as _JOBS
 
 PLUGIN = "v0.0.38"
-OPERATIONS = [*_DIAG, *_RESERVATIONS, *_NODES, *_PARTITIONS]
+OPERATIONS = [*_DIAG, *_RESERVATIONS, *_NODES, *_PARTITIONS, *_JOBS]

@@ -12,6 +12,7 @@ typedef struct {
     uint32_t slurm_user_id;
     char *slurm_user_name;
     char *cluster_name;
+    uint16_t select_type_param;
     ...;
 } slurm_conf_t;
 

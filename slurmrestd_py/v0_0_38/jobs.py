@@ -1,0 +1,701 @@
+"""GET /slurm/v0.0.38/jobs and /job/{job_id}.
+
+Jobs are loaded with SHOW_ALL|SHOW_DETAIL like the reference and written
+field for field as it writes them: its key order, its nulls for unset numbers
+(NO_VAL, INFINITE ...), "" for NULL strings (null in YAML), its spellings
+(including the key `cpu_frequency_minumum` it writes when a minimum CPU
+frequency is set) and its quirks (e.g. `cpus_per_task` is null unless a CPU
+frequency is set; a negative nice wraps to an unsigned 32-bit number).
+
+A list of thousands of jobs must be fast, so the per-job reader is one
+function compiled from the field table below: a single dict display whose
+values read the C struct inline (no per-field calls or metadata lookups).
+The same table declares the OpenAPI schema.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import slurm
+from ..app import ApiError
+from ..envelope import response_obj
+from ..routes import Operation, Param
+from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Obj, Scalar, Str,
+                      Type)
+from ..slurm import ffi, lib
+from .reservations import update_time
+
+PLUGIN = "v0.0.38"
+SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL
+NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
+
+Text = CText  # NULL is "" in JSON, null in YAML, as the reference writes it
+NInt = Scalar("integer", "int64", nullable=True)
+NBool = Scalar("boolean", nullable=True)
+NNum = Scalar("number", "double", nullable=True)
+StrList = Array(Str)
+
+
+class Nullable(Type):
+    """Another type, or null."""
+
+    def __init__(self, inner: Type):
+        self.inner = inner
+
+    def schema(self) -> dict:
+        return dict(self.inner.schema(), nullable=True)
+
+
+NStrList = Nullable(StrList)
+
+
+class Map(Type):
+    """An object whose keys are data (ids), all values of one type."""
+
+    def __init__(self, values: Type):
+        self.values = values
+
+    def schema(self) -> dict:
+        return {"type": "object", "additionalProperties": self.values.schema()}
+
+
+# ---- names of numbers, as libslurm spells them ----
+
+# slurm_job_reason_string() for enum job_state_reason 0..WAIT_RESV_DELETED;
+# any other number is written as the number.
+REASONS = (
+    "None Priority Dependency Resources PartitionNodeLimit PartitionTimeLimit "
+    "PartitionDown PartitionInactive JobHeldAdmin BeginTime Licenses "
+    "AssociationJobLimit AssociationResourceLimit AssociationTimeLimit Reservation "
+    "ReqNodeNotAvail JobHeldUser FrontEndDown SchedDefer PartitionDown NodeDown "
+    "BadConstraints SystemFailure JobLaunchFailure NonZeroExitCode TimeLimit "
+    "InactiveLimit InvalidAccount InvalidQOS QOSUsageThreshold QOSJobLimit "
+    "QOSResourceLimit QOSTimeLimit BlockMaxError BlockFreeAction Cleaning Prolog "
+    "QOSNotAllowed AccountNotAllowed DependencyNeverSatisfied QOSGrpCpuLimit "
+    "QOSGrpCPUMinutesLimit QOSGrpCPURunMinutesLimit QOSGrpJobsLimit QOSGrpMemLimit "
+    "QOSGrpNodeLimit QOSGrpSubmitJobsLimit QOSGrpWallLimit QOSMaxCpuPerJobLimit "
+    "QOSMaxCpuMinutesPerJobLimit QOSMaxNodePerJobLimit QOSMaxWallDurationPerJobLimit "
+    "QOSMaxCpuPerUserLimit QOSMaxJobsPerUserLimit QOSMaxNodePerUserLimit "
+    "QOSMaxSubmitJobPerUserLimit QOSMinCpuNotSatisfied AssocGrpCpuLimit "
+    "AssocGrpCPUMinutesLimit AssocGrpCPURunMinutesLimit AssocGrpJobsLimit "
+    "AssocGrpMemLimit AssocGrpNodeLimit AssocGrpSubmitJobsLimit AssocGrpWallLimit "
+    "AssocMaxJobsLimit AssocMaxCpuPerJobLimit AssocMaxCpuMinutesPerJobLimit "
+    "AssocMaxNodePerJobLimit AssocMaxWallDurationPerJobLimit AssocMaxSubmitJobLimit "
+    "JobHoldMaxRequeue JobArrayTaskLimit BurstBufferResources BurstBufferStageIn "
+    "BurstBufferOperation PowerNotAvail PowerReserved AssocGrpUnknown "
+    "AssocGrpUnknownMinutes AssocGrpUnknownRunMinutes AssocMaxUnknownPerJob "
+    "AssocMaxUnknownPerNode AssocMaxUnknownMinutesPerJob AssocMaxCpuPerNode "
+    "AssocGrpMemMinutes AssocGrpMemRunMinutes AssocMaxMemPerJob AssocMaxMemPerNode "
+    "AssocMaxMemMinutesPerJob AssocGrpNodeMinutes AssocGrpNodeRunMinutes "
+    "AssocMaxNodeMinutesPerJob AssocGrpEnergy AssocGrpEnergyMinutes "
+    "AssocGrpEnergyRunMinutes AssocMaxEnergyPerJob AssocMaxEnergyPerNode "
+    "AssocMaxEnergyMinutesPerJob AssocGrpGRES AssocGrpGRESMinutes "
+    "AssocGrpGRESRunMinutes AssocMaxGRESPerJob AssocMaxGRESPerNode "
+    "AssocMaxGRESMinutesPerJob AssocGrpLicense AssocGrpLicenseMinutes "
+    "AssocGrpLicenseRunMinutes AssocMaxLicensePerJob AssocMaxLicenseMinutesPerJob "
+    "AssocGrpBB AssocGrpBBMinutes AssocGrpBBRunMinutes AssocMaxBBPerJob "
+    "AssocMaxBBPerNode AssocMaxBBMinutesPerJob QOSGrpUnknown QOSGrpUnknownMinutes "
+    "QOSGrpUnknownRunMinutes QOSMaxUnknownPerJob QOSMaxUnknownPerNode "
+    "QOSMaxUnknownPerUser QOSMaxUnknownMinutesPerJob QOSMinUnknown QOSMaxCpuPerNode "
+    "QOSGrpMemoryMinutes QOSGrpMemoryRunMinutes QOSMaxMemoryMinutesPerJob "
+    "QOSMaxMemoryPerJob QOSMaxMemoryPerNode QOSMaxMemoryPerUser QOSMinMemory "
+    "QOSGrpEnergy QOSGrpEnergyMinutes QOSGrpEnergyRunMinutes QOSMaxEnergyPerJob "
+    "QOSMaxEnergyPerNode QOSMaxEnergyPerUser QOSMaxEnergyMinutesPerJob QOSMinEnergy "
+    "QOSGrpNodeMinutes QOSGrpNodeRunMinutes QOSMaxNodeMinutesPerJob QOSMinNode "
+    "QOSGrpGRES QOSGrpGRESMinutes QOSGrpGRESRunMinutes QOSMaxGRESPerJob "
+    "QOSMaxGRESPerNode QOSMaxGRESPerUser QOSMaxGRESMinutesPerJob QOSMinGRES "
+    "QOSGrpLicense QOSGrpLicenseMinutes QOSGrpLicenseRunMinutes QOSMaxLicensePerJob "
+    "QOSMaxLicensePerUser QOSMaxLicenseMinutesPerJob QOSMinLicense QOSGrpBB "
+    "QOSGrpBBMinutes QOSGrpBBRunMinutes QOSMaxBBPerJob QOSMaxBBPerNode QOSMaxBBPerUser "
+    "AssocMaxBBMinutesPerJob QOSMinBB DeadLine MaxBBPerAccount MaxCpuPerAccount "
+    "MaxEnergyPerAccount MaxGRESPerAccount MaxNodePerAccount MaxLicensePerAccount "
+    "MaxMemoryPerAccount MaxUnknownPerAccount MaxJobsPerAccount "
+    "MaxSubmitJobsPerAccount PartitionConfig AccountingPolicy FedJobLock OutOfMemory "
+    "MaxMemPerLimit AssocGrpBilling AssocGrpBillingMinutes AssocGrpBillingRunMinutes "
+    "AssocMaxBillingPerJob AssocMaxBillingPerNode AssocMaxBillingMinutesPerJob "
+    "QOSGrpBilling QOSGrpBillingMinutes QOSGrpBillingRunMinutes QOSMaxBillingPerJob "
+    "QOSMaxBillingPerNode QOSMaxBillingPerUser QOSMaxBillingMinutesPerJob "
+    "MaxBillingPerAccount QOSMinBilling ReservationDeleted"
+).split()
+
+# slurm_job_state_string(): the first flag that is set, in this order, else the base state.
+STATE_FLAGS = (
+    (lib.JOB_COMPLETING, "COMPLETING"), (lib.JOB_STAGE_OUT, "STAGE_OUT"),
+    (lib.JOB_CONFIGURING, "CONFIGURING"), (lib.JOB_RESIZING, "RESIZING"),
+    (lib.JOB_REQUEUE, "REQUEUED"), (lib.JOB_REQUEUE_FED, "REQUEUE_FED"),
+    (lib.JOB_REQUEUE_HOLD, "REQUEUE_HOLD"), (lib.JOB_SPECIAL_EXIT, "SPECIAL_EXIT"),
+    (lib.JOB_STOPPED, "STOPPED"), (lib.JOB_REVOKED, "REVOKED"),
+    (lib.JOB_RESV_DEL_HOLD, "RESV_DEL_HOLD"), (lib.JOB_SIGNALING, "SIGNALING"),
+)
+BASE_STATES = ("PENDING", "RUNNING", "SUSPENDED", "COMPLETED", "CANCELLED", "FAILED",
+               "TIMEOUT", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "OUT_OF_MEMORY")
+JOB_STATES = BASE_STATES + tuple(name for _, name in STATE_FLAGS)
+
+_states: dict[int, str] = {}
+
+
+def job_state_name(state: int) -> str:
+    name = _states.get(state)
+    if name is None:
+        for bit, flag_name in STATE_FLAGS:
+            if state & bit:
+                name = flag_name
+                break
+        else:
+            base = state & lib.JOB_STATE_BASE
+            name = BASE_STATES[base] if base < len(BASE_STATES) else "?"
+        _states[state] = name
+    return name
+
+
+JOB_FLAGS = (
+    (lib.KILL_INV_DEP, "KILL_INV_DEP"), (lib.NO_KILL_INV_DEP, "NO_KILL_INV_DEP"),
+    (lib.HAS_STATE_DIR, "HAS_STATE_DIR"), (lib.BACKFILL_TEST, "BACKFILL_TEST"),
+    (lib.GRES_ENFORCE_BIND, "GRES_ENFORCE_BIND"), (lib.TEST_NOW_ONLY, "TEST_NOW_ONLY"),
+    (lib.SPREAD_JOB, "SPREAD_JOB"), (lib.USE_MIN_NODES, "USE_MIN_NODES"),
+    (lib.JOB_KILL_HURRY, "JOB_KILL_HURRY"), (lib.TRES_STR_CALC, "TRES_STR_CALC"),
+    (lib.SIB_JOB_FLUSH, "SIB_JOB_FLUSH"), (lib.HET_JOB_FLAG, "HET_JOB_FLAG"),
+    (lib.JOB_CPUS_SET, "JOB_CPUS_SET"), (lib.TOP_PRIO_TMP, "TOP_PRIO_TMP"),
+    (lib.JOB_ACCRUE_OVER, "JOB_ACCRUE_OVER"), (lib.GRES_DISABLE_BIND, "GRES_DISABLE_BIND"),
+    (lib.JOB_WAS_RUNNING, "JOB_WAS_RUNNING"), (lib.JOB_MEM_SET, "JOB_MEM_SET"),
+    (lib.JOB_RESIZED, "JOB_RESIZED"),
+)
+SHOW_FLAG_NAMES = (
+    (lib.SHOW_ALL, "SHOW_ALL"), (lib.SHOW_DETAIL, "SHOW_DETAIL"), (lib.SHOW_MIXED, "SHOW_MIXED"),
+    (lib.SHOW_LOCAL, "SHOW_LOCAL"), (lib.SHOW_SIBLING, "SHOW_SIBLING"),
+    (lib.SHOW_FEDERATION, "SHOW_FEDERATION"), (lib.SHOW_FUTURE, "SHOW_FUTURE"),
+)
+PROFILES = (
+    (lib.ACCT_GATHER_PROFILE_ENERGY, "Energy"), (lib.ACCT_GATHER_PROFILE_LUSTRE, "Lustre"),
+    (lib.ACCT_GATHER_PROFILE_NETWORK, "Network"), (lib.ACCT_GATHER_PROFILE_TASK, "Task"),
+)
+
+
+def _bit_names(table):
+    """value -> tuple of names of the bits set, cached (few distinct values occur)."""
+    cache: dict[int, tuple] = {}
+
+    def names(value: int) -> tuple:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = tuple(n for bit, n in table if value & bit)
+        return found
+    return cache, names
+
+
+_flag_cache, _flag_names = _bit_names(JOB_FLAGS)
+_show_cache, _show_names = _bit_names(SHOW_FLAG_NAMES)
+
+
+def _profile(value: int) -> list[str]:
+    names = ["None"] if value == lib.ACCT_GATHER_PROFILE_NONE else []
+    return names + [n for bit, n in PROFILES if value & bit]
+
+
+SHARED = {lib.JOB_SHARED_NONE: "none", lib.JOB_SHARED_OK: "shared",
+          lib.JOB_SHARED_USER: "user", lib.JOB_SHARED_MCS: "mcs", slurm.NO_VAL16: None}
+
+# ---- user and group names: NULL ("") when there is none, like uid_to_string_or_null ----
+
+_users: dict[int, str] = {}
+_groups: dict[int, str] = {}
+
+
+def _user_name(uid: int) -> str:
+    name = _users.get(uid)
+    if name is None:
+        import pwd
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except (KeyError, OverflowError):
+            name = UNSET
+        _users[uid] = name
+    return name
+
+
+def _group_name(gid: int) -> str:
+    name = _groups.get(gid)
+    if name is None:
+        import grp
+        try:
+            name = grp.getgrgid(gid).gr_name
+        except (KeyError, OverflowError):
+            name = UNSET
+        _groups[gid] = name
+    return name
+
+
+def _text(p) -> str:
+    return ffi.string(p).decode("utf-8", "replace") if p else UNSET
+
+
+# ---- job_resources: opaque in <slurm/slurm.h>; read by its 22.05 layout (LP64) ----
+# struct job_resources { bitstr_t *core_bitmap; bitstr_t *core_bitmap_used;
+#   uint32_t cpu_array_cnt; uint16_t *cpu_array_value; uint32_t *cpu_array_reps;
+#   uint16_t *cpus; uint16_t *cpus_used; uint16_t *cores_per_socket; uint16_t cr_type;
+#   uint64_t *memory_allocated; uint64_t *memory_used; uint32_t nhosts;
+#   bitstr_t *node_bitmap; uint32_t node_req; char *nodes; uint32_t ncpus;
+#   uint32_t *sock_core_rep_count; uint16_t *sockets_per_node; ... }
+# Word (8-byte) indices of the pointers, 4-byte indices of the counts:
+_R_CORE_BITMAP, _R_CORE_BITMAP_USED = 0, 1
+_R_CPUS_USED, _R_CORES_PER_SOCKET = 6, 7
+_R_MEMORY_ALLOCATED, _R_MEMORY_USED = 9, 10
+_R_NHOSTS32 = 22
+_R_NODES = 14
+_R_NCPUS32 = 30
+_R_SOCK_CORE_REP_COUNT, _R_SOCKETS_PER_NODE = 16, 17
+# bitstr_t: int64 words; [0] magic, [1] number of bits, then the bits.
+_BITSTR_OVERHEAD = 2
+
+_cpu_key: str | None = None
+
+
+def _allocated_cpu_key() -> str | None:
+    """allocated_cores or allocated_cpus, by SelectTypeParameters, as the reference."""
+    global _cpu_key
+    if _cpu_key is None:
+        param = slurm.conf().select_type_param
+        _cpu_key = ("allocated_cores" if param & (lib.CR_CORE | lib.CR_SOCKET)
+                    else "allocated_cpus" if param & lib.CR_CPU else "")
+    return _cpu_key or None
+
+
+_RANGE = re.compile(r"([^\[]*)\[([^\]]*)\](.*)\Z", re.S)
+
+
+def expand_hostlist(expr: str) -> list[str]:
+    """Host names of a Slurm hostlist expression ("vm,node[01-03,7]-ib")."""
+    hosts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(expr + ","):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif depth <= 0 and ch in ", \t\n":
+            if i > start:
+                hosts.extend(_expand_one(expr[start:i]))
+            start = i + 1
+    return hosts
+
+
+def _expand_one(token: str) -> list[str]:
+    m = _RANGE.match(token)
+    if not m:
+        return [token]
+    prefix, ranges, suffix = m.groups()
+    out = []
+    tails = _expand_one(suffix) if "[" in suffix else [suffix]
+    for part in ranges.split(","):
+        lo, sep, hi = part.partition("-")
+        if not lo.isdigit() or (sep and not hi.isdigit()):
+            return [token]
+        width = len(lo)
+        for n in range(int(lo), int(hi if sep else lo) + 1):
+            out.extend(f"{prefix}{n:0{width}d}{t}" for t in tails)
+    return out
+
+
+def _bit_test(bits, i: int) -> bool:
+    return bool((bits[_BITSTR_OVERHEAD + (i >> 6)] >> (i & 63)) & 1)
+
+
+def _allocated_nodes(r, nhosts: int, nodes: str) -> list[dict]:
+    """Per node: the allocated cores of each socket (as the reference's _dump_nodes_res)."""
+    words = ffi.cast("void **", r)
+    cores_per_socket = ffi.cast("uint16_t *", words[_R_CORES_PER_SOCKET])
+    if not nhosts or cores_per_socket == ffi.NULL:
+        return []
+    sockets_per_node = ffi.cast("uint16_t *", words[_R_SOCKETS_PER_NODE])
+    rep_count = ffi.cast("uint32_t *", words[_R_SOCK_CORE_REP_COUNT])
+    cpus_used = ffi.cast("uint16_t *", words[_R_CPUS_USED])
+    mem_used = ffi.cast("uint64_t *", words[_R_MEMORY_USED])
+    mem_alloc = ffi.cast("uint64_t *", words[_R_MEMORY_ALLOCATED])
+    bitmap = ffi.cast("int64_t *", words[_R_CORE_BITMAP])
+    used = ffi.cast("int64_t *", words[_R_CORE_BITMAP_USED])
+    size = bitmap[1] if bitmap != ffi.NULL else 0
+    has_used = used != ffi.NULL
+    names = expand_hostlist(nodes)
+    out = []
+    bit = sock_inx = sock_reps = 0
+    for node in range(nhosts):
+        if sock_reps >= rep_count[sock_inx]:
+            sock_inx += 1
+            sock_reps = 0
+        sock_reps += 1
+        sockets: dict[str, dict] = {}
+        cps = cores_per_socket[sock_inx]
+        for i in range(sockets_per_node[sock_inx] * cps):
+            if bit >= size:
+                break
+            if _bit_test(bitmap, bit):
+                cores = sockets.setdefault(str(i // cps), {"cores": {}})["cores"]
+                cores[str(i % cps)] = ("allocated_and_in_use"
+                                       if has_used and _bit_test(used, bit) else "allocated")
+            bit += 1
+        out.append({
+            "sockets": sockets,
+            "nodename": names[node] if node < len(names) else UNSET,
+            "cpus_used": cpus_used[node] if cpus_used != ffi.NULL else 0,
+            "memory_used": mem_used[node] if mem_used != ffi.NULL else 0,
+            "memory_allocated": mem_alloc[node] if mem_alloc != ffi.NULL else 0,
+        })
+    return out
+
+
+def _resources(r) -> dict:
+    counts = ffi.cast("uint32_t *", r)
+    nodes = _text(ffi.cast("char **", r)[_R_NODES])
+    res = {"nodes": nodes}
+    key = _allocated_cpu_key()
+    if key:
+        res[key] = counts[_R_NCPUS32]
+    nhosts = counts[_R_NHOSTS32]
+    res["allocated_hosts"] = nhosts
+    res["allocated_nodes"] = _allocated_nodes(r, nhosts, nodes)
+    return {"job_resources": res}
+
+
+NODE_ALLOCATION = Obj(f"{PLUGIN}_node_allocation", [
+    Field("sockets", Map(Inline([
+        Field("cores", Map(Enum("allocated", "allocated_and_in_use")),
+              description="assignment status of each core by core id in each socket"),
+    ])), description="assignment status of each socket by numeric socket id"),
+    Field("nodename", Text, description="node name"),
+    Field("cpus_used", Int, description="CPUs used by job steps on this node"),
+    Field("memory_used", Int, description="memory (MB) used by job steps on this node"),
+    Field("memory_allocated", Int, description="memory (MB) allocated to the job on this node"),
+])
+JOB_RESOURCES = Obj(f"{PLUGIN}_job_resources", [
+    Field("nodes", Text, description="list of assigned job nodes"),
+    Field("allocated_cores", Int,
+          description="number of assigned job cores (SelectTypeParameters CR_Core or CR_Socket)"),
+    Field("allocated_cpus", Int,
+          description="number of assigned job cpus (SelectTypeParameters CR_CPU)"),
+    Field("allocated_hosts", Int, description="number of assigned job hosts"),
+    Field("allocated_nodes", Array(NODE_ALLOCATION), description="array of allocated nodes"),
+])
+
+
+def _core_spec(cs: int) -> dict:
+    # The reference's branches, keys in its order.
+    if cs & lib.CORE_SPEC_THREAD:
+        return {"core_spec": cs, "thread_spec": None}
+    return {"thread_spec": cs & ~lib.CORE_SPEC_THREAD, "core_spec": None}
+
+
+# ---- the job: one table for the schema and the compiled reader ----
+
+class Splice:
+    """Several keys (or none) from one expression that yields a dict, spliced
+    in place; `fields` declares every key it may yield."""
+
+    def __init__(self, expr: str, fields: list[Field]):
+        self.expr = expr
+        self.fields = fields
+
+
+def S(key: str, desc: str, attr: str | None = None) -> tuple:
+    """A char*: "" (UNSET) for NULL."""
+    return (Field(key, Text, description=desc),
+            f'(_s(_p).decode("utf-8", "replace") if (_p := j.{attr or key}) else U)')
+
+
+def I(key: str, desc: str, attr: str | None = None, type: Type = Int) -> tuple:
+    """A number as it is."""
+    return Field(key, type, description=desc), f"j.{attr or key}"
+
+
+def N(key: str, desc: str, expr: str, type: Type = NInt) -> tuple:
+    """Anything else: an expression of `j` (the struct)."""
+    return Field(key, type, description=desc), expr
+
+
+def _unset(attr: str, *sentinels: str) -> str:
+    """The member, or None when it equals one of the sentinels."""
+    test = " or ".join(["(_v := j.%s) == %s" % (attr, sentinels[0])]
+                       + [f"_v == {s}" for s in sentinels[1:]])
+    return f"(None if {test} else _v)"
+
+
+JOB_TABLE = [
+    S("account", "Charge resources used by this job to specified account"),
+    I("accrue_time", "time job is eligible for running"),
+    S("admin_comment", "administrator's arbitrary comment"),
+    I("array_job_id", "job_id of a job array or 0 if N/A"),
+    N("array_task_id", "task_id of a job array", _unset("array_task_id", "NV")),
+    I("array_max_tasks", "Maximum number of running array tasks"),
+    S("array_task_string", "string expression of task IDs in this record", "array_task_str"),
+    I("association_id", "association id for job", "assoc_id"),
+    S("batch_features", "features required for batch script's node"),
+    N("batch_flag", "if batch: queued job with script", "j.batch_flag == 1", Bool),
+    S("batch_host", "name of host running batch script"),
+    N("flags", "Job flags",
+      "[*(_fc[_b] if (_b := j.bitflags) in _fc else _fn(_b))]", StrList),
+    S("burst_buffer", "burst buffer specifications"),
+    S("burst_buffer_state", "burst buffer state info"),
+    S("cluster", "name of cluster that the job is on"),
+    S("cluster_features", "comma separated list of required cluster features"),
+    S("command", "command to be executed"),
+    S("comment", "arbitrary comment"),
+    S("container", "absolute path to OCI container bundle"),
+    N("contiguous", "job requires contiguous nodes",
+      "(None if (_v := j.contiguous) == NV16 else _v == 1)", NBool),
+    Splice("(_CORE_NULL if (_v := j.core_spec) == NV16 else _core_spec(_v))", [
+        Field("core_spec", NInt, description="specialized core count (with the thread flag "
+              "0x8000 when it counts threads)"),
+        Field("thread_spec", NInt, description="specialized thread count"),
+    ]),
+    N("cores_per_socket", "cores per socket required by job", _unset("cores_per_socket", "NV16")),
+    N("billable_tres", "billable TRES", "(None if (_v := j.billable_tres) == NVF else _v)", NNum),
+    N("cpus_per_task", "number of processors required for each task (null unless a CPU "
+      "frequency minimum is set, as the reference writes it)",
+      "(None if (_fmin := j.cpu_freq_min) == NV else j.cpus_per_task)"),
+    Splice('(_FMIN_NULL if _fmin == NV else {"cpu_frequency_minumum": _fmin})', [
+        Field("cpu_frequency_minimum", NInt, description="Minimum cpu frequency (null: unset)"),
+        Field("cpu_frequency_minumum", Int,
+              description="Minimum cpu frequency, when set (the reference's spelling)"),
+    ]),
+    N("cpu_frequency_maximum", "Maximum cpu frequency", _unset("cpu_freq_max", "NV")),
+    N("cpu_frequency_governor", "cpu frequency governor", _unset("cpu_freq_gov", "NV")),
+    S("cpus_per_tres", "semicolon delimited list of TRES=# values"),
+    I("deadline", "job start deadline"),
+    N("delay_boot", "delay boot for desired node state", _unset("delay_boot", "NV")),
+    S("dependency", "synchronize job execution with other jobs"),
+    I("derived_exit_code", "highest exit code of all job steps", "derived_ec"),
+    I("eligible_time", "time job is eligible for running"),
+    I("end_time", "time of termination, actual or expected"),
+    S("excluded_nodes", "comma separated list of excluded nodes", "exc_nodes"),
+    I("exit_code", "exit code for job (status from wait call)"),
+    S("features", "comma separated list of required features"),
+    S("federation_origin", "Origin cluster's name", "fed_origin_str"),
+    S("federation_siblings_active", "string of active sibling names",
+      "fed_siblings_active_str"),
+    S("federation_siblings_viable", "string of viable sibling names",
+      "fed_siblings_viable_str"),
+    N("gres_detail", "Details of GRES count/index alloc per node",
+      "(_gres(j) if j.gres_detail_cnt else [])", StrList),
+    Splice('(_GROUP_NULL if (_v := j.group_id) == NV else '
+           '{"group_id": _v, "group_name": _gn[_v] if _v in _gn else _group(_v)})', [
+        Field("group_id", NInt, description="group job submitted as"),
+        Field("group_name", Text, description="group job submitted as (absent when the "
+              "group id is unset)"),
+    ]),
+    N("job_id", "job ID", _unset("job_id", "NV")),
+    Splice("(_res(_r) if (_r := j.job_resrcs) else _E)", [
+        Field("job_resources", JOB_RESOURCES,
+              description="resources allocated to the job (absent when none)"),
+    ]),
+    N("job_state", "state of the job", "(_st[_v] if (_v := j.job_state) in _st else _state(_v))",
+      Enum(*JOB_STATES)),
+    I("last_sched_evaluation", "last time job was evaluated for scheduling", "last_sched_eval"),
+    S("licenses", "licenses required by the job"),
+    N("max_cpus", "maximum number of cpus usable by job", _unset("max_cpus", "NV")),
+    N("max_nodes", "maximum number of nodes usable by job", _unset("max_nodes", "NV")),
+    S("mcs_label", "mcs_label if mcs plugin in use"),
+    S("memory_per_tres", "semicolon delimited list of TRES=# values", "mem_per_tres"),
+    S("name", "name of the job"),
+    S("nodes", "list of nodes allocated to job"),
+    N("nice", "requested priority change (a negative change reads as an unsigned 32-bit "
+      "number, as the reference writes it)",
+      "(None if (_v := j.nice) == NV or _v == NICE else (_v - NICE) & 0xFFFFFFFF)"),
+    N("tasks_per_core", "number of tasks to invoke on each core",
+      _unset("ntasks_per_core", "NV16", "INF16")),
+    I("tasks_per_node", "number of tasks to invoke on each node", "ntasks_per_node"),
+    N("tasks_per_socket", "number of tasks to invoke on each socket",
+      _unset("ntasks_per_socket", "NV16", "INF16")),
+    I("tasks_per_board", "number of tasks to invoke on each board", "ntasks_per_board"),
+    N("cpus", "minimum number of cpus required by job",
+      "(j.num_cpus if (_nt := j.num_tasks) != NV and _nt != INF else None)"),
+    I("node_count", "minimum number of nodes required by job", "num_nodes"),
+    N("tasks", "requested task count", "(_nt if _nt != NV and _nt != INF else None)"),
+    I("het_job_id", "job ID of hetjob leader"),
+    S("het_job_id_set", "job IDs for all components"),
+    I("het_job_offset", "HetJob component offset from leader"),
+    S("partition", "name of assigned partition"),
+    S("prefer", "comma separated list of soft features"),
+    N("memory_per_node", "minimum real memory per node",
+      "(None if (_m := j.pn_min_memory) & MPC else (_m or None))"),
+    N("memory_per_cpu", "minimum real memory per cpu", "((_m & M63) if _m & MPC else None)"),
+    I("minimum_cpus_per_node", "minimum # CPUs per node", "pn_min_cpus"),
+    I("minimum_tmp_disk_per_node", "minimum tmp disk per node", "pn_min_tmp_disk"),
+    I("preempt_time", "preemption signal time"),
+    I("pre_sus_time", "time job ran prior to last suspend"),
+    N("priority", "relative priority of the job", _unset("priority", "NV", "INF")),
+    N("profile", "Job profiling requested", "(None if (_v := j.profile) == 0 else _profile(_v))",
+      NStrList),
+    S("qos", "Quality of Service"),
+    N("reboot", "node reboot requested before start", "j.reboot != 0", Bool),
+    S("required_nodes", "comma separated list of required nodes", "req_nodes"),
+    N("requeue", "enable or disable job requeue option", "j.requeue != 0", Bool),
+    I("resize_time", "time of latest size change"),
+    I("restart_cnt", "count of job restarts"),
+    S("resv_name", "reservation name"),
+    N("shared", "type and if job can share nodes with other jobs",
+      "_shared.get(_v := j.shared, _v)", Scalar("string", enum=["none", "shared", "user", "mcs"],
+                                                 nullable=True)),
+    N("show_flags", "details requested",
+      "[*(_sc[_v] if (_v := j.show_flags) in _sc else _sn(_v))]", StrList),
+    I("sockets_per_board", "sockets per board required by job"),
+    N("sockets_per_node", "sockets per node required by job", _unset("sockets_per_node", "NV16")),
+    I("start_time", "time execution begins, actual or expected"),
+    S("state_description", "optional details for state_reason", "state_desc"),
+    N("state_reason", "reason job still pending or failed",
+      "(_rs[_v] if (_v := j.state_reason) < _nrs else str(_v))", Str),
+    S("standard_error", "pathname of job's stderr file", "std_err"),
+    S("standard_input", "pathname of job's stdin file", "std_in"),
+    S("standard_output", "pathname of job's stdout file", "std_out"),
+    I("submit_time", "time of job submission"),
+    I("suspend_time", "time job last suspended or resumed"),
+    S("system_comment", "slurmctld's arbitrary comment"),
+    N("time_limit", "maximum run time in minutes (null: INFINITE)", _unset("time_limit", "INF")),
+    N("time_minimum", "minimum run time in minutes (null: INFINITE)", _unset("time_min", "INF")),
+    N("threads_per_core", "threads per core required by job", _unset("threads_per_core", "NV16")),
+    S("tres_bind", "Task to TRES binding directives"),
+    S("tres_freq", "TRES frequency directives"),
+    S("tres_per_job", "semicolon delimited list of TRES=# values"),
+    S("tres_per_node", "semicolon delimited list of TRES=# values"),
+    S("tres_per_socket", "semicolon delimited list of TRES=# values"),
+    S("tres_per_task", "semicolon delimited list of TRES=# values"),
+    S("tres_req_str", "tres requested in the job"),
+    S("tres_alloc_str", "tres used in the job"),
+    N("user_id", "user id the job runs as", "(_uid := j.user_id)", Int),
+    N("user_name", "user the job runs as",
+      '(_s(_p).decode("utf-8", "replace") if (_p := j.user_name) '
+      'else _un[_uid] if _uid in _un else _user(_uid))', Text),
+    S("wckey", "wckey for job"),
+    S("current_working_directory", "pathname of working directory", "work_dir"),
+]
+
+
+def _gres(j) -> list[str]:
+    arr = j.gres_detail_str
+    return [_text(arr[i]) for i in range(j.gres_detail_cnt)]
+
+
+_GLOBALS = {
+    "_s": ffi.string, "U": UNSET, "_E": {},
+    "NV": slurm.NO_VAL, "NV16": slurm.NO_VAL16, "INF": slurm.INFINITE,
+    "INF16": slurm.INFINITE16, "NVF": float(slurm.NO_VAL), "NICE": lib.NICE_OFFSET,
+    "MPC": lib.MEM_PER_CPU, "M63": lib.MEM_PER_CPU - 1,
+    "_fc": _flag_cache, "_fn": _flag_names, "_sc": _show_cache, "_sn": _show_names,
+    "_st": _states, "_state": job_state_name, "_rs": tuple(REASONS), "_nrs": len(REASONS),
+    "_shared": SHARED, "_profile": _profile, "_gres": _gres, "_res": _resources,
+    "_core_spec": _core_spec, "_CORE_NULL": {"core_spec": None, "thread_spec": None},
+    "_FMIN_NULL": {"cpu_frequency_minimum": None}, "_GROUP_NULL": {"group_id": None},
+    "_gn": _groups, "_group": _group_name, "_un": _users, "_user": _user_name,
+}
+
+
+class CompiledObj(Obj):
+    """An Obj whose reader is one generated function: a dict display of the
+    table's expressions (Splice entries as `**expr`)."""
+
+    def __init__(self, name: str, table: list, description: str = ""):
+        fields, parts = [], []
+        for entry in table:
+            if isinstance(entry, Splice):
+                fields.extend(entry.fields)
+                parts.append(f"**{entry.expr}")
+            else:
+                field, expr = entry
+                fields.append(field)
+                parts.append(f"{field.key!r}: {expr}")
+        for f in fields:
+            f.getter = None  # read by the compiled function only
+        super().__init__(name, fields, description)
+        source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
+        namespace: dict = {}
+        exec(compile(source, f"<{name} reader>", "exec"), dict(_GLOBALS), namespace)
+        self.read = namespace["read"]
+        self.source = source
+
+
+JOB = CompiledObj(f"{PLUGIN}_job_response_properties", JOB_TABLE)
+read_job = JOB.read
+
+JOBS = response_obj(PLUGIN, "jobs_response", [
+    Field("jobs", Array(JOB), description="job descriptions"),
+])
+
+
+# ---- handlers ----
+
+def _load(call: str, loader):
+    return slurm.load(call, lib.slurm_free_job_info_msg, "job_info_msg_t", loader)
+
+
+def _stream(msg):
+    return slurm.stream(msg, lib.slurm_free_job_info_msg, msg.job_array, msg.record_count,
+                        read_job)
+
+
+def get_jobs(call):
+    since = update_time(call)
+    try:
+        msg = _load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(since, out, SHOW_FLAGS))
+    except slurm.SlurmError as e:
+        if e.errno == NO_CHANGE_IN_DATA:
+            return None
+        e.description = "Failed while looking for jobs"
+        raise
+    return {"jobs": _stream(msg)}
+
+
+# How the reference reads a path parameter: by its look (YAML 1.1 style) as a
+# boolean, an integer or a float, then back to a string for slurm_xlate_job_id.
+_TRUE = re.compile(r"(?:[Yy](?:[Ee][Ss])?|[Tt](?:[Rr][Uu][Ee])?|[Oo][Nn])\Z")
+_FALSE = re.compile(r"(?:[Nn][Oo]?|[Ff](?:[Aa][Ll][Ss][Ee])?|[Oo][Ff][Ff])\Z")
+_INT = re.compile(r"[+-]?[0-9]+\Z")
+_FLOAT = re.compile(r"[+-]?[0-9]*\.[0-9]*(?:[Ee][+-]?[0-9]+)?\Z")
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def job_id_text(value: str) -> str:
+    """A {job_id} path segment as the reference hands it to slurm_xlate_job_id:
+    yes/true/on... as "true", no/false/off... as "false", integers saturated
+    to 64 bits, decimals rounded to an integer (half to even)."""
+    if _TRUE.match(value):
+        return "true"
+    if _FALSE.match(value):
+        return "false"
+    if _INT.match(value):
+        return str(max(_INT64_MIN, min(_INT64_MAX, int(value))))
+    if _FLOAT.match(value):
+        try:
+            f = float(value)
+        except ValueError:  # ".": strtod reads nothing, 0
+            f = 0.0
+        if f != f or not _INT64_MIN <= f < _INT64_MAX:
+            return str(_INT64_MIN)  # what lrint gives for out-of-range values
+        return str(round(f))
+    return value
+
+
+def get_job(call):
+    text = job_id_text(call.params["job_id"])
+    description = f"Unable to find JobId={text}"
+    slurm.init()
+    job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
+    if not job_id:
+        raise ApiError(400, lib.ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get", description,
+                       payload={})
+    try:
+        msg = _load("slurm_load_job", lambda out: lib.slurm_load_job(out, job_id, SHOW_FLAGS))
+    except slurm.SlurmError as e:
+        e.description = description
+        raise
+    return {"jobs": _stream(msg)}
+
+
+OPERATIONS = [
+    Operation("GET", f"/slurm/{PLUGIN}/jobs", "slurm_v0_0_38_get_jobs", "get list of jobs",
+              "slurm", get_jobs, JOBS,
+              [Param("update_time", "query", Int,
+                     "Filter if changed since update_time. Use of this parameter can result "
+                     "in faster replies.")],
+              plugin=PLUGIN),
+    Operation("GET", f"/slurm/{PLUGIN}/job/{{job_id}}", "slurm_v0_0_38_get_job", "get job info",
+              "slurm", get_job, JOBS,
+              [Param("job_id", "path", Str, "Slurm JobID", True)], plugin=PLUGIN),
+]
