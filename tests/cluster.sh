@@ -10,7 +10,8 @@ CLUSTER=restcluster
 HOST=$(hostname)
 KEY=/var/spool/slurmctld/jwt_hs256.key
 PKGS="munge slurmctld slurmd slurm-client slurmdbd mariadb-server libslurm-dev
-slurmrestd python3-venv python3-dev gcc xinetd"
+slurmrestd python3-venv python3-dev gcc xinetd
+wrk systemd openssl curl man-db"
 
 log() { echo "cluster: $*" >&2; }
 
