@@ -95,6 +95,26 @@ class Array(Type):
         return {"type": "array", "items": self.items.schema()}
 
 
+class Map(Type):
+    """A JSON object with free-form keys whose values are all `values`."""
+
+    def __init__(self, values: Type):
+        self.values = values
+
+    def schema(self) -> dict:
+        return {"type": "object", "additionalProperties": self.values.schema()}
+
+
+class OneOf(Type):
+    """A value that may take any one of several JSON types (request bodies)."""
+
+    def __init__(self, *types: Type):
+        self.types = types
+
+    def schema(self) -> dict:
+        return {"oneOf": [t.schema() for t in self.types]}
+
+
 class Field:
     """A JSON key, its type, and how to read it.
 
@@ -102,13 +122,16 @@ class Field:
     type converts, or a callable taking the struct and returning JSON-ready data.
     """
 
-    __slots__ = ("key", "type", "description", "getter")
+    __slots__ = ("key", "type", "description", "getter", "write")
 
     def __init__(self, key: str, type: Type, read: str | Callable | None = None,
-                 description: str = ""):
+                 description: str = "", write: Callable | None = None):
         self.key = key
         self.type = type
         self.description = description
+        # The request direction: how a value received under `key` is applied
+        # (to whatever the endpoint parses into); None for response-only fields.
+        self.write = write
         if callable(read):
             self.getter = read
         else:
@@ -126,10 +149,12 @@ class Field:
 class Obj(Type):
     """A named object: a component schema and a reader of C structs."""
 
-    def __init__(self, name: str, fields: list[Field], description: str = ""):
+    def __init__(self, name: str, fields: list[Field], description: str = "",
+                 required: Iterable[str] = ()):
         self.name = name
         self.fields = fields
         self.description = description
+        self.required = list(required)
         self._getters = tuple((f.key, f.getter) for f in fields)
 
     def schema(self) -> dict:
@@ -140,9 +165,15 @@ class Obj(Type):
 
     def definition(self) -> dict:
         d = {"type": "object", "properties": {f.key: f.schema() for f in self.fields}}
+        if self.required:
+            d["required"] = self.required
         if self.description:
             d["description"] = self.description
         return d
+
+    def writers(self) -> dict[str, Field]:
+        """The fields that accept input (request bodies), by key."""
+        return {f.key: f for f in self.fields if f.write is not None}
 
     def read(self, c) -> dict[str, Any]:
         return {k: g(c) for k, g in self._getters}
@@ -155,12 +186,23 @@ class Obj(Type):
                 return into
             into[self.name] = self.definition()
         for f in self.fields:
-            t = f.type
-            while isinstance(t, Array):
-                t = t.items
-            if isinstance(t, Obj):
-                t.components(into)
+            for t in _leaves(f.type):
+                if isinstance(t, Obj):
+                    t.components(into)
         return into
+
+
+def _leaves(t: Type):
+    """The types inside containers (arrays, maps, alternatives)."""
+    if isinstance(t, Array):
+        yield from _leaves(t.items)
+    elif isinstance(t, Map):
+        yield from _leaves(t.values)
+    elif isinstance(t, OneOf):
+        for u in t.types:
+            yield from _leaves(u)
+    else:
+        yield t
 
 
 class Inline(Obj):

@@ -16,6 +16,11 @@ CDEF_DIR = pathlib.Path(__file__).with_name("cdef")
 UNDECLARED = """
 extern slurm_conf_t slurm_conf;
 extern void slurm_free_stats_response_msg(stats_info_response_msg_t *msg);
+extern void slurm_xfree(void **item);
+extern int32_t slurm_time_str2mins(const char *string);
+extern int32_t slurm_time_str2secs(const char *string);
+extern time_t slurm_parse_time(char *time_str, int past);
+extern int slurm_verify_mem_bind(const char *arg, char **mem_bind, uint16_t *flags);
 """
 
 ffibuilder = FFI()
