@@ -189,24 +189,13 @@ def read_node(n) -> dict:
     tres_used = None
     if tres[0] != ffi.NULL:
         tres_used = ffi.string(tres[0]).decode("utf-8", "replace")
-        _give_to_buffer(n, tres[0])
+        lib.slurm_xfree(ffi.cast("void **", tres))
     d["alloc_memory"] = int64(mem[0])
     d["alloc_cpus"] = cpus[0]
     d["idle_cpus"] = n.cpus - cpus[0]
     d["tres_used"] = tres_used
     d["tres_weighted"] = weighted[0]
     return d
-
-
-def _give_to_buffer(n, ptr) -> None:
-    """Hand an xmalloc'd string to the node record, so slurm_free_node_info_msg
-    frees it with the record: two of the record's strings we never read are
-    freed with it (slurm_xfree itself is not in the public headers)."""
-    if n.cluster_name == ffi.NULL:
-        n.cluster_name = ptr
-    elif n.cpu_spec_list == ffi.NULL:
-        n.cpu_spec_list = ptr
-    # else: a few bytes leak for this short-lived buffer's lifetime.
 
 
 def _stream(msg, partitions=None):

@@ -89,6 +89,8 @@ typedef struct {
 } license_info_msg_t;
 
 void slurm_init(const char *conf);
+/* libslurm's own free, for strings it allocates for us (xmalloc). */
+void slurm_xfree(void **item);
 void slurm_fini(void);
 int slurm_ping(int dest);
 int slurm_get_statistics(stats_info_response_msg_t **buf, stats_info_request_msg_t *req);
