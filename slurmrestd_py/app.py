@@ -37,16 +37,19 @@ class ApiError(Exception):
     payload and one error entry for `errno`, or none when errno is 0 (the
     reference answers a malformed update_time with a bare 400 envelope).
     `description` fills the error entry's description; `payload`, when given,
-    replaces the empty list payload (e.g. {} for an answer without one)."""
+    replaces the empty list payload (e.g. {} for an answer without one).
+    `errors`, when given, are ready-made error entries listed first, as is
+    (endpoints whose answers carry several errors of different shapes)."""
 
     def __init__(self, status: int, errno: int = 0, call: str = "", description: str = "",
-                 payload: dict | None = None):
+                 payload: dict | None = None, errors: list | None = None):
         super().__init__(status, errno, call)
         self.status = status
         self.errno = errno
         self.call = call
         self.description = description
         self.payload = payload
+        self.errors = errors
 
 
 def text_response(status: int, message: str, close: bool = True) -> Response:
@@ -115,7 +118,7 @@ class App:
                                          getattr(e, "description", ""), e.call)
             return 500, self._wrap(op, [error], self._empty_payload(op))
         except ApiError as e:
-            errors = []
+            errors = list(e.errors or ())
             if e.errno:
                 from .slurm import strerror
                 errors.append(envelope.error_entry(op.errors, e.errno, strerror(e.errno),
