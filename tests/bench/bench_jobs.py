@@ -13,9 +13,11 @@ state, which is what GET /jobs lists) with held jobs of user alice named
 Then, in inet mode as alice, each variant answers one `GET ... Connection:
 close` per process; the variants run interleaved, one connection of each in
 turn, for several rounds, so drift in the cluster's load affects all alike.
-Wall time is from spawn to exit; peak RSS is the daemon's own ru_maxrss
-(wait4 on the daemon process: no shell or `time` in between; the request is
-a 0600 file alice owns, which local auth accepts). `--cleanup` cancels the
+Wall time is from spawn to exit. Peak RSS is the daemon's own ru_maxrss as
+GNU time (/usr/bin/time -f %M, Debian's `time`, installed if missing)
+reports it: time runs as alice and forks the daemon, whose high-water mark
+then starts from time's small size, not from this script's. The request is
+a 0600 file alice owns, which local auth accepts. `--cleanup` cancels the
 pending bench_hold jobs of alice at the end (cancelled jobs stay listed by
 the controller until MinJobAge passes).
 
@@ -36,6 +38,7 @@ import time
 
 OURS = os.environ.get("SLURMRESTD_PY", "/opt/slurmrestd-py/bin/slurmrestd-py")
 REFERENCE = os.environ.get("SLURMRESTD_REFERENCE", "/usr/sbin/slurmrestd")
+TIME = "/usr/bin/time"
 USER = "alice"
 JOB_NAME = "bench_hold"
 API = "/slurm/v0.0.38"
@@ -93,9 +96,20 @@ def cleanup() -> None:
 
 # ---- one connection ----
 
-def request_file(path: str) -> str:
-    fd, name = tempfile.mkstemp(prefix="bench-jobs-")
-    os.write(fd, f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+def ensure_time() -> None:
+    """GNU time (Debian's `time` package) measures the daemon's peak RSS."""
+    if os.access(TIME, os.X_OK):
+        return
+    print("installing Debian's time package ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "time"], check=True, env=env)
+
+
+def owned_temp(prefix: str, content: bytes = b"") -> str:
+    """A file alice owns, mode 0600."""
+    fd, name = tempfile.mkstemp(prefix=prefix)
+    os.write(fd, content)
     os.close(fd)
     pw = pwd.getpwnam(USER)
     os.chown(name, pw.pw_uid, pw.pw_gid)
@@ -103,19 +117,34 @@ def request_file(path: str) -> str:
     return name
 
 
-def one(cmd: list[str], reqfile: str, env: dict) -> tuple[float, int, bytes]:
-    """(wall seconds, peak RSS in KiB, raw answer) of one daemon process."""
+def one(cmd: list[str], reqfile: str, rssfile: str, env: dict,
+        keep: bool = False) -> tuple[float, int, bytes | int]:
+    """(wall seconds, peak RSS in KiB, raw answer or its size) of one daemon.
+
+    GNU time runs as alice and forks the daemon, so the daemon's ru_maxrss
+    is its own: a process forked straight from this (large) benchmark would
+    inherit our resident size as its high-water mark. The answer is read in
+    fixed-size pieces unless `keep`, so this process stays small too.
+    """
     with open(reqfile, "rb") as stdin:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, user=USER, group=USER,
-                                extra_groups=[], env=env)
-        raw = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.Popen([TIME, "-f", "%M", "-o", rssfile, *cmd], stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                user=USER, group=USER, extra_groups=[], env=env)
+        if keep:
+            answer = proc.stdout.read()
+        else:
+            answer, buf = 0, bytearray(1 << 20)
+            while n := proc.stdout.readinto(buf):
+                answer += n
+        proc.wait()
         elapsed = time.perf_counter() - start
     proc.stdout.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, raw
+    if proc.returncode != 0:
+        sys.exit(f"{cmd[0]}: exit status {proc.returncode}")
+    with open(rssfile) as f:
+        rss = int(f.read().split()[-1])
+    return elapsed, rss, answer
 
 
 def body_of(raw: bytes) -> tuple[int, bytes]:
@@ -173,31 +202,36 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLURMRESTD_")}
     try:
         fill(args.jobs, args.workers)
-        reqfiles = {n: request_file(p) for n, (p, _, _) in endpoints.items()}
+        ensure_time()
+        reqfiles = {n: owned_temp("bench-jobs-req-", f"GET {p} HTTP/1.1\r\nHost: localhost\r\n"
+                                  "Connection: close\r\n\r\n".encode())
+                    for n, (p, _, _) in endpoints.items()}
+        rssfile = owned_temp("bench-jobs-rss-")
         try:
-            run(args, endpoints, reqfiles, env)
+            run(args, endpoints, reqfiles, rssfile, env)
         finally:
-            for f in reqfiles.values():
+            for f in (*reqfiles.values(), rssfile):
                 os.unlink(f)
     finally:
         if args.cleanup:
             cleanup()
 
 
-def run(args, endpoints, reqfiles, env) -> None:
+def run(args, endpoints, reqfiles, rssfile, env) -> None:
     # One checked answer per variant and endpoint (also the warm-up): status,
     # body size, how many records it lists.
     info: dict[tuple[str, str], tuple[int, int]] = {}
     skip = set()
     for name, (path, key, _) in endpoints.items():
         for variant, cmd in VARIANTS.items():
-            _, _, raw = one(cmd, reqfiles[name], env)
+            _, _, raw = one(cmd, reqfiles[name], rssfile, env, keep=True)
             status, body = body_of(raw)
             if status != 200:
                 print(f"{variant}: GET {path} answered {status}: {body[:200]!r}; skipped")
                 skip.add(name)
                 continue
             info[variant, name] = (len(body), len(json.loads(body)[key]))
+            del raw, body
     endpoints = {n: e for n, e in endpoints.items() if n not in skip}
 
     wall: dict[tuple[str, str], list[float]] = {}
@@ -205,7 +239,7 @@ def run(args, endpoints, reqfiles, env) -> None:
     for name, (path, _, mult) in endpoints.items():
         for _ in range(args.rounds * mult):
             for variant, cmd in VARIANTS.items():
-                t, m, _ = one(cmd, reqfiles[name], env)
+                t, m, _ = one(cmd, reqfiles[name], rssfile, env)
                 wall.setdefault((variant, name), []).append(t)
                 rss.setdefault((variant, name), []).append(m)
 
