@@ -676,11 +676,6 @@ class Spec:
             desc.min_nodes = self.min_nodes
             if self.max_nodes:
                 desc.max_nodes = self.max_nodes
-        elif self.ntasks_set and self.ntasks == 0:
-            desc.min_nodes = 0
-        elif self.ntasks_set and self.ntasks_per_node not in (NO_VAL, 0):
-            n, per = desc.num_tasks, self.ntasks_per_node
-            desc.min_nodes = n // per + (1 if n % per else 0)
         for attr in ("sockets_per_node", "cores_per_socket", "threads_per_core",
                      "ntasks_per_node", "ntasks_per_socket", "ntasks_per_core"):
             value = getattr(self, attr)
