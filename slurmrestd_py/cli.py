@@ -27,37 +27,89 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from . import log, security
+    if not opts.listen:
+        _keep_logs_off_the_wire()
     logger = log.setup(opts.verbosity)
     if opts.slurm_conf:
         os.environ["SLURM_CONF"] = opts.slurm_conf
+    listeners = []
     try:
         security.lockdown(opts.security)
         if opts.listen:
             from .listen import bind_all
-            listeners = bind_all(opts.listen)
+            # Bound (and TLS keys read) before -u/-g drop privileges.
+            listeners = bind_all(opts.listen, opts)
         security.drop_privileges(opts.user, opts.group)
     except (OSError, ValueError) as e:
         logger.error("%s", e)
+        for listener in listeners:
+            listener.close()
         return 1
     from .slurm import slurm_user
     refusal = security.check_user(os.getuid(), os.getgid(), *slurm_user(), opts.security)
     if refusal:
         logger.error("%s", refusal)
+        for listener in listeners:
+            listener.close()
         return 1
+    app_for_peer = app_factory(opts)
     if opts.listen:
         from .listen import serve_forever
-        return serve_forever(listeners, opts)
-    serve_connection(opts, 0, 1)
-    return 0
+        return serve_forever(listeners, opts, app_for_peer)
+    return serve_inet(opts, app_for_peer)
 
 
-def serve_connection(opts, rfd: int, wfd: int, timeout: float | None = None) -> None:
-    """Serve one client on rfd/wfd: inet mode and each listener child run this."""
+def app_factory(opts):
+    """`peer -> App` for one connection. The router and authenticator are
+    built once: in listening mode before the first fork, so every
+    connection's process starts with them (and their imports) ready."""
     from . import slurm
     from .app import App, build_router
     from .auth import Authenticator
-    from .transport import peer_of, serve_fds
 
-    app = App(build_router(opts.plugins), Authenticator(opts.auth), peer_of(rfd),
-              on_identity=lambda identity: slurm.init(identity.token))
-    serve_fds(rfd, wfd, app, timeout)
+    router = build_router(opts.plugins)
+    authenticator = Authenticator(opts.auth)  # after -u: the daemon's uid is final
+
+    def on_identity(identity) -> None:
+        slurm.init(identity.token)
+
+    def app_for_peer(peer):
+        return App(router, authenticator, peer, on_identity=on_identity)
+    return app_for_peer
+
+
+def serve_inet(opts, app_for_peer) -> int:
+    """Inet mode: one client on fd 0/1: a pipe or tty, or a socket accepted
+    by inetd/xinetd/systemd (served with the listener's timeouts)."""
+    import stat
+    st_in = os.fstat(0)
+    if not stat.S_ISSOCK(st_in.st_mode):
+        from .transport import peer_of, serve_fds
+        serve_fds(0, 1, app_for_peer(peer_of(0)))
+        return 0
+    import logging
+    import socket
+    from .transport import serve_socket
+    st_out = os.fstat(1)
+    if (st_out.st_dev, st_out.st_ino) != (st_in.st_dev, st_in.st_ino):
+        logging.getLogger("slurmrestd-py").error(
+            "standard input is a socket: standard output must be the same socket")
+        return 1
+    serve_socket(socket.socket(fileno=os.dup(0)), app_for_peer,
+                 opts.idle_timeout, opts.read_timeout)
+    return 0
+
+
+def _keep_logs_off_the_wire() -> None:
+    """xinetd hands the client's socket over on fd 2 as well as 0 and 1:
+    log lines written there would reach the client. Send them nowhere."""
+    import stat
+    try:
+        st_err, st_in = os.fstat(2), os.fstat(0)
+    except OSError:
+        return
+    if stat.S_ISSOCK(st_err.st_mode) and (st_err.st_dev, st_err.st_ino) == (
+            st_in.st_dev, st_in.st_ino):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)

@@ -1,8 +1,24 @@
-"""Listening mode: accept on TCP and unix sockets, one process per connection.
+"""Listening mode: accept on TCP, TLS and unix sockets, one process per connection.
 
-Each connection is served by a forked child running exactly what inet mode
-runs, so no identity, token, libslurm state or memory growth crosses from one
-client to another, and a crash ends one connection, not the daemon.
+Each accepted connection is served by a forked child running the same HTTP
+core and handlers as inet mode, so no identity, token, libslurm state or
+memory growth crosses from one client to another, and a crash ends one
+connection, not the daemon. The parent only accepts, forks and reaps: it
+never initialises libslurm and never reads a request, so its memory stays
+flat however many clients it serves.
+
+Limits and signals:
+
+* at most `--max-connections` children at once; while the limit is reached
+  the parent stops accepting and new clients wait in the kernel's listen
+  backlog (they are served as soon as a connection ends; nobody gets an
+  error, and the parent itself never blocks on a client);
+* SIGTERM/SIGINT: close the listening sockets (and remove unix socket
+  files), tell every child to finish (an idle connection ends at once, a
+  request in progress is answered with `Connection: close`), wait up to
+  `--shutdown-timeout` seconds, SIGKILL what is left, exit 0;
+* SIGHUP is ignored: there is nothing to re-read, since every connection's
+  process initialises libslurm, and so reads slurm.conf, afresh.
 """
 from __future__ import annotations
 
@@ -12,100 +28,292 @@ import os
 import select
 import signal
 import socket
+import stat
 
 from .options import parse_listen
 
 log = logging.getLogger("slurmrestd-py")
 
-IDLE_TIMEOUT = 60.0  # seconds a connection may stay silent before it is closed
-DRAIN_TIMEOUT = 30.0  # seconds in-flight connections get after SIGTERM
+BACKLOG = 1024  # clients beyond --max-connections wait here (capped by somaxconn)
 
 
-def bind_all(addresses: list[str]) -> list[socket.socket]:
-    socks = []
-    for text in addresses:
-        spec = parse_listen(text)
-        if spec.tls:
-            raise ValueError(f"{text}: TLS listeners are not supported yet")
-        if spec.kind == "unix":
-            try:  # a stale socket from an earlier run is replaced
-                os.unlink(spec.path)
-            except FileNotFoundError:
+class Listener:
+    """A bound, listening socket and what its connections need."""
+
+    __slots__ = ("sock", "text", "tls", "path", "inode")
+
+    def __init__(self, sock, text, tls=None, path=None, inode=None):
+        self.sock = sock
+        self.text = text
+        self.tls = tls  # ssl.SSLContext for https:// listeners
+        self.path = path  # unix socket file, removed at shutdown
+        self.inode = inode
+
+    def close(self) -> None:
+        self.sock.close()
+        if self.path:
+            try:  # only if it is still ours (not replaced by a newer daemon)
+                if os.lstat(self.path).st_ino == self.inode:
+                    os.unlink(self.path)
+            except OSError:
                 pass
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.bind(spec.path)
-            os.chmod(spec.path, 0o777)  # authentication decides, not permissions
+
+
+def tls_context(cert: str | None, key: str | None):
+    """A server SSLContext from PEM files; read before privileges are dropped."""
+    if not cert:
+        raise ValueError("https:// listeners need a certificate: --tls-cert FILE "
+                         "or SLURMRESTD_TLS_CERT")
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        ctx.load_cert_chain(cert, key or None)
+    except ssl.SSLError as e:
+        raise ValueError(f"unable to load TLS certificate {cert}"
+                         f"{' and key ' + key if key else ''}: {e}") from None
+    except OSError as e:
+        raise OSError(e.errno, f"unable to read TLS certificate or key: "
+                               f"{e.filename or cert}: {e.strerror}") from None
+    ctx.set_alpn_protocols(["http/1.1"])
+    return ctx
+
+
+def bind_all(addresses: list[str], opts=None) -> list[Listener]:
+    """Bind and listen on every address; raise OSError/ValueError on failure."""
+    listeners: list[Listener] = []
+    ctx = None
+    try:
+        for text in addresses:
+            spec = parse_listen(text)
+            if spec.kind == "unix":
+                listeners.append(_bind_unix(text, spec.path))
+                continue
+            tls = None
+            if spec.tls:
+                if ctx is None:
+                    ctx = tls_context(getattr(opts, "tls_cert", None),
+                                      getattr(opts, "tls_key", None))
+                tls = ctx
+            for sock in _bind_tcp(text, spec.host, spec.port):
+                listeners.append(Listener(sock, text, tls))
+    except BaseException:
+        for listener in listeners:
+            listener.close()
+        raise
+    for listener in listeners:
+        log.info("listening on %s", _describe(listener))
+    return listeners
+
+
+def _describe(listener: Listener) -> str:
+    if listener.path:
+        return listener.text
+    host, port = listener.sock.getsockname()[:2]
+    scheme = "https://" if listener.tls else ""
+    return f"{scheme}[{host}]:{port}" if ":" in host else f"{scheme}{host}:{port}"
+
+
+def _bind_unix(text: str, path: str) -> Listener:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        pass
+    else:
+        if not stat.S_ISSOCK(st.st_mode):
+            raise OSError(errno.EEXIST, f"{text}: {path} exists and is not a socket")
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(path)
+        except OSError:
+            os.unlink(path)  # stale: left behind by a daemon that is gone
         else:
-            host = spec.host if spec.host is not None else "::"
-            infos = socket.getaddrinfo(host, spec.port, type=socket.SOCK_STREAM,
+            raise OSError(errno.EADDRINUSE, f"{text}: another daemon is listening on {path}")
+        finally:
+            probe.close()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind(path)
+        os.chmod(path, 0o777)  # authentication decides, not permissions
+        sock.listen(BACKLOG)
+        sock.setblocking(False)
+        inode = os.lstat(path).st_ino
+    except OSError as e:
+        sock.close()
+        raise OSError(e.errno, f"{text}: {e.strerror}") from None
+    return Listener(sock, text, path=path, inode=inode)
+
+
+def _bind_tcp(text: str, host: str | None, port: int) -> list[socket.socket]:
+    if host is None:
+        # ":port": every address, IPv6 and IPv4 on one dual-stack socket where
+        # the system has IPv6, IPv4 only where it does not.
+        try:
+            return [_tcp_socket(socket.AF_INET6, ("::", port), dual=True)]
+        except OSError as e:
+            if e.errno not in (errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL):
+                raise OSError(e.errno, f"{text}: {e.strerror}") from None
+        addrs = [(socket.AF_INET, ("0.0.0.0", port))]
+    else:
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                        flags=socket.AI_PASSIVE)
-            family, _, _, _, addr = infos[0]
-            s = socket.socket(family, socket.SOCK_STREAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6 and spec.host is None:
-                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # dual stack
-            s.bind(addr)
-        s.listen(128)
-        s.setblocking(False)
-        log.info("listening on %s", text)
-        socks.append(s)
+        except socket.gaierror as e:
+            raise OSError(errno.EADDRNOTAVAIL, f"{text}: {e.strerror}") from None
+        addrs = []
+        for family, _, _, _, addr in infos:
+            if (family, addr[:2]) not in [(f, a[:2]) for f, a in addrs]:
+                addrs.append((family, addr))
+    socks, failure = [], None
+    for family, addr in addrs:
+        try:
+            socks.append(_tcp_socket(family, addr, dual=False))
+        except OSError as e:
+            # A name may resolve to an address family the host cannot bind
+            # (::1 without IPv6): bind what can be bound.
+            failure = failure or e
+            if e.errno not in (errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL) or len(addrs) == 1:
+                for s in socks:
+                    s.close()
+                raise OSError(e.errno, f"{text}: {e.strerror}") from None
+    if not socks:
+        raise OSError(failure.errno, f"{text}: {failure.strerror}")
     return socks
 
 
-def serve_forever(socks: list[socket.socket], opts) -> int:
-    from .cli import serve_connection
-    stopping = False
+def _tcp_socket(family: int, addr, dual: bool) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0 if dual else 1)
+        sock.bind(addr)
+        sock.listen(BACKLOG)
+        sock.setblocking(False)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
-    def stop(signum, frame):
-        nonlocal stopping
-        stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nothing to re-read: each child reads afresh
+# --------------------------------------------------------------------------
+# serving
+
+def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
+    """Accept and fork until SIGTERM/SIGINT; then drain and return 0.
+
+    `app_for_peer(peer)` builds a connection's App in the child; make it
+    (and import what it needs) before calling, so children start warm.
+    """
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+    stop = []
+
+    def on_stop(signum, frame):
+        stop.append(signum)
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # wakes select via wake_r
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nothing to re-read (see module doc)
     children: set[int] = set()
-    while not stopping:
-        _reap(children, block=False)
-        ready = socks if len(children) < opts.max_connections else []
-        try:
-            readable, _, _ = select.select(ready, [], [], 0.5)
-        except InterruptedError:
-            continue
-        for s in readable:
+    by_sock = {listener.sock: listener for listener in listeners}
+    limit = opts.max_connections
+    full = False
+    try:
+        while not stop:
+            _reap(children)
+            room = limit - len(children)
+            if room <= 0 and not full:
+                log.warning("%d connections: new clients wait until one ends", limit)
+            full = room <= 0
+            watch = [wake_r] + (list(by_sock) if room > 0 else [])
             try:
-                conn, _ = s.accept()
-            except (BlockingIOError, InterruptedError):
+                readable = select.select(watch, [], [])[0]
+            except InterruptedError:
                 continue
-            pid = os.fork()
-            if pid == 0:
-                code = 0
-                try:
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    signal.signal(signal.SIGINT, signal.SIG_DFL)
-                    for other in socks:
-                        other.close()
-                    conn.setblocking(True)
-                    if conn.family != socket.AF_UNIX:
-                        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    serve_connection(opts, conn.fileno(), conn.fileno(), IDLE_TIMEOUT)
-                except BaseException:
-                    log.exception("connection failed")
-                    code = 1
-                finally:
-                    os._exit(code)
-            children.add(pid)
-            conn.close()
-    for s in socks:
-        s.close()
-    log.info("stopping: waiting for %d connection(s)", len(children))
-    _drain(children)
+            for sock in readable:
+                if sock == wake_r:
+                    _drain_pipe(wake_r)
+                    continue
+                while room > 0 and not stop:
+                    try:
+                        conn, _ = sock.accept()
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    except OSError as e:
+                        if e.errno in (errno.ECONNABORTED, errno.EPROTO):
+                            continue
+                        # EMFILE, ENFILE, ENOBUFS, ENOMEM: try again when a
+                        # child ends (SIGCHLD) or shortly.
+                        log.error("accept on %s: %s", by_sock[sock].text, e.strerror)
+                        select.select([wake_r], [], [], 0.1)
+                        break
+                    pid = _spawn(conn, by_sock[sock], listeners, (wake_r, wake_w),
+                                 opts, app_for_peer)
+                    if pid:
+                        children.add(pid)
+                        room -= 1
+        log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
+                 stop[0], len(children))
+    finally:
+        for listener in listeners:
+            listener.close()
+    _shutdown(children, opts.shutdown_timeout, wake_r)
+    signal.set_wakeup_fd(-1)
+    os.close(wake_r)
+    os.close(wake_w)
     return 0
 
 
-def _reap(children: set[int], block: bool) -> None:
+def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int:
+    """Fork a child that serves `conn`; return its pid (0 if fork failed)."""
+    mask = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
+    signal.pthread_sigmask(signal.SIG_BLOCK, mask)
+    try:
+        pid = os.fork()
+    except OSError as e:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, mask)
+        log.error("fork: %s", e.strerror)
+        conn.close()
+        return 0
+    if pid:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, mask)
+        conn.close()
+        return pid
+    code = 0
+    try:
+        signal.set_wakeup_fd(-1)
+        for fd in wake:
+            os.close(fd)
+        for other in listeners:
+            other.sock.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        from .transport import serve_socket
+        # serve_socket installs its own SIGTERM/SIGINT handlers before the
+        # signals are unblocked, so a stop request reaches the connection.
+        serve_socket(conn, app_for_peer, opts.idle_timeout, opts.read_timeout,
+                     listener.tls, on_ready=lambda: signal.pthread_sigmask(
+                         signal.SIG_UNBLOCK, mask))
+    except BaseException:
+        log.exception("connection failed")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _drain_pipe(fd: int) -> None:
+    try:
+        while os.read(fd, 512):
+            pass
+    except (BlockingIOError, InterruptedError):
+        pass
+
+
+def _reap(children: set[int]) -> None:
     while children:
         try:
-            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+            pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             children.clear()
             return
@@ -114,21 +322,39 @@ def _reap(children: set[int], block: bool) -> None:
         if pid == 0:
             return
         children.discard(pid)
-        if block:
-            return
 
 
-def _drain(children: set[int]) -> None:
-    import time
-    deadline = time.monotonic() + DRAIN_TIMEOUT
-    while children and time.monotonic() < deadline:
-        _reap(children, block=False)
-        time.sleep(0.05)
+def _signal_all(children: set[int], signum: int) -> None:
     for pid in children:
         try:
-            os.kill(pid, signal.SIGTERM)
-        except OSError as e:
-            if e.errno != errno.ESRCH:
-                raise
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
+def _shutdown(children: set[int], timeout: float, wake_r: int) -> None:
+    """Ask every child to finish, wait up to `timeout` seconds, then kill."""
+    import time
+    _signal_all(children, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    _reap(children)
     while children:
-        _reap(children, block=True)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            log.warning("killing %d connection(s) still busy after %gs", len(children), timeout)
+            _signal_all(children, signal.SIGKILL)
+            break
+        try:
+            select.select([wake_r], [], [], min(left, 0.5))  # SIGCHLD wakes us
+        except InterruptedError:
+            pass
+        _drain_pipe(wake_r)
+        _reap(children)
+    while children:
+        try:
+            pid, _ = os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        children.discard(pid)

@@ -5,7 +5,8 @@ The option letters and environment variables follow Slurm's ``slurmrestd``
 
     slurmrestd-py [-a auth,..] [-f slurm.conf] [-g group] [-h] [-s plugins,..]
                   [-t threads] [-u user] [-v..] [-V] [--max-connections N]
-                  [listen ...]
+                  [--idle-timeout S] [--read-timeout S] [--shutdown-timeout S]
+                  [--tls-cert FILE] [--tls-key FILE] [listen ...]
 
 :func:`parse` never prints and never exits: every problem is reported by
 raising :class:`UsageError`, whose text is meant for stderr; the caller exits
@@ -35,12 +36,16 @@ DEFAULT_THREADS = 20
 MIN_THREADS = 2
 MAX_THREADS = 1024
 DEFAULT_MAX_CONNECTIONS = 124
+DEFAULT_IDLE_TIMEOUT = 60.0  # a kept-alive connection may stay silent this long
+DEFAULT_READ_TIMEOUT = 30.0  # for a whole header block; for each body read
+DEFAULT_SHUTDOWN_TIMEOUT = 30.0  # in-flight requests get this long after SIGTERM
 
 # Longest path that fits in sockaddr_un.sun_path (108 bytes with the NUL).
 _UNIX_PATH_MAX = 107
 
 _SHORT_OPTS = "a:f:g:hs:t:u:vV"
-_LONG_OPTS = ["max-connections=", "help", "version"]
+_LONG_OPTS = ["max-connections=", "idle-timeout=", "read-timeout=",
+              "shutdown-timeout=", "tls-cert=", "tls-key=", "help", "version"]
 
 
 class UsageError(Exception):
@@ -60,6 +65,11 @@ class Options:
     group: str | None = None
     threads: int = DEFAULT_THREADS
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
+    tls_cert: str | None = None
+    tls_key: str | None = None
     verbosity: int = 0
     security: set[str] = field(default_factory=set)
     action: str = "serve"
@@ -102,15 +112,30 @@ Options:
                        OpenAPI plugins to serve: v0.0.38, dbv0.0.38
                        (the openapi/ prefix is optional; default: all);
                        "-s list" lists them and exits
-  -t THREADS           number of worker threads, {MIN_THREADS} to {MAX_THREADS} (default {DEFAULT_THREADS})
+  -t THREADS           accepted for compatibility, {MIN_THREADS} to {MAX_THREADS} (default {DEFAULT_THREADS}); every
+                       connection has its own process: see --max-connections
   -u USER              setuid to USER (name or number) after opening sockets
   -v                   more verbose logging; repeat for more
   -V, --version        print version information and exit
-  --max-connections N  most simultaneous client connections (default {DEFAULT_MAX_CONNECTIONS})
+  --max-connections N  most simultaneous client connections (default {DEFAULT_MAX_CONNECTIONS});
+                       more clients wait in the listen backlog
+  --idle-timeout SECONDS
+                       close a kept-alive connection silent this long (default {DEFAULT_IDLE_TIMEOUT:g})
+  --read-timeout SECONDS
+                       drop a client whose request headers take longer, or
+                       whose body stalls this long (default {DEFAULT_READ_TIMEOUT:g})
+  --shutdown-timeout SECONDS
+                       after SIGTERM or SIGINT, let requests in progress run
+                       this long before they are killed (default {DEFAULT_SHUTDOWN_TIMEOUT:g})
+  --tls-cert FILE      PEM certificate (chain) for https:// listeners
+  --tls-key FILE       PEM private key for https:// listeners (default: in
+                       the certificate file)
 
 Environment: SLURMRESTD_LISTEN, SLURMRESTD_AUTH_TYPES,
 SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DEBUG, SLURMRESTD_SECURITY,
-SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_LOG_STDERR, SLURM_CONF, SLURM_JWT.
+SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_IDLE_TIMEOUT, SLURMRESTD_READ_TIMEOUT,
+SLURMRESTD_SHUTDOWN_TIMEOUT, SLURMRESTD_TLS_CERT, SLURMRESTD_TLS_KEY,
+SLURMRESTD_LOG_STDERR, SLURM_CONF, SLURM_JWT.
 Command line options override the environment.  See {PROG}(8).
 """
 
@@ -302,6 +327,33 @@ def _max_connections(text: str, source: str) -> int:
     return n
 
 
+def _seconds(text: str, source: str) -> float:
+    t = text.strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]*)?|\.[0-9]+", t) or float(t) <= 0:
+        raise UsageError(
+            f"invalid timeout ({source}) {text!r}: expected a number of seconds "
+            "greater than 0"
+        )
+    return float(t)
+
+
+def _file(text: str, source: str) -> str:
+    if not text.strip():
+        raise UsageError(f"{source} needs a file name")
+    return text
+
+
+_TIMEOUTS = {  # option -> (attribute, environment variable)
+    "--idle-timeout": ("idle_timeout", "SLURMRESTD_IDLE_TIMEOUT"),
+    "--read-timeout": ("read_timeout", "SLURMRESTD_READ_TIMEOUT"),
+    "--shutdown-timeout": ("shutdown_timeout", "SLURMRESTD_SHUTDOWN_TIMEOUT"),
+}
+_FILES = {
+    "--tls-cert": ("tls_cert", "SLURMRESTD_TLS_CERT"),
+    "--tls-key": ("tls_key", "SLURMRESTD_TLS_KEY"),
+}
+
+
 def _debug_level(text: str) -> int:
     t = text.strip()
     if not re.fullmatch(r"[0-9]+", t) or int(t) <= 0:
@@ -426,6 +478,12 @@ def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
         o.max_connections = _max_connections(
             environ["SLURMRESTD_MAX_CONNECTIONS"], "SLURMRESTD_MAX_CONNECTIONS"
         )
+    for attr, var in _TIMEOUTS.values():
+        if var in environ:
+            setattr(o, attr, _seconds(environ[var], var))
+    for attr, var in _FILES.values():
+        if environ.get(var):
+            setattr(o, attr, environ[var])
     if environ.get("SLURM_CONF"):
         o.slurm_conf = environ["SLURM_CONF"]
     env_listen = _split_csv(environ.get("SLURMRESTD_LISTEN", ""))
@@ -454,6 +512,10 @@ def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
             o.verbosity += 1
         elif opt == "--max-connections":
             o.max_connections = _max_connections(val, "--max-connections")
+        elif opt in _TIMEOUTS:
+            setattr(o, _TIMEOUTS[opt][0], _seconds(val, opt))
+        elif opt in _FILES:
+            setattr(o, _FILES[opt][0], _file(val, opt))
 
     # --- list actions (like the reference, -a list wins over -s list)
     if _is_list(auth_text):

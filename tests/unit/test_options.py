@@ -296,6 +296,59 @@ def test_max_connections_needs_value():
         p("--max-connections")
 
 
+# ---------------------------------------------------------------- timeouts, TLS files
+
+_TIMEOUT_OPTS = [("--idle-timeout", "idle_timeout", "SLURMRESTD_IDLE_TIMEOUT", 60.0),
+                 ("--read-timeout", "read_timeout", "SLURMRESTD_READ_TIMEOUT", 30.0),
+                 ("--shutdown-timeout", "shutdown_timeout", "SLURMRESTD_SHUTDOWN_TIMEOUT", 30.0)]
+
+
+@pytest.mark.parametrize("opt,attr,var,default", _TIMEOUT_OPTS)
+def test_timeouts(opt, attr, var, default):
+    assert getattr(p(), attr) == default
+    assert getattr(p(opt, "5"), attr) == 5.0
+    assert getattr(p(f"{opt}=0.25"), attr) == 0.25
+    assert getattr(p(**{var: "7"}), attr) == 7.0
+    assert getattr(p(opt, ".5", **{var: "7"}), attr) == 0.5  # the option wins
+
+
+@pytest.mark.parametrize("opt,attr,var,default", _TIMEOUT_OPTS)
+@pytest.mark.parametrize("val", ["0", "-1", "x", "", "1e3", "inf", "nan", "1s"])
+def test_timeouts_bad(opt, attr, var, default, val):
+    with pytest.raises(UsageError, match=re.escape(opt)):
+        p(opt, val)
+    with pytest.raises(UsageError, match=var):
+        p(**{var: val})
+
+
+def test_timeouts_need_value():
+    for opt, *_ in _TIMEOUT_OPTS:
+        with pytest.raises(UsageError, match=opt[2:]):
+            p(opt)
+
+
+def test_tls_files():
+    o = p()
+    assert o.tls_cert is None and o.tls_key is None
+    o = p("--tls-cert", "/c.pem", "--tls-key=/k.pem", "https://:8443")
+    assert (o.tls_cert, o.tls_key) == ("/c.pem", "/k.pem")
+    o = p(SLURMRESTD_TLS_CERT="/e.pem", SLURMRESTD_TLS_KEY="/ek.pem")
+    assert (o.tls_cert, o.tls_key) == ("/e.pem", "/ek.pem")
+    o = p("--tls-cert", "/c.pem", SLURMRESTD_TLS_CERT="/e.pem")
+    assert o.tls_cert == "/c.pem"
+    # An https:// address without a certificate parses; start-up reports it.
+    assert p("https://:8443").tls_cert is None
+
+
+def test_tls_files_bad():
+    with pytest.raises(UsageError, match="tls-cert"):
+        p("--tls-cert", "")
+    with pytest.raises(UsageError, match="tls-key"):
+        p("--tls-key")
+    with pytest.raises(UsageError, match="not recognized"):
+        p("--tls", "/x")  # ambiguous abbreviation
+
+
 # ---------------------------------------------------------------- -v / SLURMRESTD_DEBUG
 
 
@@ -497,7 +550,9 @@ def test_usage_mentions_environment():
     text = usage()
     for var in ("SLURMRESTD_LISTEN", "SLURMRESTD_AUTH_TYPES",
                 "SLURMRESTD_OPENAPI_PLUGINS", "SLURMRESTD_DEBUG",
-                "SLURMRESTD_SECURITY", "SLURM_CONF"):
+                "SLURMRESTD_SECURITY", "SLURM_CONF", "SLURMRESTD_IDLE_TIMEOUT",
+                "SLURMRESTD_READ_TIMEOUT", "SLURMRESTD_SHUTDOWN_TIMEOUT",
+                "SLURMRESTD_TLS_CERT", "SLURMRESTD_TLS_KEY"):
         assert var in text
 
 
@@ -510,7 +565,10 @@ def test_man_documents_environment():
                 "SLURMRESTD_OPENAPI_PLUGINS", "SLURMRESTD_DEBUG",
                 "SLURMRESTD_SECURITY", "SLURMRESTD_MAX_CONNECTIONS",
                 "SLURMRESTD_LOG_STDERR", "SLURMRESTD_JWT_KEY",
-                "SLURMRESTD_JWKS", "SLURM_JWT", "SLURM_CONF"):
+                "SLURMRESTD_JWKS", "SLURM_JWT", "SLURM_CONF",
+                "SLURMRESTD_IDLE_TIMEOUT", "SLURMRESTD_READ_TIMEOUT",
+                "SLURMRESTD_SHUTDOWN_TIMEOUT", "SLURMRESTD_TLS_CERT",
+                "SLURMRESTD_TLS_KEY"):
         assert re.search(r"^\.B " + var + r"$", section, re.M), var
 
 
