@@ -10,6 +10,6 @@ setup(
     setup_requires=["cffi>=1.15"],
     cffi_modules=["slurmrestd_py/slurm/_build.py:ffibuilder"],
     install_requires=["h11>=0.14", "pyjwt>=2.6", "pyyaml>=6.0", "cffi>=1.15"],
-    entry_points={"console_scripts": ["slurmrestd-py = slurmrestd_py.cli:main"]},
+    entry_points={"console_scripts": ["slurmrestd-py = slurmrestd_py.cli:run"]},
     classifiers=["License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)"],
 )
