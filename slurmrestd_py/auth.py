@@ -6,13 +6,16 @@ refused. Every failure is the same 401 the reference sends.
 """
 from __future__ import annotations
 
+import logging
 import os
 import stat
+import time
 from dataclasses import dataclass
 
 from .routes import HttpError
 
 FAILURE = "Authentication failure"
+log = logging.getLogger("slurmrestd-py")
 
 
 @dataclass(frozen=True)
@@ -56,32 +59,117 @@ def _local(peer: Peer, headers, daemon_uid: int) -> Identity:
 
 
 def _jwt(peer: Peer, headers, daemon_uid: int) -> Identity:
+    """rest_auth/jwt: X-SLURM-USER-NAME + X-SLURM-USER-TOKEN, or
+    `Authorization: Bearer <token>` (the user is then the token's).
+
+    The token goes to slurmctld/slurmdbd in SLURM_JWT (see slurm.init), and
+    libslurm's auth/jwt sends it without a user name, so Slurm acts as the
+    token's own user (claim `sun`, else `username`). A user name that differs
+    from the token's cannot be honoured by this process, so it is refused
+    (the reference lets root's or SlurmUser's tokens act for others).
+    """
     name = headers.get("x-slurm-user-name")
     token = headers.get("x-slurm-user-token")
     bearer = headers.get("authorization")
     if bearer is not None and token is None:
-        scheme, _, value = bearer.partition(" ")
+        scheme, _, value = bearer.strip().partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise HttpError(401, FAILURE)
         token = value.strip()
-        if name is None:
-            name = _token_user(token)
     if name is None and token is None:
         raise _Skip()
-    if not name or not token or not _printable(name) or not _printable(token):
+    if token is None or (name is None and bearer is None) or (name is not None and not name):
+        raise HttpError(401, FAILURE)  # only one of the two headers
+    if not _printable(token) or (name is not None and not _printable(name)):
+        raise HttpError(401, FAILURE)
+    owner = token_user(token)
+    if name is None:
+        name = owner
+    elif name != owner:
+        log.warning("refused: user name %r differs from the token's user %r", name, owner)
         raise HttpError(401, FAILURE)
     return Identity(name, None, token, "jwt")
 
 
-def _token_user(token: str) -> str | None:
-    """The user a token names (claim `sun`); slurmctld verifies the signature."""
+class _Verifier:
+    """Optional early verification of tokens, configured by environment:
+    SLURMRESTD_JWT_KEY names the HS256 key file slurmctld uses (its raw
+    bytes are the key), SLURMRESTD_JWKS a JWKS file of RS256 keys. Without
+    either, signatures are left to slurmctld and slurmdbd."""
+
+    def __init__(self, environ=os.environ):
+        self.key_file = environ.get("SLURMRESTD_JWT_KEY") or None
+        self.jwks_file = environ.get("SLURMRESTD_JWKS") or None
+        self._hs256: bytes | None = None
+        self._jwks = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.key_file or self.jwks_file)
+
+    def verify(self, token: str, header: dict) -> dict:
+        """The verified claims; raises HttpError(401) if the token is not
+        signed by a configured key (or a key cannot be read: fail closed)."""
+        import jwt
+        alg = header.get("alg")
+        try:
+            if alg == "HS256" and self.key_file:
+                if self._hs256 is None:
+                    with open(self.key_file, "rb") as f:
+                        self._hs256 = f.read()
+                key, algorithms = self._hs256, ["HS256"]
+            elif alg == "RS256" and self.jwks_file:
+                if self._jwks is None:
+                    with open(self.jwks_file, encoding="utf-8") as f:
+                        self._jwks = jwt.PyJWKSet.from_json(f.read())
+                kid = header.get("kid")
+                found = [k for k in self._jwks.keys if k.key_id == kid and kid is not None]
+                if not found:
+                    raise jwt.InvalidTokenError(f"no key {kid!r} in the JWKS")
+                key, algorithms = found[0].key, ["RS256"]
+            else:
+                raise jwt.InvalidTokenError(f"no configured key for alg {alg!r}")
+            return jwt.decode(token, key, algorithms=algorithms,
+                              options={"require": ["exp"], "verify_aud": False})
+        except (OSError, jwt.PyJWTError, ValueError) as e:
+            log.warning("refused token: %s", e)
+            raise HttpError(401, FAILURE) from None
+
+
+_verifier: _Verifier | None = None
+
+
+def verifier() -> _Verifier:
+    global _verifier
+    if _verifier is None:
+        _verifier = _Verifier()
+    return _verifier
+
+
+def token_user(token: str, now: float | None = None) -> str:
+    """The user a token names (claim `sun`, else `username`), as slurmctld
+    reads it. A malformed or expired token (slurmctld refuses both), one
+    naming no user, or, with verification configured, one not signed by a
+    configured key, is refused here with 401, before any RPC."""
     import jwt
     try:
+        header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
         raise HttpError(401, FAILURE) from None
+    v = verifier()
+    if v.enabled:
+        claims = v.verify(token, header)
+    exp = claims.get("exp")
+    if not isinstance(exp, (int, float)) or isinstance(exp, bool) or \
+            exp < (time.time() if now is None else now):
+        raise HttpError(401, FAILURE)  # slurmctld treats a missing exp as expired
     user = claims.get("sun")
-    return user if isinstance(user, str) else None
+    if not isinstance(user, str) or not user:
+        user = claims.get("username")
+    if not isinstance(user, str) or not user:
+        raise HttpError(401, FAILURE)
+    return user
 
 
 def _printable(value: str) -> bool:

@@ -1560,7 +1560,10 @@ def _control_error(errno: int, description: str, source: str) -> dict:
 def signal_number(value: str | None) -> int:
     """?signal= as the reference reads it: a number or a name (SIGKILL when
     absent); 0 if it names no signal."""
-    if value is None:
+    # The reference's query parser types values first: an integer is a
+    # number; null, a boolean or a float is no signal at all (SIGKILL).
+    if value is None or not value or _NULL.match(value) or _TRUE.match(value) \
+            or _FALSE.match(value) or _FLOAT.match(value):
         return 9
     if _INT.match(value):
         n = int(value)
