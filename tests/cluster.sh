@@ -31,6 +31,7 @@ users() {
     for u in alice bob; do
         id "$u" >/dev/null 2>&1 || useradd -m -s /bin/bash "$u"
     done
+    id slurmrestd >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin slurmrestd  # runs JWT daemons in tests
 }
 
 write_config() {
