@@ -1,0 +1,378 @@
+"""Listening-mode throughput: slurmrestd-py against the reference slurmrestd,
+both listening on loopback with JWT, loaded by wrk; then a soak run.
+
+Not a test (pytest does not collect bench_*.py) and it asserts nothing about
+time. Run as root on the test cluster (wrk is in tests/cluster.sh's packages):
+
+    /opt/slurmrestd-py/bin/python tests/bench/bench_listen.py [--jobs 5000]
+        [--duration 10] [--jobs-duration 30] [--soak 20000] [--skip-jobs]
+        [--skip-soak] [--cleanup]
+
+Both daemons run as the same unprivileged user that is not SlurmUser
+(slurmrestd, created by tests/cluster.sh; alice if it is missing):
+
+    reference: SLURM_JWT=daemon slurmrestd -a rest_auth/jwt -s v0.0.38 127.0.0.1:PORT
+    ours:      slurmrestd-py -a jwt -s v0.0.38 127.0.0.1:PORT
+
+Clients send alice's token (`scontrol token`) in X-SLURM-USER-NAME and
+X-SLURM-USER-TOKEN. Loads, one daemon at a time, alternating:
+
+    GET /ping, 8 keep-alive connections (wrk -t2 -c8)
+    GET /ping, 8 connections, a new connection per request (Connection: close)
+    GET /jobs, 4 keep-alive connections (wrk -t2 -c4), with --jobs jobs known
+      to the controller (topped up with held jobs as bench_jobs.py does)
+
+Printed: requests/s, latency percentiles (50/75/90/99 %), non-2xx answers and
+socket errors of both, and ours/reference ratios.
+
+The soak (--soak N, at least 20,000 requests) drives each listener with a
+mix of keep-alive connections (50 requests each) and new connections (one
+request each) from 8 client threads, and prints the listening process's RSS
+after the first 1,000 requests and after all of them, the number of failed
+requests (anything but a complete 200), and the connection processes left.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_jobs  # noqa: E402  (fill, jobs_known, cleanup)
+
+OURS = os.environ.get("SLURMRESTD_PY", "/opt/slurmrestd-py/bin/slurmrestd-py")
+REFERENCE = os.environ.get("SLURMRESTD_REFERENCE", "/usr/sbin/slurmrestd")
+CLIENT_USER = "alice"
+API = "/slurm/v0.0.38"
+
+
+# ---- daemons ----
+
+def daemon_user() -> pwd.struct_passwd:
+    for name in ("slurmrestd", "alice"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    sys.exit("no unprivileged user to run the daemons as")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Listener:
+    def __init__(self, name: str, cmd: list[str], env: dict, user: pwd.struct_passwd):
+        self.name = name
+        self.port = free_port()
+        full_env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("SLURMRESTD_", "SLURM_JWT"))}
+        full_env.update(env)
+        self.proc = subprocess.Popen(
+            [*cmd, f"127.0.0.1:{self.port}"], env=full_env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
+            user=user.pw_uid, group=user.pw_gid, extra_groups=[])
+        deadline = time.monotonic() + 30
+        while not self._listening():
+            if self.proc.poll() is not None:
+                sys.exit(f"{name}: exited with status {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                sys.exit(f"{name}: not listening after 30 s")
+            time.sleep(0.05)
+        time.sleep(0.3)
+
+    def _listening(self) -> bool:
+        hexport = f":{self.port:04X}"
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(hexport) and fields[3] == "0A":
+                return True
+        return False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def children(self) -> int:
+        n = 0
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            n += len((task / "children").read_text().split())
+        return n
+
+    def stop(self) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # both stop cleanly on SIGINT
+            try:
+                return self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def start(which: str, user) -> Listener:
+    if which == "ours":
+        return Listener("ours", [OURS, "-a", "jwt", "-s", "v0.0.38"], {}, user)
+    return Listener("reference", [REFERENCE, "-a", "rest_auth/jwt", "-s", "v0.0.38"],
+                    {"SLURM_JWT": "daemon"}, user)
+
+
+def token(user: str, lifespan: int = 7200) -> str:
+    out = subprocess.run(["scontrol", "token", f"username={user}", f"lifespan={lifespan}"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    return out.split("=", 1)[1]
+
+
+# ---- wrk ----
+
+_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * _UNIT[m.group(2)] if m else float("nan")
+
+
+def wrk(url: str, connections: int, seconds: float, tok: str, close=False) -> dict:
+    cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections),
+           "-d", f"{seconds:g}s", "--timeout", "120s", "--latency",
+           "-H", f"X-SLURM-USER-NAME: {CLIENT_USER}", "-H", f"X-SLURM-USER-TOKEN: {tok}"]
+    if close:
+        cmd += ["-H", "Connection: close"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)),
+              "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+              "non2xx": 0, "errors": 0}
+    for pct in ("50", "75", "90", "99"):
+        m = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
+        result[f"p{pct}"] = _ms(m.group(1)) if m else float("nan")
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        result["non2xx"] = int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        result["errors"] = sum(int(g) for g in m.groups())
+    return result
+
+
+def show(title: str, results: dict[str, dict]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':10} {'req/s':>9} {'p50 ms':>9} {'p75 ms':>9} {'p90 ms':>9} "
+          f"{'p99 ms':>9} {'requests':>9} {'non-2xx':>8} {'errors':>7}")
+    for name, r in results.items():
+        print(f"  {name:10} {r['rps']:9.1f} {r['p50']:9.2f} {r['p75']:9.2f} {r['p90']:9.2f} "
+              f"{r['p99']:9.2f} {r['requests']:9d} {r['non2xx']:8d} {r['errors']:7d}")
+    if {"ours", "reference"} <= results.keys():
+        o, ref = results["ours"], results["reference"]
+        ratio = o["rps"] / ref["rps"] if ref["rps"] else float("inf")
+        print(f"  ours/reference: {ratio:.2f}x requests/s, "
+              f"p50 latency {o['p50'] / ref['p50']:.2f}x, p99 {o['p99'] / ref['p99']:.2f}x")
+    sys.stdout.flush()
+
+
+def load(title: str, path: str, connections: int, seconds: float, tok: str, user,
+         close=False, which=("ours", "reference")) -> dict:
+    results = {}
+    for name in which:
+        listener = start(name, user)
+        try:
+            wrk(listener.url + path, connections, min(2.0, seconds), tok, close)  # warm-up
+            results[name] = wrk(listener.url + path, connections, seconds, tok, close)
+        finally:
+            listener.stop()
+    show(title, results)
+    return results
+
+
+# ---- soak ----
+
+class Soak:
+    """`total` GET /ping requests from `threads` clients: half of the
+    clients keep connections alive for `per_conn` requests, half open a new
+    connection per request."""
+
+    def __init__(self, port: int, tok: str, total: int, threads=8, per_conn=50):
+        self.port = port
+        self.total = total
+        self.threads = threads
+        self.per_conn = per_conn
+        self.request = (f"GET {API}/ping HTTP/1.1\r\nHost: localhost\r\n"
+                        f"X-SLURM-USER-NAME: {CLIENT_USER}\r\nX-SLURM-USER-TOKEN: {tok}\r\n"
+                        "\r\n").encode()
+        self.closing = self.request[:-2] + b"Connection: close\r\n\r\n"
+        self.lock = threading.Lock()
+        self.issued = 0
+        self.done = 0
+        self.failed = 0
+        self.failures: list[str] = []
+        self.new_connections = 0
+        self.milestones: dict[int, threading.Event] = {}
+
+    def _take(self) -> bool:
+        with self.lock:
+            if self.issued >= self.total:
+                return False
+            self.issued += 1
+            return True
+
+    def _finish(self, ok: bool, why: str = "") -> None:
+        with self.lock:
+            self.done += 1
+            if not ok:
+                self.failed += 1
+                if len(self.failures) < 5:
+                    self.failures.append(why)
+            for mark, event in self.milestones.items():
+                if self.done >= mark:
+                    event.set()
+
+    def _read_response(self, sock, buf: bytearray) -> tuple[bool, str]:
+        while b"\r\n\r\n" not in buf:
+            data = sock.recv(65536)
+            if not data:
+                return False, "closed before the response"
+            buf += data
+        head, _, rest = bytes(buf).partition(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1]
+        m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+        if not m:
+            return False, f"no Content-Length ({status!r})"
+        length = int(m.group(1))
+        while len(rest) < length:
+            data = sock.recv(65536)
+            if not data:
+                return False, "closed in the body"
+            rest += data
+        del buf[:]
+        buf += rest[length:]
+        if status != b"200" or b'"UP"' not in rest[:length]:
+            return False, f"status {status.decode()}"
+        return True, ""
+
+    def _worker(self, keep_alive: bool) -> None:
+        while True:
+            sock = None
+            try:
+                n = self.per_conn if keep_alive else 1
+                for i in range(n):
+                    if not self._take():
+                        return
+                    if sock is None:
+                        sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+                        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                        buf = bytearray()
+                        with self.lock:
+                            self.new_connections += 1
+                    last = i == n - 1
+                    sock.sendall(self.closing if last else self.request)
+                    ok, why = self._read_response(sock, buf)
+                    self._finish(ok, why)
+                    if not ok:
+                        break
+            except OSError as e:
+                self._finish(False, f"{type(e).__name__}: {e}")
+            finally:
+                if sock is not None:
+                    sock.close()
+
+    def run(self, listener: Listener, first: int = 1000) -> dict:
+        self.milestones[first] = threading.Event()
+        workers = [threading.Thread(target=self._worker, args=(i % 2 == 0,), daemon=True)
+                   for i in range(self.threads)]
+        rss_start = listener.rss_kib()
+        t0 = time.perf_counter()
+        for w in workers:
+            w.start()
+        self.milestones[first].wait()
+        rss_first = listener.rss_kib()
+        for w in workers:
+            w.join()
+        elapsed = time.perf_counter() - t0
+        time.sleep(1.0)  # let the last connections' processes end
+        return {"start": rss_start, "first": rss_first, "end": listener.rss_kib(),
+                "elapsed": elapsed, "done": self.done, "failed": self.failed,
+                "failures": self.failures, "connections": self.new_connections,
+                "left": listener.children() if listener.name == "ours" else 0}
+
+
+def soak(total: int, tok: str, user, which=("ours", "reference")) -> None:
+    print(f"\nsoak: {total} GET /ping, 8 clients (4 keep-alive x 50 requests, "
+          "4 new connection per request)")
+    print(f"  {'':10} {'RSS start':>10} {'@1000':>9} {'@' + str(total):>9} {'growth':>9} "
+          f"{'req/s':>7} {'conns':>6} {'failed':>7} {'left':>5}")
+    for name in which:
+        listener = start(name, user)
+        try:
+            r = Soak(listener.port, tok, total).run(listener)
+        finally:
+            code = listener.stop()
+        growth = r["end"] - r["first"]
+        print(f"  {name:10} {r['start']:7d} KiB {r['first']:5d} KiB {r['end']:5d} KiB "
+              f"{growth:+5d} KiB {r['done'] / r['elapsed']:7.1f} {r['connections']:6d} "
+              f"{r['failed']:7d} {r['left']:5d}   exit {code}")
+        for why in r["failures"]:
+            print(f"    failure: {why}")
+    sys.stdout.flush()
+
+
+# ---- main ----
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=5000,
+                        help="jobs the controller should know for GET /jobs (default 5000)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per /ping load")
+    parser.add_argument("--jobs-duration", type=float, default=30,
+                        help="seconds per /jobs load")
+    parser.add_argument("--soak", type=int, default=20000, help="soak requests (0: none)")
+    parser.add_argument("--skip-jobs", action="store_true", help="no GET /jobs load")
+    parser.add_argument("--only", choices=("ours", "reference"),
+                        help="load one daemon only")
+    parser.add_argument("--cleanup", action="store_true",
+                        help="cancel the bench_hold jobs at the end")
+    args = parser.parse_args()
+    if os.getuid() != 0:
+        sys.exit("run as root (daemons run as an unprivileged user)")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (tests/cluster.sh installs it)")
+    user = daemon_user()
+    which = (args.only,) if args.only else ("ours", "reference")
+    tok = token(CLIENT_USER)
+    print(f"daemons run as {user.pw_name}; clients authenticate as {CLIENT_USER} (JWT); "
+          f"{os.cpu_count()} CPUs")
+
+    load(f"GET /ping, 8 keep-alive connections, {args.duration:g} s",
+         f"{API}/ping", 8, args.duration, tok, user, which=which)
+    load(f"GET /ping, 8 connections, a new connection per request, {args.duration:g} s",
+         f"{API}/ping", 8, args.duration, tok, user, close=True, which=which)
+    if not args.skip_jobs:
+        bench_jobs.fill(args.jobs, 4)
+        known = bench_jobs.jobs_known()
+        load(f"GET /jobs ({known} jobs known), 4 keep-alive connections, "
+             f"{args.jobs_duration:g} s", f"{API}/jobs", 4, args.jobs_duration, tok, user,
+             which=which)
+    if args.soak:
+        soak(max(args.soak, 1000), tok, user, which=which)
+    if args.cleanup:
+        bench_jobs.cleanup()
+
+
+if __name__ == "__main__":
+    main()
