@@ -158,6 +158,10 @@ def build_router(plugins: list[str]) -> Router:
         from .v0_0_38 import OPERATIONS
         for op in OPERATIONS:
             router.add(op)
+    if "dbv0.0.38" in plugins:
+        from .dbv0_0_38 import OPERATIONS as DB_OPERATIONS
+        for op in DB_OPERATIONS:
+            router.add(op)
     for op in openapi.operations(router):
         router.add(op)
     return router

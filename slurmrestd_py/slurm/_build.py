@@ -16,6 +16,15 @@ CDEF_DIR = pathlib.Path(__file__).with_name("cdef")
 UNDECLARED = """
 extern slurm_conf_t slurm_conf;
 extern void slurm_free_stats_response_msg(stats_info_response_msg_t *msg);
+extern int slurm_addto_char_list(List char_list, char *names);
+extern int slurm_addto_step_list(List step_list, char *names);
+extern void slurm_xfree_ptr(void *ptr);
+extern uint32_t slurm_job_state_num(const char *state_name);
+extern char *slurm_job_state_string(uint32_t inx);
+extern const char *slurm_job_reason_string(enum job_state_reason inx);
+extern char *slurm_step_layout_type_name(task_dist_states_t task_dist);
+extern bool slurm_bit_test(bitstr_t *b, bitoff_t bit);
+extern bitoff_t slurm_bit_size(bitstr_t *b);
 extern void slurm_xfree(void **item);
 extern int32_t slurm_time_str2mins(const char *string);
 extern int32_t slurm_time_str2secs(const char *string);

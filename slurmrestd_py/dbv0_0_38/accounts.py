@@ -1,0 +1,61 @@
+"""GET /slurmdb/v0.0.38/accounts and /account/{account_name}."""
+from __future__ import annotations
+
+from ..routes import Param
+from ..schema import Array, Field, Str
+from ..slurm import ffi
+from .common import (ASSOC_SHORT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN, Conditions, Names,
+                     Text, answer, coordinators, flags, operation, partial, response,
+                     with_deleted)
+from ..schema import Obj
+
+ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
+
+ACCOUNT = Obj(f"{PLUGIN}_account", [
+    Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations"),
+    Field("coordinators", Array(COORDINATOR), coordinators("coordinators"),
+          "List of assigned coordinators"),
+    Field("description", Text, description="Description of account"),
+    Field("name", Text, description="Name of account"),
+    Field("organization", Text, description="Assigned organization of account"),
+    Field("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account"),
+], "Account description")
+ACCOUNT_INFO = response("account_info", [
+    Field("accounts", Array(ACCOUNT), description="List of accounts"),
+])
+
+
+def dump(db, query: dict, name: str | None = None) -> dict:
+    # The list goes on after a bad query key (an error entry); one account does not.
+    deleted = with_deleted(query, strict=name is not None)
+    out = {"accounts": []}
+    with partial(out), Conditions() as cond:
+        db.tres()
+        db.qos()
+        acct_cond = ffi.new("slurmdb_account_cond_t *", {"with_assocs": 1, "with_coords": 1,
+                                                         "with_deleted": deleted})
+        if name is not None:
+            assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {"acct_list": cond.exact(name)})
+            acct_cond.assoc_cond = assoc_cond
+        found = db.get("slurmdb_accounts_get", acct_cond, "slurmdb_account_rec_t *")
+    out["accounts"] = [ACCOUNT.read(a) for a in found]
+    return out
+
+
+def get_accounts(call):
+    return answer(dump, call.query)
+
+
+def get_account(call):
+    return answer(dump, call.query, call.params["account_name"])
+
+
+_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; "
+                      "default false)")
+OPERATIONS = [
+    operation("GET", "/accounts", "get_accounts", "Get account list", get_accounts,
+              ACCOUNT_INFO, [_WITH_DELETED]),
+    operation("GET", "/account/{account_name}", "get_account", "Get account info",
+              get_account, ACCOUNT_INFO,
+              [Param("account_name", "path", Str, "Slurm Account Name", True), _WITH_DELETED]),
+]

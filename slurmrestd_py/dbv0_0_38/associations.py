@@ -1,0 +1,159 @@
+"""GET /slurmdb/v0.0.38/associations and /association (filters: cluster,
+account, user, partition)."""
+from __future__ import annotations
+
+from ..routes import Param
+from ..schema import Array, Field, Inline, Int, Str
+from ..slurm import ffi, lib
+from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U16, U32, U64,
+                     Conditions, DbError, Names, Nullable, P, Text, answer, operation, partial,
+                     response, strings, tres_field, tree)
+
+ASSOC_FLAG_DELETED = 0x0001
+
+
+def _flags(a) -> list[str]:
+    out = ["DELETED"] if a.flags & ASSOC_FLAG_DELETED else []
+    if a.is_def:
+        out.append("DEFAULT")
+    return out
+
+
+def qos_name(qos_id: int) -> str | None:
+    """slurmdb_qos_str: no name for id 0 is "", an unknown id has none."""
+    return ENV.qos.get(qos_id) if qos_id else ""
+
+
+def _default_qos(a):
+    return ENV.qos.get(a.def_qos_id) if a.def_qos_id else None
+
+
+def _qos_names(a):
+    # get_qos_name_list: ids (maybe "+"/"-" prefixed) to names, sorted; no
+    # list at all (null) without QOS ids or known QOS.
+    if not ENV.qos or a.qos_list == ffi.NULL or not lib.slurm_list_count(a.qos_list):
+        return None
+    names = []
+    for s in strings(a.qos_list):
+        sign = s[:1] if s[:1] in "+-" and s else ""
+        name = qos_name(_atoi(s[len(sign):]))
+        if name is not None:
+            names.append(sign + name)
+    return sorted(names, key=lambda n: n.encode())
+
+
+def _atoi(s: str) -> int:
+    s = s.lstrip(" \t\n\v\f\r")
+    n = len(s) - len(s.lstrip("+-0123456789"))
+    try:
+        return int(s[:n]) if n else 0
+    except ValueError:
+        return 0
+
+
+USAGE = Inline([
+    Field("accrue_job_count", U32, "accrue_cnt", "Jobs accruing priority"),
+    Field("group_used_wallclock", F64, "grp_used_wall", "Group used wallclock time (s)"),
+    Field("fairshare_factor", F64, "fs_factor", "Fairshare factor"),
+    Field("fairshare_shares", U32, "level_shares", "Fairshare shares"),
+    Field("normalized_priority", F64, "priority_norm", "Normalized priority"),
+    Field("normalized_shares", F64, "shares_norm", "Normalized shares"),
+    Field("effective_normalized_usage", F64, "usage_efctv", "Effective normalized usage"),
+    Field("normalized_usage", F64, "usage_norm", "Normalized usage"),
+    Field("raw_usage", U64, lambda u: int(u.usage_raw), "Raw usage"),
+    Field("active_jobs", U32, "used_jobs", "Active jobs"),
+    Field("job_count", U32, "used_submit_jobs", "Total jobs submitted"),
+    Field("fairshare_level", F64, "level_fs", "Fairshare level"),
+], "Association usage (null: slurmdbd does not send it)")
+
+
+def _usage(a):
+    return None if a.usage == ffi.NULL else USAGE.read(a.usage)
+
+
+ASSOCIATION = tree(f"{PLUGIN}_association", [
+    P("account", Text, "acct", "Assigned account"),
+    P("cluster", Text, description="Assigned cluster"),
+    P("default/qos", Text, _default_qos, "Default QOS"),
+    P("flags", Names, _flags, "List of properties of association"),
+    P("max/jobs/per/count", U32, "grp_jobs", "Max jobs of the group of associations"),
+    P("max/jobs/per/accruing", U32, "grp_jobs_accrue",
+      "Max jobs accruing priority of the group of associations"),
+    P("max/jobs/per/submitted", U32, "grp_submit_jobs",
+      "Max jobs submitted by the group of associations"),
+    P("max/tres/total", TRES_LIST, tres_field("grp_tres"), "Max TRES of the group"),
+    P("max/tres/minutes/per/job", TRES_LIST, tres_field("max_tres_mins_pj"),
+      "Max TRES minutes per job"),
+    P("max/tres/group/minutes", TRES_LIST, tres_field("grp_tres_mins"),
+      "Max TRES minutes of the group"),
+    P("max/tres/group/active", TRES_LIST, tres_field("grp_tres_run_mins"),
+      "Max TRES minutes the group may have running"),
+    P("is_default", U16, "is_def", "Is the user's default association"),
+    P("max/jobs/active", U32, "max_jobs", "Max running jobs"),
+    P("max/jobs/accruing", U32, "max_jobs_accrue", "Max jobs accruing priority"),
+    P("max/jobs/total", U32, "max_submit_jobs", "Max submitted jobs"),
+    P("max/tres/minutes/total", TRES_LIST, tres_field("max_tres_run_mins"),
+      "Max TRES minutes running"),
+    P("max/per/account/wall_clock", U32, "grp_wall", "Max wallclock per account"),
+    P("max/tres/per/job", TRES_LIST, tres_field("max_tres_pj"), "Max TRES per job"),
+    P("max/tres/per/node", TRES_LIST, tres_field("max_tres_pn"), "Max TRES per node"),
+    P("max/jobs/per/wall_clock", U32, "max_wall_pj", "Max wallclock per job"),
+    P("min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
+    P("parent_account", Text, "parent_acct", "Parent account name"),
+    P("partition", Text, description="Assigned partition"),
+    P("priority", U32, description="Assigned priority"),
+    P("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)"),
+    P("shares_raw", U32, description="Raw fairshare shares"),
+    P("usage", Nullable(USAGE), _usage, "Association usage"),
+    P("user", Text, description="Assigned user"),
+], "Association description", {
+    "default": "Default settings", "max": "Max settings", "max/jobs": "Max jobs settings",
+    "max/jobs/per": "Max jobs per settings", "max/tres": "Max TRES settings",
+    "max/per": "Max per settings", "min": "Min settings"})
+ASSOCIATIONS_INFO = response("associations_info", [
+    Field("associations", Array(ASSOCIATION), description="Array of associations"),
+])
+
+# Filters in the order the reference reads them (query key -> condition list).
+FILTERS = (("partition", "partition_list"), ("cluster", "cluster_list"),
+           ("account", "acct_list"), ("user", "user_list"))
+
+
+def dump(db, query: dict, only_one: bool = False) -> dict:
+    out: dict = {}
+    with partial(out), Conditions() as cond:
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
+        for key, member in FILTERS:
+            if key in query:
+                setattr(assoc_cond, member, cond.chars(query[key]))
+        found = db.get("slurmdb_associations_get", assoc_cond, "slurmdb_assoc_rec_t *")
+        db.tres()
+        db.qos()
+    out["associations"] = []
+    if only_one and len(found) > 1:
+        raise DbError(ESLURM_REST_INVALID_QUERY, description="Ambiguous request: More than 1 "
+                      "association would have been dumped.", status=400, payload=out)
+    out["associations"] = [ASSOCIATION.read(a) for a in found]
+    return out
+
+
+def get_associations(call):
+    return answer(dump, call.query)
+
+
+def get_association(call):
+    return answer(dump, call.query, True)
+
+
+PARAMS = [
+    Param("cluster", "query", Str, "Cluster name"),
+    Param("account", "query", Str, "Account name"),
+    Param("user", "query", Str, "User name"),
+    Param("partition", "query", Str, "Partition name"),
+]
+OPERATIONS = [
+    operation("GET", "/associations", "get_associations", "Get association list",
+              get_associations, ASSOCIATIONS_INFO, PARAMS),
+    operation("GET", "/association", "get_association", "Get association info",
+              get_association, ASSOCIATIONS_INFO, PARAMS),
+]

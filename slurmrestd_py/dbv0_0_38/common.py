@@ -1,0 +1,558 @@
+"""What every /slurmdb/v0.0.38 area shares: the slurmdbd session, value
+types, nested declarations, TRES lists and short association records.
+
+The reference builds each record from a table of slash-separated key paths
+("max/jobs/per/count") whose nested objects get their keys in the order the
+paths first name them; `tree()` turns the same kind of table into nested
+`Obj`/`Inline` declarations, so key order, schema and reader come from one list.
+
+Lookups the records need (TRES names by id, QOS names by id, associations by
+id) are per-request tables in `ENV`, filled by the handler before records are
+read (one request at a time per process).
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Callable
+
+from .. import slurm
+from ..envelope import error_entry, response_obj
+from ..routes import Operation, Param
+from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
+from ..slurm import ffi, lib
+
+PLUGIN = "dbv0.0.38"
+API = "/slurmdb/v0.0.38"
+
+# Slurm error numbers the reference reports (<slurm/slurm_errno.h>).
+ESLURM_REST_INVALID_QUERY = 9000
+ESLURM_REST_EMPTY_RESULT = 9003
+ESLURM_DB_CONNECTION = 7000
+ESLURM_DATA_CONV_FAILED = 9202
+
+_U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
+_U16_NULL = 0xFFFE
+_U64_NULL = 0xFFFFFFFFFFFFFFFE
+
+
+# ---- value types: the reference writes NO_VAL/INFINITE as null ----
+
+def _u32(v):
+    # Read through a uint32_t whatever the field's own width (time_t,
+    # uint64_t), as the reference does: the low 32 bits.
+    v &= 0xFFFFFFFF
+    return None if v >= _U32_NULL else v
+
+
+def _u16(v):
+    v &= 0xFFFF
+    return None if v >= _U16_NULL else v
+
+
+def _u64(v):
+    return None if v >= _U64_NULL else v
+
+
+def _i64(v):
+    """A uint64_t count shown as int64_t: NO_VAL64/INFINITE64 are null."""
+    if v >= _U64_NULL:
+        return None
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def _f64(v):
+    # The reference nulls a double whose uint32_t cast is NO_VAL or INFINITE
+    # (x86-64: truncated through int64_t; NaN and out-of-range give 0).
+    low = 0 if v != v or not -9.2e18 < v < 9.2e18 else int(v) & 0xFFFFFFFF
+    return None if low >= _U32_NULL else float(v)
+
+
+U32 = Scalar("integer", "int64", convert=_u32, nullable=True)
+U16 = Scalar("integer", "int64", convert=_u16, nullable=True)
+U64 = Scalar("integer", "int64", convert=_u64, nullable=True)
+I64 = Scalar("integer", "int64", convert=_i64, nullable=True)
+F64 = Scalar("number", "double", convert=_f64, nullable=True)
+Text = CStr  # char *: NULL is null
+Names = Array(Str)
+
+
+class OneOf(Type):
+    """A value of one of several JSON types (e.g. a step id: integer or name)."""
+
+    def __init__(self, *types: Type, nullable: bool = False):
+        self.types = types
+        self.nullable = nullable
+
+    def schema(self) -> dict:
+        s = {"oneOf": [t.schema() for t in self.types]}
+        if self.nullable:
+            s["nullable"] = True
+        return s
+
+
+class Nullable(Type):
+    """`type`, or null (for objects and arrays the reference may leave unset)."""
+
+    def __init__(self, type: Type):
+        self.type = type
+
+    def schema(self) -> dict:
+        # OpenAPI 3.0 ignores the siblings of a $ref: a named object is written out.
+        t = self.type
+        s = t.definition() if isinstance(t, Obj) and t.name else t.schema()
+        return {**s, "nullable": True}
+
+
+class ArrayOf(Obj):
+    """A named array component (the reference's dbv0.0.38_tres_list)."""
+
+    def __init__(self, name: str, items: Type, description: str = ""):
+        super().__init__(name, [], description)
+        self.items = items
+
+    def definition(self) -> dict:
+        d = {"type": "array", "items": self.items.schema()}
+        if self.description:
+            d["description"] = self.description
+        return d
+
+    def components(self, into=None):
+        into = super().components(into)
+        if isinstance(self.items, Obj):
+            self.items.components(into)
+        return into
+
+
+def flags(attr: str, table) -> Callable:
+    """A reader of the names in `table` ((bit, name), in the reference's
+    order) whose bit is set in `attr`."""
+    def read(o):
+        bits = getattr(o, attr)
+        return [name for bit, name in table if bits & bit]
+    return read
+
+
+# ---- query values, as the reference's data conversions read them ----
+
+_TRUE = re.compile(r"(?:[Yy](?:[eE][sS])?|[tT](?:[rR][uU][eE])?|[Oo][nN])\Z")
+_FALSE = re.compile(r"(?:[nN][Oo]?|[fF](?:[aA][lL][sS][eE])?|[oO][fF][fF])\Z")
+_NULL = re.compile(r"(?:~|[Nn][uU][lL][lL])\Z")
+INT = re.compile(r"[+-]?[0-9]+\Z")
+FLOAT = re.compile(r"[+-]?[0-9]*[.][0-9]*(?:[eE][+-]?[0-9]+)?\Z")
+
+
+def boolean(value: str) -> bool:
+    """A query string as a Boolean: YAML 1.1 words, numbers (non-zero is
+    true), null words and "" are false, anything else is true."""
+    if not value or _NULL.match(value) or _FALSE.match(value):
+        return False
+    if _TRUE.match(value):
+        return True
+    if INT.match(value):
+        return int(value) != 0
+    if FLOAT.match(value):
+        return c_float(value) != 0
+    return True
+
+
+def c_float(value: str) -> float:
+    """strtod of a string FLOAT matched ("." and "-." are 0)."""
+    mantissa, _, exp = value.lower().partition("e")
+    if mantissa.strip("+-") in ("", "."):
+        return 0.0
+    return float(mantissa + ("e" + exp if exp else ""))
+
+
+# ---- nested declarations from key paths ----
+
+class P:
+    """One value at a slash-separated key path: type, reader, description."""
+
+    __slots__ = ("path", "type", "read", "description")
+
+    def __init__(self, path: str, type: Type, read: str | Callable | None = None,
+                 description: str = ""):
+        self.path = path
+        self.type = type
+        self.read = read if read is not None else path.rsplit("/", 1)[-1]
+        self.description = description
+
+
+def tree(name: str, leaves: list[P], description: str = "",
+         objects: dict[str, str] | None = None) -> Obj:
+    """An object whose nested keys come from the leaves' paths, in the order
+    each key is first named. `objects` describes intermediate objects by path."""
+    root: dict = {}
+    for leaf in leaves:
+        *parents, key = leaf.path.split("/")
+        node = root
+        for p in parents:
+            node = node.setdefault(p, {})
+        assert key not in node, leaf.path
+        node[key] = leaf
+    fields = _fields(root, "", objects or {})
+    return Obj(name, fields, description) if name else Inline(fields, description)
+
+
+def _fields(node: dict, prefix: str, objects: dict[str, str]) -> list[Field]:
+    out = []
+    for key, v in node.items():
+        if isinstance(v, dict):
+            path = prefix + key
+            sub = Inline(_fields(v, path + "/", objects), objects.get(path, ""))
+            out.append(Field(key, sub, sub.read))
+        else:
+            out.append(Field(key, v.type, v.read, v.description))
+    return out
+
+
+# ---- per-request lookups ----
+
+class Env:
+    """Lookup tables of the request being answered."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.tres: dict[int, tuple] = {}  # id -> (type, name)
+        self.tres_order: list[tuple] = []  # (id, type, name) as slurmdbd listed them
+        self.qos: dict[int, str] = {}  # id -> name
+        self.assocs: dict[int, dict] = {}  # id -> short record
+        self._tres_strings: dict[bytes, list] = {}
+        self.errors: list[dict] = []  # error entries of an answer that goes on
+
+    def set_tres(self, records) -> None:
+        self.tres_order = [(t.id, slurm.text(t.type), slurm.text(t.name)) for t in records]
+        self.tres = {i: (ty, n) for i, ty, n in self.tres_order}
+        self._tres_strings = {}
+
+    def set_qos(self, records) -> None:
+        self.qos = {q.id: slurm.text(q.name) for q in records}
+
+
+ENV = Env()
+
+
+# ---- TRES ----
+
+TRES = Inline([
+    Field("type", Text, description="TRES type"),
+    Field("name", Text, description="TRES name (optional)"),
+    Field("id", U32, description="database id"),
+    Field("count", I64, description="count of TRES"),
+])
+TRES_LIST = ArrayOf(f"{PLUGIN}_tres_list", TRES, "TRES list of attributes")
+
+_ATOI = re.compile(rb"[ \t\n\v\f\r]*([+-]?[0-9]+)")
+
+
+def _strtoull(s: bytes, pos: int) -> int:
+    m = _ATOI.match(s, pos)
+    if not m:
+        return 0
+    v = int(m.group(1))
+    return min(v, (1 << 64) - 1) if v >= 0 else max(v, -(1 << 64) + 1) & ((1 << 64) - 1)
+
+
+def parse_tres(s: bytes) -> list[tuple[int, int]]:
+    """(id, count) pairs of a simple TRES string ("1=2,2=50"), as libslurm's
+    slurmdb_tres_list_from_string reads it: stop at the first entry without
+    an id, keep the first of repeated ids."""
+    out, seen, pos = [], set(), 0
+    while True:
+        m = _ATOI.match(s, pos)
+        tid = int(m.group(1)) if m else 0
+        if tid < 1:
+            break
+        eq = s.find(b"=", pos)
+        if eq < 0:
+            break
+        if tid not in seen:
+            seen.add(tid)
+            out.append((tid, _strtoull(s, eq + 1)))
+        comma = s.find(b",", eq + 1)
+        if comma < 0:
+            break
+        pos = comma + 1
+    return out
+
+
+def tres_list(ptr) -> list[dict]:
+    """A TRES string as the reference's list of {type, name, id, count}."""
+    if ptr == ffi.NULL:
+        return []
+    s = ffi.string(ptr)
+    if not s:
+        return []
+    rows = ENV._tres_strings.get(s)
+    if rows is None:
+        rows = []
+        for tid, count in parse_tres(s):
+            ty, name = ENV.tres.get(tid, (None, None))
+            rows.append((ty, name, tid, _i64(count)))
+        ENV._tres_strings[s] = rows
+    # Fresh dicts: shared ones would become YAML aliases.
+    return [{"type": ty, "name": name, "id": tid, "count": count}
+            for ty, name, tid, count in rows]
+
+
+def tres_field(attr: str) -> Callable:
+    get = lambda o: getattr(o, attr)  # noqa: E731
+    return lambda o: tres_list(get(o))
+
+
+def read_tres_record(t) -> dict:
+    return {"type": slurm.text(t.type), "name": slurm.text(t.name), "id": _u32(t.id),
+            "count": _i64(t.count)}
+
+
+# ---- records shared by several areas ----
+
+ASSOC_SHORT = Obj(f"{PLUGIN}_association_short_info", [
+    Field("account", Text, "acct", "Account name"),
+    Field("cluster", Text, description="Cluster name"),
+    Field("partition", Text, description="Partition name (optional)"),
+    Field("user", Text, description="User name"),
+])
+COORDINATOR = Obj(f"{PLUGIN}_coordinator_info", [
+    Field("name", Text, description="Name of user"),
+    Field("direct", U16, description="If user is coordinator of this account directly or "
+                                     "coordinator status was inherited from a higher account "
+                                     "in the tree"),
+])
+
+
+def records(lst, ctype: str):
+    """The items of a libslurm List, cast to `ctype` (a NULL List is empty)."""
+    if lst == ffi.NULL:
+        return
+    it = lib.slurm_list_iterator_create(lst)
+    try:
+        while True:
+            x = lib.slurm_list_next(it)
+            if x == ffi.NULL:
+                return
+            yield ffi.cast(ctype, x)
+    finally:
+        lib.slurm_list_iterator_destroy(it)
+
+
+def strings(lst) -> list[str]:
+    return [ffi.string(p).decode("utf-8", "replace") for p in records(lst, "char *")]
+
+
+def list_of(obj: Obj, attr: str, ctype: str) -> Callable:
+    """A reader of a List member as a list of `obj` records."""
+    read = obj.read
+    return lambda o: [read(r) for r in records(getattr(o, attr), ctype)]
+
+
+ASSOC_SHORT_LIST = list_of(ASSOC_SHORT, "assoc_list", "slurmdb_assoc_rec_t *")
+
+
+def coordinators(attr: str) -> Callable:
+    return list_of(COORDINATOR, attr, "slurmdb_coord_rec_t *")
+
+
+# ---- the slurmdbd session ----
+
+class DbError(Exception):
+    """A failed query: the error entry, the status and what the reference had
+    put in the answer by then (`payload`)."""
+
+    def __init__(self, errno: int, source: str = "", description: str = "",
+                 status: int = 500, payload: dict | None = None):
+        super().__init__(errno, source)
+        self.errno = errno
+        self.source = source
+        self.description = description
+        self.status = status
+        self.payload = payload
+
+
+def soft_error(errno: int, source: str = "", description: str = "") -> None:
+    """An error entry for an answer that goes on (the reference reports it
+    and carries on)."""
+    ENV.errors.append(error_entry("slurmdb", errno, slurm.strerror(errno), description, source))
+
+
+def with_deleted(query: dict, strict: bool = True) -> int:
+    """The with_deleted query value (default false), the only key the
+    reference takes: any other is a 400 (`strict`) or an error entry."""
+    value = 0
+    for key, v in query.items():
+        if key.lower() != "with_deleted":
+            if strict:
+                raise DbError(ESLURM_REST_INVALID_QUERY, description="Unknown query field",
+                              status=400, payload={})
+            soft_error(ESLURM_REST_INVALID_QUERY, description="Unknown query field")
+            break
+        value = int(boolean(v))
+    return value
+
+
+@contextlib.contextmanager
+def partial(payload: dict, status: int | None = None):
+    """On a DbError, answer with `payload` as it stands (and `status`)."""
+    try:
+        yield payload
+    except DbError as e:
+        if e.payload is None:
+            e.payload = dict(payload)
+        if status is not None:
+            e.status = status
+        raise
+
+
+class Db:
+    """One slurmdbd connection; the Lists it fetched are freed by `close()`
+    (the connection itself closes as soon as the queries are done)."""
+
+    def __init__(self):
+        self.conn = None
+        self.lists: list = []
+        self.streaming = False
+
+    def __enter__(self):
+        slurm.init()
+        ENV.reset()
+        self.conn = ffi.new("void **")
+        self.conn[0] = lib.slurmdb_connection_get(ffi.NULL)
+        if self.conn[0] == ffi.NULL:
+            raise DbError(ESLURM_DB_CONNECTION, "slurmdb_connection_get",
+                          "Failed connecting to slurmdbd")
+        return self
+
+    def __exit__(self, *exc):
+        self.disconnect()
+        if exc[0] is not None:
+            self.close()
+        return False
+
+    def disconnect(self) -> None:
+        if self.conn is not None and self.conn[0] != ffi.NULL:
+            lib.slurmdb_connection_close(self.conn)
+        self.conn = None
+
+    def close(self) -> None:
+        self.disconnect()
+        lists, self.lists = self.lists, []
+        for lst in lists:
+            lib.slurm_list_destroy(lst)
+
+    def stream(self, found: list, read: Callable):
+        """Yield read(record) for `found`; the Lists are freed at the end
+        (the connection closes now: everything is fetched)."""
+        self.disconnect()
+        self.streaming = True
+
+        def items():
+            try:
+                for record in found:
+                    yield read(record)
+            finally:
+                self.close()
+        return items()
+
+    def get(self, call: str, cond, ctype: str) -> list:
+        """The records of one slurmdb_*_get query, or DbError as the reference
+        reports it. An empty result is an empty list (the reference: an error)."""
+        ffi.errno = 0
+        lst = getattr(lib, call)(self.conn[0], cond)
+        errno = ffi.errno
+        if lst != ffi.NULL:
+            self.lists.append(lst)
+        if errno:
+            raise DbError(errno, call)
+        if lst == ffi.NULL:
+            raise DbError(ESLURM_REST_INVALID_QUERY, call, "Unknown error with query")
+        return list(records(lst, ctype))
+
+    def tres(self) -> list:
+        cond = ffi.new("slurmdb_tres_cond_t *", {"with_deleted": 1})
+        found = self.get("slurmdb_tres_get", cond, "slurmdb_tres_rec_t *")
+        ENV.set_tres(found)
+        return found
+
+    def qos(self, with_deleted: int = 1) -> list:
+        cond = ffi.new("slurmdb_qos_cond_t *", {"with_deleted": with_deleted})
+        found = self.get("slurmdb_qos_get", cond, "slurmdb_qos_rec_t *")
+        ENV.set_qos(found)
+        return found
+
+
+class Conditions:
+    """Lists for one query condition, freed together on exit."""
+
+    def __init__(self):
+        self.lists: list = []
+        self.keep: list = []
+
+    def chars(self, *values: str | None):
+        """A List filled by slurm_addto_char_list (split on commas, quotes
+        dropped, lower-cased, no repeats), as the reference reads filters."""
+        lst = lib.slurm_list_create(ffi.addressof(lib, "slurm_xfree_ptr"))
+        self.lists.append(lst)
+        for v in values:
+            if v is not None:
+                lib.slurm_addto_char_list(lst, v.encode())
+        return lst
+
+    def owned(self, destructor):
+        """An empty List whose items `destructor` frees."""
+        lst = lib.slurm_list_create(destructor)
+        self.lists.append(lst)
+        return lst
+
+    def exact(self, *values: str):
+        """A List of `values` unchanged (the reference appends path names as given)."""
+        lst = lib.slurm_list_create(ffi.NULL)
+        self.lists.append(lst)
+        for v in values:
+            buf = ffi.new("char[]", v.encode())
+            self.keep.append(buf)
+            lib.slurm_list_append(lst, buf)
+        return lst
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        lists, self.lists = self.lists, []
+        for lst in lists:
+            lib.slurm_list_destroy(lst)
+        self.keep = []
+        return False
+
+
+# ---- operations ----
+
+def answer(build: Callable, *args) -> dict:
+    """Run one area's builder in a session; errors become the reference's answer."""
+    from ..app import ApiError
+    db = Db()
+    try:
+        with db:
+            out = build(db, *args)
+    except DbError as e:
+        db.close()
+        raise ApiError(e.status, e.errno, e.source, e.description,
+                       payload=e.payload if e.payload is not None else {},
+                       errors=ENV.errors) from None
+    if not db.streaming:
+        db.close()
+    if ENV.errors:
+        raise ApiError(200, payload=out, errors=ENV.errors)
+    return out
+
+
+def response(name: str, fields: list[Field], description: str = "") -> Obj:
+    return response_obj(PLUGIN, name, fields, description)
+
+
+def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,
+              params: list[Param] | None = None) -> Operation:
+    return Operation(method, API + path, "slurmdb_v0_0_38_" + op_id, summary, "slurmdb",
+                     handler, response_obj, params or [], plugin=PLUGIN, errors="slurmdb")

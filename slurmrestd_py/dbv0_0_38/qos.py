@@ -1,0 +1,121 @@
+"""GET /slurmdb/v0.0.38/qos and /qos/{qos_name} (query: with_deleted)."""
+from __future__ import annotations
+
+from ..routes import Param
+from ..schema import Array, Field, Str
+from ..slurm import ffi, lib
+from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U32, DbError,
+                     Names, P, Text, answer, flags, operation, partial, response, tres_field,
+                     tree, with_deleted)
+
+# QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
+QOS_FLAGS = (
+    (1 << 0, "PARTITION_MINIMUM_NODE"),
+    (1 << 1, "PARTITION_MAXIMUM_NODE"),
+    (1 << 2, "PARTITION_TIME_LIMIT"),
+    (1 << 3, "ENFORCE_USAGE_THRESHOLD"),
+    (1 << 4, "NO_RESERVE"),
+    (1 << 5, "REQUIRED_RESERVATION"),
+    (1 << 6, "DENY_LIMIT"),
+    (1 << 7, "OVERRIDE_PARTITION_QOS"),
+    (1 << 8, "NO_DECAY"),
+    (1 << 9, "USAGE_FACTOR_SAFE"),
+)
+# PREEMPT_MODE_* of <slurm/slurm.h>; OFF is the empty list.
+PREEMPT_MODES = ((0x0001, "SUSPEND"), (0x0002, "REQUEUE"), (0x0008, "CANCEL"),
+                 (0x8000, "GANG"))
+
+
+def _preempt_list(q) -> list[str]:
+    """The QOS this one may preempt: preempt_bitstr's bits are QOS ids."""
+    bits = q.preempt_bitstr
+    if bits == ffi.NULL:
+        return []
+    out = []
+    for i in range(1, lib.slurm_bit_size(bits)):
+        if lib.slurm_bit_test(bits, i):
+            name = ENV.qos.get(i)
+            if name is not None:
+                out.append(name)
+    return out
+
+
+QOS = tree(f"{PLUGIN}_qos", [
+    P("description", Text, description="QOS description"),
+    P("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS"),
+    P("id", U32, description="Database id"),
+    P("limits/grace_time", U32, "grace_time", "Preemption grace time"),
+    P("limits/max/active_jobs/accruing", U32, "grp_jobs_accrue",
+      "Max jobs of this QOS accruing priority"),
+    P("limits/max/active_jobs/count", U32, "grp_jobs", "Max running jobs of this QOS"),
+    P("limits/max/tres/total", TRES_LIST, tres_field("grp_tres"), "Max TRES of this QOS"),
+    P("limits/max/tres/minutes/per/qos", TRES_LIST, tres_field("grp_tres_run_mins"),
+      "Max TRES minutes running in this QOS"),
+    P("name", Text, description="Assigned name of QOS"),
+    P("limits/max/wall_clock/per/qos", U32, "grp_wall", "Max wallclock per QOS"),
+    P("limits/factor", F64, "limit_factor",
+      "factor to apply to TRES count for associations using this QOS"),
+    P("limits/max/jobs/active_jobs/per/account", U32, "max_jobs_pa",
+      "Max running jobs per account"),
+    P("limits/max/jobs/active_jobs/per/user", U32, "max_jobs_pu",
+      "Max running jobs per user"),
+    P("limits/max/accruing/per/account", U32, "max_jobs_accrue_pa",
+      "Max jobs accruing priority per account"),
+    P("limits/max/accruing/per/user", U32, "max_jobs_accrue_pu",
+      "Max jobs accruing priority per user"),
+    P("limits/max/jobs/per/account", U32, "max_submit_jobs_pa",
+      "Max submitted jobs per account"),
+    P("limits/max/jobs/per/user", U32, "max_submit_jobs_pu", "Max submitted jobs per user"),
+    P("limits/max/tres/minutes/per/job", TRES_LIST, tres_field("max_tres_mins_pj"),
+      "Max TRES minutes per job"),
+    P("limits/max/tres/per/account", TRES_LIST, tres_field("max_tres_pa"),
+      "Max TRES per account"),
+    P("limits/max/tres/per/job", TRES_LIST, tres_field("max_tres_pj"), "Max TRES per job"),
+    P("limits/max/tres/per/node", TRES_LIST, tres_field("max_tres_pn"), "Max TRES per node"),
+    P("limits/max/tres/per/user", TRES_LIST, tres_field("max_tres_pu"), "Max TRES per user"),
+    P("limits/max/tres/minutes/per/account", TRES_LIST, tres_field("max_tres_run_mins_pa"),
+      "Max TRES minutes running per account"),
+    P("limits/max/tres/minutes/per/user", TRES_LIST, tres_field("max_tres_run_mins_pu"),
+      "Max TRES minutes running per user"),
+    P("limits/max/wall_clock/per/job", U32, "max_wall_pj", "Max wallclock per job"),
+    P("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
+    P("limits/min/tres/per/job", TRES_LIST, tres_field("min_tres_pj"), "Min TRES per job"),
+    P("preempt/list", Names, _preempt_list, "List of preemptable QOS"),
+    P("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES),
+      "List of preemption modes"),
+    P("preempt/exempt_time", U32, "preempt_exempt_time",
+      "Grace period (s) before jobs can preempted"),
+    P("priority", U32, description="QOS priority"),
+    P("usage_factor", F64, description="Usage factor"),
+    P("usage_threshold", F64, "usage_thres", "Usage threshold"),
+], "QOS description", {"limits": "Assigned limits", "limits/max": "Limits on max settings",
+                       "limits/min": "Min limit settings", "preempt": "Preemption settings"})
+QOS_INFO = response("qos_info", [Field("QOS", Array(QOS), description="Array of QOS")])
+
+def dump(db, query: dict, name: str | None = None) -> dict:
+    with partial({}):
+        everything = db.qos(with_deleted(query))
+    out = {"QOS": []}
+    # The reference answers 200 even when the TRES query fails.
+    with partial(out, status=200):
+        db.tres()
+    out["QOS"] = [QOS.read(q) for q in everything
+                  if name is None or (q.name != ffi.NULL and ffi.string(q.name) == name.encode())]
+    return out
+
+
+def get_qos(call):
+    return answer(dump, call.query)
+
+
+def get_single_qos(call):
+    return answer(dump, call.query, call.params["qos_name"])
+
+
+_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted QOS (true or false)")
+OPERATIONS = [
+    operation("GET", "/qos", "get_qos", "Get QOS list", get_qos, QOS_INFO, [_WITH_DELETED]),
+    operation("GET", "/qos/{qos_name}", "get_single_qos", "Get QOS info", get_single_qos,
+              QOS_INFO, [Param("qos_name", "path", Str, "Slurm QOS Name", True),
+                         _WITH_DELETED]),
+]

@@ -1,0 +1,60 @@
+"""GET /slurmdb/v0.0.38/users and /user/{user_name}."""
+from __future__ import annotations
+
+from ..routes import Param
+from ..schema import Array, Field, Str
+from ..slurm import ffi
+from .common import (ASSOC_SHORT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN, Names, P, Text,
+                     Conditions, answer, coordinators, flags, operation, partial, response,
+                     tree, with_deleted)
+
+ADMIN_LEVELS = {0: "Not Set", 1: "None", 2: "Operator", 3: "Administrator"}
+USER_FLAGS = ((1, "DELETED"),)  # SLURMDB_USER_FLAG_DELETED
+
+USER = tree(f"{PLUGIN}_user", [
+    P("administrator_level", Str, lambda u: ADMIN_LEVELS.get(u.admin_level, "Unknown"),
+      "Description of administrator level"),
+    P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "Assigned associations"),
+    P("coordinators", Array(COORDINATOR), coordinators("coord_accts"),
+      "List of assigned coordinators"),
+    P("default/account", Text, "default_acct", "Default account name"),
+    P("default/wckey", Text, "default_wckey", "Default wckey"),
+    P("flags", Names, flags("flags", USER_FLAGS), "List of properties of user"),
+    P("name", Text, description="User name"),
+], "User description", {"default": "Default settings"})
+USER_INFO = response("user_info", [Field("users", Array(USER), description="Array of users")])
+
+
+def dump(db, query: dict, name: str | None = None) -> dict:
+    deleted = with_deleted(query)
+    out = {"users": []}
+    with partial(out), Conditions() as cond:
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
+        if name is not None:
+            assoc_cond.user_list = cond.exact(name)
+        user_cond = ffi.new("slurmdb_user_cond_t *", {
+            "assoc_cond": assoc_cond, "with_assocs": 1, "with_coords": 1,
+            "with_deleted": deleted, "with_wckeys": 1})
+        found = db.get("slurmdb_users_get", user_cond, "slurmdb_user_rec_t *")
+        db.tres()
+        db.qos()
+    out["users"] = [USER.read(u) for u in found]
+    return out
+
+
+def get_users(call):
+    return answer(dump, call.query)
+
+
+def get_user(call):
+    return answer(dump, call.query, call.params["user_name"])
+
+
+_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted users (a Boolean; "
+                      "default false)")
+OPERATIONS = [
+    operation("GET", "/users", "get_users", "Get user list", get_users, USER_INFO,
+              [_WITH_DELETED]),
+    operation("GET", "/user/{user_name}", "get_user", "Get user info", get_user, USER_INFO,
+              [Param("user_name", "path", Str, "Slurm User Name", True), _WITH_DELETED]),
+]

@@ -1,0 +1,56 @@
+"""GET /slurmdb/v0.0.38/wckeys and /wckey/{wckey}."""
+from __future__ import annotations
+
+from ..routes import Param
+from ..schema import Array, Field, Str
+from ..slurm import ffi
+from .common import (PLUGIN, U32, Conditions, Names, Text, answer, operation, partial,
+                     response)
+from ..schema import Obj
+
+WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
+
+
+def _flags(w) -> list[str]:
+    out = ["DELETED"] if w.flags & WCKEY_FLAG_DELETED else []
+    if w.is_def:
+        out.append("DEFAULT")
+    return out
+
+
+WCKEY = Obj(f"{PLUGIN}_wckey", [
+    # slurmdbd sends no accounting records without usage: always empty.
+    Field("accounts", Names, lambda w: [], "Accounting records (always empty)"),
+    Field("cluster", Text, description="Cluster name"),
+    Field("id", U32, description="wckey database unique id"),
+    Field("name", Text, description="wckey name"),
+    Field("user", Text, description="wckey user"),
+    Field("flags", Names, _flags, "List of properties of wckey"),
+])
+WCKEY_INFO = response("wckey_info", [Field("wckeys", Array(WCKEY), description="List of wckeys")])
+
+
+def dump(db, name: str | None = None) -> dict:
+    out = {"wckeys": []}
+    with partial(out), Conditions() as cond:
+        wckey_cond = ffi.new("slurmdb_wckey_cond_t *", {"with_deleted": 1})
+        if name is not None:
+            wckey_cond.name_list = cond.exact(name)
+        found = db.get("slurmdb_wckeys_get", wckey_cond, "slurmdb_wckey_rec_t *")
+    out["wckeys"] = [WCKEY.read(w) for w in found]
+    return out
+
+
+def get_wckeys(call):
+    return answer(dump)
+
+
+def get_wckey(call):
+    return answer(dump, call.params["wckey"])
+
+
+OPERATIONS = [
+    operation("GET", "/wckeys", "get_wckeys", "Get wckey list", get_wckeys, WCKEY_INFO),
+    operation("GET", "/wckey/{wckey}", "get_wckey", "Get wckey info", get_wckey, WCKEY_INFO,
+              [Param("wckey", "path", Str, "Slurm wckey name", True)]),
+]
