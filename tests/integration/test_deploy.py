@@ -20,7 +20,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from conftest import API, USER, validate
-from test_listen import Client, free_port, request, token, uid_of, wait_until
+from test_listen import Client, free_port, token, uid_of, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 INETD = ROOT / "inetd"

@@ -9,7 +9,7 @@ token`); unix socket clients with local auth (SO_PEERCRED).
 """
 from __future__ import annotations
 
-import errno
+import grp
 import os
 import pwd
 import shutil
@@ -18,7 +18,6 @@ import socket
 import ssl
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -276,15 +275,26 @@ def test_host_name_and_environment_listen(alice_token, openapi_doc):
         assert d.stop() == 0
 
 
-def test_privileges_dropped_after_binding_a_privileged_port(alice_token, openapi_doc):
+@pytest.mark.parametrize("group", [None, "bob"])
+def test_privileges_dropped_after_binding_a_privileged_port(group, alice_token, openapi_doc):
     port = next(p for p in range(900, 1000) if _bindable(p))
-    with Daemon("-a", "jwt", f"127.0.0.1:{port}") as d:
-        assert uid_of(d.pid) == UID
+    gid = grp.getgrnam(group).gr_gid if group else pwd.getpwnam(USER).pw_gid
+    args = ["-g", group] if group else []
+    with Daemon(*args, "-a", "jwt", f"127.0.0.1:{port}") as d:
+        assert ids_of(d.pid) == (UID, gid, [])
         with Client(("127.0.0.1", port)) as c:
             ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
             (child,) = d.children()
-            assert uid_of(child) == UID
+            assert ids_of(child) == (UID, gid, [])
         assert d.stop() == 0
+
+
+def ids_of(pid: int) -> tuple[int, int, list[int]]:
+    """(real uid, real gid, supplementary groups) of a process."""
+    fields = dict(line.split(":", 1) for line in
+                  Path(f"/proc/{pid}/status").read_text().splitlines())
+    return (int(fields["Uid"].split()[0]), int(fields["Gid"].split()[0]),
+            [int(g) for g in fields["Groups"].split()])
 
 
 def _bindable(port: int) -> bool:
