@@ -189,11 +189,16 @@ def test_jwt_headers():
     tcp = Peer("tcp")
     half = app(peer=tcp)(request(headers=[("X-SLURM-USER-NAME", "alice")]))
     assert half.status == 401
+    import time
+
+    import jwt
+    t, u = (jwt.encode({"sun": name, "exp": int(time.time()) + 60}, "k" * 32, algorithm="HS256")
+            for name in ("alice", "bob"))
     whole = app(peer=tcp)
-    ok = whole(request(headers=[("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", "t")]))
-    assert ok.status == 200 and whole.identity.token == "t" and whole.identity.user == "alice"
+    ok = whole(request(headers=[("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", t)]))
+    assert ok.status == 200 and whole.identity.token == t and whole.identity.user == "alice"
     # Another identity on the same connection is refused: libslurm speaks for the first.
-    again = whole(request(headers=[("X-SLURM-USER-NAME", "bob"), ("X-SLURM-USER-TOKEN", "u")]))
+    again = whole(request(headers=[("X-SLURM-USER-NAME", "bob"), ("X-SLURM-USER-TOKEN", u)]))
     assert again.status == 401
 
 
