@@ -257,7 +257,9 @@ def serve_socket(sock, app_for_peer, idle: float, read: float, tls=None,
     except Stop:
         pass
     except OSError as e:
-        if e.errno not in _GONE and not isinstance(e, TimeoutError):
+        if tls is not None and type(e).__module__ == "ssl":
+            log.info("TLS connection ended: %s", e)  # a client's TLS error, not ours
+        elif e.errno not in _GONE and not isinstance(e, TimeoutError):
             raise
     finally:
         import signal

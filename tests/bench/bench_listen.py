@@ -22,8 +22,12 @@ X-SLURM-USER-TOKEN. Loads, one daemon at a time, alternating:
     GET /jobs, 4 keep-alive connections (wrk -t2 -c4), with --jobs jobs known
       to the controller (topped up with held jobs as bench_jobs.py does)
 
-Printed: requests/s, latency percentiles (50/75/90/99 %), non-2xx answers and
-socket errors of both, and ours/reference ratios.
+Each load runs --rounds times per daemon (GET /jobs: --rounds - 2 times),
+alternating, so drift in the machine's load affects both alike. Printed: the
+median run's requests/s, latency percentiles (50/75/90/99 %), non-2xx answers
+and socket errors of both, ours/reference ratios, and every run's requests/s.
+wrk counts each of the reference's answers on a closing connection as a read
+error: it writes a stray `Connection: Close` line after the body.
 
 The soak (--soak N, at least 20,000 requests) drives each listener with a
 mix of keep-alive connections (50 requests each) and new connections (one
@@ -188,16 +192,25 @@ def show(title: str, results: dict[str, dict]) -> None:
 
 
 def load(title: str, path: str, connections: int, seconds: float, tok: str, user,
-         close=False, which=("ours", "reference")) -> dict:
-    results = {}
-    for name in which:
-        listener = start(name, user)
-        try:
-            wrk(listener.url + path, connections, min(2.0, seconds), tok, close)  # warm-up
-            results[name] = wrk(listener.url + path, connections, seconds, tok, close)
-        finally:
-            listener.stop()
-    show(title, results)
+         close=False, which=("ours", "reference"), rounds: int = 3) -> dict:
+    """`rounds` runs of each daemon, alternating (and alternating which goes
+    first), so drift in the machine's load affects both alike; the run with
+    the median requests/s of each is shown, and every run's requests/s."""
+    runs: dict[str, list[dict]] = {name: [] for name in which}
+    for r in range(rounds):
+        for name in (which if r % 2 == 0 else tuple(reversed(which))):
+            listener = start(name, user)
+            try:
+                wrk(listener.url + path, connections, min(2.0, seconds), tok, close)  # warm-up
+                runs[name].append(wrk(listener.url + path, connections, seconds, tok, close))
+            finally:
+                listener.stop()
+    results = {name: sorted(rs, key=lambda x: x["rps"])[len(rs) // 2]
+               for name, rs in runs.items()}
+    show(f"{title}, median of {rounds} run(s)", results)
+    for name, rs in runs.items():
+        print(f"  {name} runs: " + ", ".join(f"{x['rps']:.1f}" for x in rs) + " req/s")
+    sys.stdout.flush()
     return results
 
 
@@ -341,6 +354,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10, help="seconds per /ping load")
     parser.add_argument("--jobs-duration", type=float, default=30,
                         help="seconds per /jobs load")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of each daemon per load, alternating (median shown)")
     parser.add_argument("--soak", type=int, default=20000, help="soak requests (0: none)")
     parser.add_argument("--skip-jobs", action="store_true", help="no GET /jobs load")
     parser.add_argument("--only", choices=("ours", "reference"),
@@ -359,15 +374,16 @@ def main() -> None:
           f"{os.cpu_count()} CPUs")
 
     load(f"GET /ping, 8 keep-alive connections, {args.duration:g} s",
-         f"{API}/ping", 8, args.duration, tok, user, which=which)
+         f"{API}/ping", 8, args.duration, tok, user, which=which, rounds=args.rounds)
     load(f"GET /ping, 8 connections, a new connection per request, {args.duration:g} s",
-         f"{API}/ping", 8, args.duration, tok, user, close=True, which=which)
+         f"{API}/ping", 8, args.duration, tok, user, close=True, which=which,
+         rounds=args.rounds)
     if not args.skip_jobs:
         bench_jobs.fill(args.jobs, 4)
         known = bench_jobs.jobs_known()
         load(f"GET /jobs ({known} jobs known), 4 keep-alive connections, "
              f"{args.jobs_duration:g} s", f"{API}/jobs", 4, args.jobs_duration, tok, user,
-             which=which)
+             which=which, rounds=max(1, args.rounds - 2))
     if args.soak:
         soak(max(args.soak, 1000), tok, user, which=which)
     if args.cleanup:
