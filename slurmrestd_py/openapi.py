@@ -46,10 +46,9 @@ def _operation(op: Operation) -> dict:
         responses["200"] = {"description": op.summary}
     if any(p.name == "update_time" for p in op.params):
         responses["304"] = {"description": "not modified since update_time"}
-    if op.response is not None and (op.body is not None
-                                    or any(p.where == "query" for p in op.params)):
-        # A malformed query parameter or request body gets the envelope; an
-        # unparsable request, text.
+    if op.response is not None and (op.body is not None or op.params):
+        # A malformed parameter (a job id slurm_xlate_job_id cannot read, a bad
+        # update_time) or request body gets the envelope; an unparsable request, text.
         responses["400"] = {"description": "bad query parameter, bad request body or "
                                            "unparsable request",
                             "content": {**_content(op.response),

@@ -31,6 +31,7 @@ NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 
 Text = CText  # NULL is "" in JSON, null in YAML, as the reference writes it
 NInt = Scalar("integer", "int64", nullable=True)
+NStr = Scalar("string", nullable=True)
 NBool = Scalar("boolean", nullable=True)
 NNum = Scalar("number", "double", nullable=True)
 StrList = Array(Str)
@@ -195,34 +196,30 @@ def _profile(value: int) -> list[str]:
 SHARED = {lib.JOB_SHARED_NONE: "none", lib.JOB_SHARED_OK: "shared",
           lib.JOB_SHARED_USER: "user", lib.JOB_SHARED_MCS: "mcs", slurm.NO_VAL16: None}
 
-# ---- user and group names: NULL ("") when there is none, like uid_to_string_or_null ----
+# ---- user and group names: null when there is none (uid_to_string_or_null) ----
 
-_users: dict[int, str] = {}
-_groups: dict[int, str] = {}
+_users: dict[int, str | None] = {}
+_groups: dict[int, str | None] = {}
 
 
-def _user_name(uid: int) -> str:
-    name = _users.get(uid)
-    if name is None:
+def _user_name(uid: int) -> str | None:
+    if uid not in _users:
         import pwd
         try:
-            name = pwd.getpwuid(uid).pw_name
+            _users[uid] = pwd.getpwuid(uid).pw_name
         except (KeyError, OverflowError):
-            name = UNSET
-        _users[uid] = name
-    return name
+            _users[uid] = None
+    return _users[uid]
 
 
-def _group_name(gid: int) -> str:
-    name = _groups.get(gid)
-    if name is None:
+def _group_name(gid: int) -> str | None:
+    if gid not in _groups:
         import grp
         try:
-            name = grp.getgrgid(gid).gr_name
+            _groups[gid] = grp.getgrgid(gid).gr_name
         except (KeyError, OverflowError):
-            name = UNSET
-        _groups[gid] = name
-    return name
+            _groups[gid] = None
+    return _groups[gid]
 
 
 def _text(p) -> str:
@@ -478,8 +475,8 @@ JOB_TABLE = [
     Splice('(_GROUP_NULL if (_v := j.group_id) == NV else '
            '{"group_id": _v, "group_name": _gn[_v] if _v in _gn else _group(_v)})', [
         Field("group_id", NInt, description="group job submitted as"),
-        Field("group_name", Text, description="group job submitted as (absent when the "
-              "group id is unset)"),
+        Field("group_name", NStr, description="group job submitted as (absent when the "
+              "group id is unset; null when the group has no name)"),
     ]),
     N("job_id", "job ID", _unset("job_id", "NV")),
     Splice("(_res(_r) if (_r := j.job_resrcs) else _E)", [
@@ -532,7 +529,7 @@ JOB_TABLE = [
     I("restart_cnt", "count of job restarts"),
     S("resv_name", "reservation name"),
     N("shared", "type and if job can share nodes with other jobs",
-      "_shared.get(_v := j.shared, _v)", Scalar("string", enum=["none", "shared", "user", "mcs"],
+      "_shared.get(_v := j.shared, _v)", Scalar("string", enum=["none", "shared", "user", "mcs", None],
                                                  nullable=True)),
     N("show_flags", "details requested",
       "[*(_sc[_v] if (_v := j.show_flags) in _sc else _sn(_v))]", StrList),
@@ -562,7 +559,7 @@ JOB_TABLE = [
     N("user_id", "user id the job runs as", "(_uid := j.user_id)", Int),
     N("user_name", "user the job runs as",
       '(_s(_p).decode("utf-8", "replace") if (_p := j.user_name) '
-      'else _un[_uid] if _uid in _un else _user(_uid))', Text),
+      'else _un[_uid] if _uid in _un else _user(_uid))', NStr),
     S("wckey", "wckey for job"),
     S("current_working_directory", "pathname of working directory", "work_dir"),
 ]
