@@ -601,15 +601,23 @@ class CompiledObj(Obj):
         for f in fields:
             f.getter = None  # read by the compiled function only
         super().__init__(name, fields, description)
-        source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
-        namespace: dict = {}
-        exec(compile(source, f"<{name} reader>", "exec"), dict(_GLOBALS), namespace)
-        self.read = namespace["read"]
-        self.source = source
+        self.source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
+
+    def reader(self):
+        """The compiled reader, compiled on first use (most requests read no job)."""
+        read = self.__dict__.get("read")
+        if read is None:
+            namespace: dict = {}
+            exec(compile(self.source, f"<{self.name} reader>", "exec"), dict(_GLOBALS),
+                 namespace)
+            read = self.read = namespace["read"]  # shadows the method from now on
+        return read
+
+    def read(self, c) -> dict:
+        return self.reader()(c)
 
 
 JOB = CompiledObj(f"{PLUGIN}_job_response_properties", JOB_TABLE)
-read_job = JOB.read
 
 JOBS = response_obj(PLUGIN, "jobs_response", [
     Field("jobs", Array(JOB), description="job descriptions"),
@@ -624,7 +632,7 @@ def _load(call: str, loader):
 
 def _stream(msg):
     return slurm.stream(msg, lib.slurm_free_job_info_msg, msg.job_array, msg.record_count,
-                        read_job)
+                        JOB.reader())
 
 
 def get_jobs(call):
