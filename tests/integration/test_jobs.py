@@ -75,9 +75,12 @@ def state_is(job_id, *states, count=None):
 
 @pytest.fixture(scope="module")
 def jobs():
-    run(["scancel", "-n", ",".join(PREFIX + n for n in (
-        "held", "run", "dep", "done", "fail", "cancel", "harray", "array", "het", "bob",
-        "nice", "freq", "opts", "mempercpu", "prefer"))], check=False)
+    # Leftovers of an interrupted run (jobs named with PREFIX, not yet ended).
+    out = run(["squeue", "-h", "-t", "PD,R,S,CG", "-o", "%A %j"]).stdout
+    stale = [job_id for job_id, _, name in (line.partition(" ") for line in out.splitlines())
+             if name.startswith(PREFIX)]
+    if stale:
+        run(["scancel", *stale], check=False)
     ids: dict[str, int] = {}
     try:
         ids["held"] = sbatch("held", "--hold", "--mem=20", "--wrap", "true")
