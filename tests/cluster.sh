@@ -134,7 +134,7 @@ start_slurm() {
     pgrep -x slurmctld >/dev/null || /usr/sbin/slurmctld
     wait_for 60 slurmctld scontrol ping
     pgrep -x slurmd >/dev/null || /usr/sbin/slurmd
-    wait_for 60 "node $HOST" sh -c "sinfo -h -n $HOST -o %T | grep -Eq 'idle|mix|alloc|drain'"
+    wait_for 60 "node $HOST" sh -c "sinfo -h -n $HOST -o %T | grep -Eq 'idle|mix|alloc|drain|plnd|planned|comp'"
     accounts
 }
 
