@@ -15,7 +15,7 @@ CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "
 # Select plugins by plugin_id, as their plugins name themselves (select/...).
 SELECT_PLUGINS = {101: "cons_res", 102: "linear", 107: "cray_aries", 109: "cons_tres"}
 
-CLUSTER = tree(f"{PLUGIN}_cluster_info", [
+CLUSTER = tree(f"{PLUGIN}_cluster", [
     P("controller/host", Text, "control_host", "Hostname"),
     P("controller/port", U32, "control_port", "Port number"),
     P("flags", Names, flags("flags", CLUSTER_FLAGS), "List of properties of cluster"),
@@ -30,7 +30,7 @@ CLUSTER = tree(f"{PLUGIN}_cluster_info", [
     P("tres", TRES_LIST, tres_field("tres_str"), "List of TRES in cluster"),
 ], "Cluster description", {"controller": "Information about controller",
                            "associations": "Information about associations"})
-CLUSTERS_INFO = response("clusters_info", [
+CLUSTERS_INFO = response("cluster_info", [
     Field("clusters", Array(CLUSTER), description="Array of clusters"),
 ])
 

@@ -3,7 +3,8 @@ builds it: clusters, TRES, accounts, users, QOS, wckeys, associations, in
 that order, stopping at the first that fails."""
 from __future__ import annotations
 
-from ..schema import Array, Field
+from ..routes import Param
+from ..schema import Array, Field, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
 from .common import DbError, answer, operation, response, soft_error
 
@@ -49,4 +50,6 @@ def get_config(call):
 
 
 OPERATIONS = [operation("GET", "/config", "get_config", "Dump all configuration information",
-                        get_config, CONFIG_INFO)]
+                        get_config, CONFIG_INFO,
+                        [Param("with_deleted", "query", Str, "Include deleted accounts, users "
+                               "and QOS (a Boolean; default false; any other key is a 400)")])]

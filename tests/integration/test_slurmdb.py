@@ -1,0 +1,612 @@
+"""GET /slurmdb/v0.0.38/*: slurmrestd-py against the reference
+(`slurmrestd -s dbv0.0.38`), both as alice and, where only an administrator
+may look (diag, wckeys), as root.
+
+The module's fixtures add what the answers should show and take it away
+afterwards: a QOS with limits, an account with limits and a coordinator, a
+partition-specific association of alice, a wckey of root, and alice's jobs
+(completed, failed, killed by a signal, with steps, an array, one charged
+to a non-default account, one cancelled before it ran). QOS, account, association and wckey never run jobs, so
+slurmdbd forgets them completely when they are removed.
+
+What is compared: status, the whole JSON data of both answers with key order
+at every level (these records do not move between two calls), and every
+answer of ours validates against our served document. Where we answer
+differently on purpose (an empty result is 200 and an empty list, not the
+reference's error; a malformed job/step id is an error answer, where the
+reference process exits), the test says what each side answers.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+from conftest import (OURS, REFERENCE, Result, assert_no_traceback, parse_responses, req,
+                      run_ours, run_reference, validate)
+
+DB = "/slurmdb/v0.0.38"
+REF_ARGS = ("-a", "rest_auth/local", "-s", "dbv0.0.38")
+PREFIX = "rpydb_"
+QOS = "rpydb_qos"
+ACCOUNT = "rpydb_acct"
+WCKEY = "rpydb_key"
+NOTHING_FOUND = {"description": "Nothing found", "error_number": 9003,
+                 "error": "Nothing found with query"}
+INVALID_QUERY = "Query empty or not RFC7320 compliant"
+DENIED = {"error_number": 2002, "error": "Access/permission denied"}
+
+
+def sh(*args, check=True, user=None, **kw):
+    argv = (["runuser", "-u", user, "--"] if user else []) + list(args)
+    return subprocess.run(argv, capture_output=True, text=True, check=check, timeout=120, **kw)
+
+
+def sacctmgr(*args, check=True):
+    return sh("sacctmgr", "-i", *args, check=check)
+
+
+# ---- what the answers should show ----
+
+def _remove_db_objects():
+    sacctmgr("delete", "user", "root", f"wckey={WCKEY}", check=False)
+    sacctmgr("delete", "coordinator", f"account={ACCOUNT}", "names=bob", check=False)
+    sacctmgr("delete", "user", "alice", f"account={ACCOUNT}", check=False)
+    sacctmgr("delete", "account", ACCOUNT, check=False)
+    sacctmgr("delete", "qos", QOS, check=False)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def db_objects():
+    _remove_db_objects()  # leftovers of an interrupted run
+    try:
+        sacctmgr("add", "qos", QOS, "Priority=10", "Flags=DenyOnLimit,NoDecay",
+                 "Preempt=normal", "PreemptMode=requeue", "GrpTRES=cpu=4", "MaxWall=60",
+                 "MaxTRESPerUser=cpu=2", "UsageFactor=1.5", "GraceTime=5", "MaxJobsPerUser=3",
+                 "MinPrioThresh=5", "MaxTRESMinsPerJob=cpu=100", "GrpJobs=6",
+                 "MaxSubmitJobsPerUser=8", "UsageThreshold=0.5", "Description=rpydb qos")
+        sacctmgr("add", "account", ACCOUNT, "parent=root", "description=rpydb test",
+                 "organization=rpydb", "GrpTRES=cpu=4,mem=1000", "MaxJobs=3", "MaxSubmitJobs=7",
+                 "GrpWall=100", "MaxWall=30", "Priority=5", "Fairshare=3", "DefaultQOS=normal",
+                 f"QosLevel=normal,{QOS}", "MaxTRESPerNode=cpu=1", "MaxTRESMinsPerJob=cpu=50",
+                 "GrpTRESRunMins=cpu=500", "GrpTRESMins=cpu=1000", "GrpJobs=4",
+                 "GrpJobsAccrue=2", "MaxJobsAccrue=1", "GrpSubmitJobs=9", "MaxTRES=cpu=2,node=1")
+        sacctmgr("add", "user", "alice", f"account={ACCOUNT}", "partition=debug")
+        sacctmgr("add", "coordinator", f"account={ACCOUNT}", "names=bob")
+        sacctmgr("add", "user", "root", f"wckey={WCKEY}")
+        yield
+    finally:
+        _remove_db_objects()
+
+
+# name -> sbatch options (as alice, from /tmp)
+JOBS = {
+    "rpydb_ok": ["--wrap", "true"],
+    "rpydb_fail": ["--wrap", "exit 3"],
+    "rpydb_sig": ["--wrap", "kill -9 $$"],
+    "rpydb_steps": ["-n2", "--wrap", "srun -n1 true; srun -n2 true"],
+    "rpydb_array": ["--array=0-2", "--wrap", "true"],
+    "rpydb_chem": ["-A", "chem", "-p", "long", "--comment=hello", "--wrap", "true"],
+    "rpydb_held": ["--hold", "--wrap", "true"],
+}
+TERMINAL = ("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL")
+
+
+@pytest.fixture(scope="module")
+def jobs(db_objects):
+    """name -> job id of alice's jobs, all finished."""
+    ids = {}
+    try:
+        for name, opts in JOBS.items():
+            out = sh("sbatch", "--parsable", "-o", "/dev/null", "-J", name, "--time=1", *opts,
+                     user="alice", cwd="/tmp").stdout
+            ids[name] = int(out.strip().split(";")[0])
+        sh("scancel", str(ids["rpydb_held"]))
+        wanted = ",".join(map(str, ids.values()))
+        deadline = time.monotonic() + 300
+        while True:
+            states = [line.split()[0] for line in sh(
+                "sacct", "-n", "-P", "-X", "-j", wanted, "-o", "State").stdout.splitlines()]
+            if len(states) == len(ids) + 2 and all(s in TERMINAL for s in states) and \
+                    not sh("squeue", "-h", "-j", wanted, check=False).stdout.strip():
+                break
+            assert time.monotonic() < deadline, f"jobs did not finish: {states}"
+            time.sleep(2)
+        time.sleep(2)  # the last accounting records reach slurmdbd
+        yield ids
+    finally:
+        sh("scancel", *map(str, ids.values()), check=False)
+
+
+# ---- running both daemons ----
+
+def _run_root(cmd, request: bytes, reference: bool) -> Result:
+    env = dict(os.environ, SLURMRESTD_SECURITY="disable_user_check", SLURMRESTD_LOG_STDERR="1")
+    proc = subprocess.run(["sh", "-c", 'cat | exec "$@"', "sh", *cmd], input=request,
+                          capture_output=True, env=env, timeout=120)
+    responses, leftover, stray = parse_responses(proc.stdout, (), reference)
+    return Result(proc.returncode, responses, proc.stderr, proc.stdout, leftover, stray)
+
+
+def one(result):
+    assert result.status_code == 0, result.stderr[-2000:]
+    assert len(result.responses) == 1, result.raw[:500]
+    assert result.leftover == b"", result.leftover[:200]
+    assert_no_traceback(result)
+    return result.responses[0]
+
+
+def both(path, root=False, headers=()):
+    wire = req(path=path, headers=headers, close=True)
+    if root:
+        return (one(_run_root([REFERENCE, *REF_ARGS], wire, True)),
+                one(_run_root([OURS], wire, False)))
+    return one(run_reference(wire, args=REF_ARGS)), one(run_ours(wire))
+
+
+def ours(path, root=False):
+    wire = req(path=path, close=True)
+    return one(_run_root([OURS], wire, False) if root else run_ours(wire))
+
+
+def ordered(x):
+    """Data with every dict as its list of (key, value) pairs: key order counts."""
+    if isinstance(x, dict):
+        return [(k, ordered(v)) for k, v in x.items()]
+    if isinstance(x, list):
+        return [ordered(v) for v in x]
+    return x
+
+
+def template(doc, path):
+    path = path.split("?")[0]
+    for t in doc["paths"]:
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", t), path):
+            return t
+    raise AssertionError(f"no document path for {path}")
+
+
+def checked(resp, doc, path, status):
+    """Our answer: status, JSON, the envelope, and valid against our document."""
+    assert resp.status == status, resp.body[:500]
+    assert resp.content_type == "application/json"
+    data = resp.json()
+    assert list(data)[:2] == ["meta", "errors"]
+    assert data["meta"]["plugin"] == {"type": "openapi/dbv0.0.38",
+                                      "name": "Slurm OpenAPI DB v0.0.38"}
+    validate(doc, (template(doc, path), "get", status), data)
+    return data
+
+
+def check_same(path, doc, status=200, root=False):
+    """Same status and the same data, key order included; ours validates."""
+    ref, our = both(path, root)
+    assert ref.status == status, ref.body[:500]
+    od = checked(our, doc, path, status)
+    assert ordered(od) == ordered(ref.json())
+    return od
+
+
+def check_empty(path, doc, key, source, root=False):
+    """The reference's fault: an empty result is a 500 with "Nothing found"
+    (or a 200 with it, for jobs). Ours: 200, no error, an empty list."""
+    ref, our = both(path, root)
+    rd = ref.json()
+    assert rd["errors"] == [{**NOTHING_FOUND, "source": source}]
+    assert ref.status == (200 if key == "jobs" else 500)
+    od = checked(our, doc, path, 200)
+    assert od["errors"] == [] and od[key] == []
+    assert od["meta"] == rd["meta"]
+    return od
+
+
+def names(records, key="name"):
+    return [r[key] for r in records]
+
+
+# ---- TRES, QOS ----
+
+def test_tres(openapi_doc):
+    data = check_same(f"{DB}/tres", openapi_doc)
+    by_type = {(t["type"], t["name"]): t for t in data["TRES"]}
+    assert by_type[("cpu", None)]["id"] == 1 and by_type[("mem", None)]["id"] == 2
+    assert all(isinstance(t["count"], int) for t in data["TRES"])
+
+
+@pytest.mark.parametrize("query", ["", "?with_deleted=true", "?with_deleted=0",
+                                   "?WITH_DELETED=garbage", "?with_deleted="])
+def test_qos_list(query, openapi_doc):
+    data = check_same(f"{DB}/qos{query}", openapi_doc)
+    assert {"normal", QOS} <= set(names(data["QOS"]))
+
+
+def test_qos_record(openapi_doc):
+    data = check_same(f"{DB}/qos/{QOS}", openapi_doc)
+    [q] = data["QOS"]
+    assert list(q) == ["description", "flags", "id", "limits", "name", "preempt", "priority",
+                       "usage_factor", "usage_threshold"]
+    assert (q["description"], q["priority"], q["flags"]) == ("rpydb qos", 10,
+                                                              ["DENY_LIMIT", "NO_DECAY"])
+    assert q["preempt"] == {"list": ["normal"], "mode": ["REQUEUE"], "exempt_time": None}
+    limits = q["limits"]
+    assert limits["grace_time"] == 5 and limits["min"]["priority_threshold"] == 5
+    assert limits["max"]["wall_clock"]["per"] == {"qos": None, "job": 60}
+    assert limits["max"]["jobs"] == {"active_jobs": {"per": {"account": None, "user": 3}},
+                                     "per": {"account": None, "user": 8}}
+    assert limits["max"]["tres"]["total"] == [{"type": "cpu", "name": None, "id": 1, "count": 4}]
+    assert limits["max"]["tres"]["per"]["user"][0]["count"] == 2
+    assert (q["usage_factor"], q["usage_threshold"]) == (1.5, 0.5)
+    assert limits["factor"] is None
+
+
+@pytest.mark.parametrize("name", ["normal", "Normal", "no_such_qos"])
+def test_qos_by_name(name, openapi_doc):
+    # The reference looks the name up as given (case counts), 200 either way.
+    data = check_same(f"{DB}/qos/{name}", openapi_doc)
+    assert names(data["QOS"]) == ([name] if name == "normal" else [])
+
+
+@pytest.mark.parametrize("path", [f"{DB}/qos?foo=1", f"{DB}/qos/normal?with_deleted=1&x=2"])
+def test_qos_unknown_query_key(path, openapi_doc):
+    data = check_same(path, openapi_doc, status=400)
+    assert list(data) == ["meta", "errors"]
+    assert data["errors"] == [{"description": "Unknown query field", "error_number": 9000,
+                               "error": INVALID_QUERY}]
+
+
+# ---- associations ----
+
+@pytest.mark.parametrize("query", [
+    "", "?user=alice", "?user=ALICE%2Cbob&account=chem", f"?account={ACCOUNT}",
+    "?partition=debug", "?cluster=restcluster&foo=1", "?user=", "?account=physics%2C%22chem%22",
+])
+def test_associations(query, openapi_doc):
+    data = check_same(f"{DB}/associations{query}", openapi_doc)
+    assert data["associations"]
+
+
+def test_association_records(openapi_doc):
+    data = check_same(f"{DB}/associations?account={ACCOUNT}", openapi_doc)
+    recs = {(a["user"], a["partition"]): a for a in data["associations"]}
+    acct, alice = recs[(None, None)], recs[("alice", "debug")]
+    assert acct["default"] == {"qos": "normal"} and acct["qos"] == ["normal", QOS]
+    assert acct["max"]["jobs"] == {"per": {"count": 4, "accruing": 2, "submitted": 9,
+                                           "wall_clock": 30},
+                                   "active": 3, "accruing": 1, "total": 7}
+    assert acct["max"]["per"] == {"account": {"wall_clock": 100}}
+    assert [t["count"] for t in acct["max"]["tres"]["total"]] == [4, 1000]
+    assert [t["type"] for t in acct["max"]["tres"]["per"]["job"]] == ["cpu", "node"]
+    assert (acct["priority"], acct["shares_raw"], acct["parent_account"]) == (5, 3, "root")
+    assert acct["usage"] is None and acct["is_default"] == 0 and acct["flags"] == []
+    assert alice["parent_account"] is None and alice["account"] == ACCOUNT
+
+
+def test_default_association_flags(openapi_doc):
+    data = check_same(f"{DB}/associations?user=alice", openapi_doc)
+    flags = {(a["account"], a["partition"]): a["flags"] for a in data["associations"]}
+    assert flags[("physics", None)] == ["DEFAULT"] and flags[("chem", None)] == []
+
+
+def test_association_single(openapi_doc):
+    data = check_same(f"{DB}/association?user=bob", openapi_doc)
+    assert [(a["account"], a["user"]) for a in data["associations"]] == [("chem", "bob")]
+
+
+def test_association_ambiguous(openapi_doc):
+    data = check_same(f"{DB}/association?user=alice", openapi_doc, status=400)
+    assert data["associations"] == []
+    assert data["errors"] == [{
+        "description": "Ambiguous request: More than 1 association would have been dumped.",
+        "error_number": 9000, "error": INVALID_QUERY}]
+
+
+@pytest.mark.parametrize("path", [f"{DB}/associations?user=nobody",
+                                  f"{DB}/association?account={ACCOUNT}&partition=long"])
+def test_associations_empty(path, openapi_doc):
+    check_empty(path, openapi_doc, "associations", "slurmdb_associations_get")
+
+
+# ---- users, accounts, clusters ----
+
+@pytest.mark.parametrize("path", [f"{DB}/users", f"{DB}/users?with_deleted=yes",
+                                  f"{DB}/user/alice", f"{DB}/user/ALICE", f"{DB}/user/bob",
+                                  f"{DB}/user/root?with_deleted=false"])
+def test_users(path, openapi_doc):
+    data = check_same(path, openapi_doc)
+    assert data["users"]
+
+
+def test_user_records(openapi_doc):
+    data = check_same(f"{DB}/users", openapi_doc)
+    users = {u["name"]: u for u in data["users"]}
+    assert users["root"]["administrator_level"] == "Administrator"
+    assert users["root"]["default"] == {"account": "root", "wckey": WCKEY}
+    assert users["alice"]["administrator_level"] == "None"
+    assert users["bob"]["coordinators"] == [{"name": ACCOUNT, "direct": 1}]
+    assert (ACCOUNT, "debug") in {(a["account"], a["partition"])
+                                  for a in users["alice"]["associations"]}
+
+
+@pytest.mark.parametrize("path", [f"{DB}/users?foo=1", f"{DB}/user/alice?with_deleted=1&foo=1"])
+def test_users_unknown_query_key(path, openapi_doc):
+    data = check_same(path, openapi_doc, status=400)
+    assert list(data) == ["meta", "errors"]
+    assert data["errors"][0]["description"] == "Unknown query field"
+
+
+@pytest.mark.parametrize("path", [f"{DB}/accounts", f"{DB}/accounts?with_deleted=true",
+                                  f"{DB}/account/physics", f"{DB}/account/PHYSICS",
+                                  f"{DB}/account/{ACCOUNT}"])
+def test_accounts(path, openapi_doc):
+    data = check_same(path, openapi_doc)
+    assert data["accounts"]
+
+
+def test_account_record(openapi_doc):
+    data = check_same(f"{DB}/account/{ACCOUNT}", openapi_doc)
+    [a] = data["accounts"]
+    assert list(a) == ["associations", "coordinators", "description", "name", "organization",
+                       "flags"]
+    assert (a["description"], a["organization"], a["flags"]) == ("rpydb test", "rpydb", [])
+    assert a["coordinators"] == [{"name": "bob", "direct": 1}]
+    assert {(s["user"], s["partition"]) for s in a["associations"]} == \
+        {(None, None), ("alice", "debug")}
+
+
+def test_accounts_unknown_query_key(openapi_doc):
+    # The list goes on (200) with an error entry; a single account is a 400.
+    data = check_same(f"{DB}/accounts?foo=1", openapi_doc)
+    assert data["errors"] == [{"description": "Unknown query field", "error_number": 9000,
+                               "error": INVALID_QUERY}]
+    assert ACCOUNT in names(data["accounts"])
+    data = check_same(f"{DB}/account/physics?foo=1", openapi_doc, status=400)
+    assert list(data) == ["meta", "errors"]
+
+
+@pytest.mark.parametrize("path", [f"{DB}/clusters", f"{DB}/cluster/restcluster",
+                                  f"{DB}/cluster/RESTCLUSTER"])
+def test_clusters(path, openapi_doc):
+    data = check_same(path, openapi_doc)
+    [c] = data["clusters"]
+    assert c["name"] == "restcluster" and c["select_plugin"] == "cons_tres"
+    assert c["associations"] == {"root": None} and isinstance(c["rpc_version"], int)
+    assert {t["type"] for t in c["tres"]} >= {"cpu", "mem", "node"}
+
+
+@pytest.mark.parametrize("path,key,source", [
+    (f"{DB}/user/nobody", "users", "slurmdb_users_get"),
+    (f"{DB}/account/no_such_account", "accounts", "slurmdb_accounts_get"),
+    (f"{DB}/cluster/no_such_cluster", "clusters", "slurmdb_clusters_get"),
+])
+def test_empty_results(path, key, source, openapi_doc):
+    check_empty(path, openapi_doc, key, source)
+
+
+# ---- what only an administrator may see ----
+
+@pytest.mark.parametrize("path,payload", [(f"{DB}/wckeys", ["wckeys"]),
+                                          (f"{DB}/wckey/{WCKEY}", ["wckeys"]),
+                                          (f"{DB}/diag", [])])
+def test_denied_to_alice(path, payload, openapi_doc):
+    data = check_same(path, openapi_doc, status=500)
+    assert list(data)[2:] == payload
+    source = "slurmdb_get_stats" if path.endswith("diag") else "slurmdb_wckeys_get"
+    assert data["errors"] == [{**DENIED, "source": source}]
+
+
+def test_config_as_alice(openapi_doc):
+    # Stops at the wckeys, which alice may not read: what came before is there.
+    data = check_same(f"{DB}/config", openapi_doc, status=500)
+    assert list(data)[2:] == ["clusters", "TRES", "accounts", "users", "QOS", "wckeys"]
+    assert data["wckeys"] == []
+
+
+def test_config_unknown_query_key(openapi_doc):
+    # The accounts note it and go on; the users stop the answer.
+    data = check_same(f"{DB}/config?user=bob", openapi_doc, status=400)
+    assert list(data)[2:] == ["clusters", "TRES", "accounts"]
+    assert len(data["errors"]) == 2
+
+
+@pytest.mark.parametrize("path", [f"{DB}/wckeys", f"{DB}/wckey/{WCKEY}",
+                                  f"{DB}/wckey/{WCKEY.upper()}", f"{DB}/config",
+                                  f"{DB}/users"])
+def test_as_root(path, openapi_doc):
+    data = check_same(path, openapi_doc, root=True)
+    if "wckey" in path:
+        assert data["wckeys"] == [{"accounts": [], "cluster": "restcluster",
+                                   "id": data["wckeys"][0]["id"], "name": WCKEY,
+                                   "user": "root", "flags": ["DEFAULT"]}]
+
+
+def test_config_as_root(openapi_doc):
+    data = check_same(f"{DB}/config", openapi_doc, root=True)
+    assert list(data)[2:] == ["clusters", "TRES", "accounts", "users", "QOS", "wckeys",
+                              "associations"]
+
+
+def test_wckey_empty_as_root(openapi_doc):
+    check_empty(f"{DB}/wckey/no_such_wckey", openapi_doc, "wckeys", "slurmdb_wckeys_get",
+                root=True)
+
+
+def test_diag_as_root(openapi_doc):
+    # Counters move between two calls: same shape, same RPC and user names.
+    ref, our = both(f"{DB}/diag", root=True)
+    assert ref.status == 200
+    od, rd = checked(our, openapi_doc, f"{DB}/diag", 200), ref.json()
+
+    def shape(x):
+        if isinstance(x, dict):
+            return [(k, shape(v)) for k, v in x.items()]
+        if isinstance(x, list):
+            return [shape(v) for v in x[:1]]
+        return type(x).__name__
+    assert shape(od) == shape(rd)
+    stats = od["statistics"]
+    assert set(names(stats["RPCs"], "rpc")) >= set(names(rd["statistics"]["RPCs"], "rpc"))
+    assert "DBD_GET_STATS" in names(stats["RPCs"], "rpc")
+    assert "root" in names(stats["users"], "user")
+    assert 0 < stats["time_start"] <= time.time() + 86400 * 366 * 10
+
+
+# ---- jobs ----
+
+def test_jobs_one_by_one(jobs, openapi_doc):
+    for name, job_id in jobs.items():
+        data = check_same(f"{DB}/job/{job_id}", openapi_doc)
+        assert {j["name"] for j in data["jobs"]} == {name}
+
+
+def test_job_records(jobs, openapi_doc):
+    found = {}
+    for name, job_id in jobs.items():
+        data = check_same(f"{DB}/job/{job_id}", openapi_doc)
+        found[name] = data["jobs"]
+    [ok], [fail], [sig], [steps], [chem], [held] = (found[n] for n in (
+        "rpydb_ok", "rpydb_fail", "rpydb_sig", "rpydb_steps", "rpydb_chem", "rpydb_held"))
+    assert ok["state"] == {"current": "COMPLETED", "reason": "None"}
+    assert ok["exit_code"] == {"status": "SUCCESS", "return_code": 0}
+    assert ok["association"] == {"account": "physics", "cluster": "restcluster",
+                                 "partition": None, "user": "alice"}
+    assert (ok["user"], ok["group"], ok["qos"], ok["time"]["limit"]) == \
+        ("alice", "alice", "normal", 1)
+    # The reference calls any exit a SUCCESS with return code 0.
+    assert fail["state"]["current"] == "FAILED"
+    assert fail["exit_code"] == {"status": "SUCCESS", "return_code": 0}
+    assert sig["exit_code"] == {"status": "SIGNALED", "return_code": None,
+                                "signal": {"signal_id": 9, "name": "Killed"}}
+    step_ids = [s["step"]["id"] for s in steps["steps"]]
+    assert step_ids == ["batch", 0, 1]
+    assert steps["steps"][0]["nodes"]["list"] == ["vm"]
+    assert [s["tasks"]["count"] for s in steps["steps"]] == [1, 1, 2]
+    assert chem["association"]["account"] == "chem" and chem["partition"] == "long"
+    # "comment/job" is the derived exit string, not --comment.
+    assert chem["comment"] == {"administrator": None, "job": None, "system": None}
+    assert held["state"]["current"] == "CANCELLED" and held["steps"] == []
+    assert held["time"]["elapsed"] == 0 and held["nodes"] == "None assigned"
+    array = found["rpydb_array"]
+    assert sorted(j["array"]["task_id"] for j in array) == [0, 1, 2]
+    assert {j["array"]["job_id"] for j in array} == {jobs["rpydb_array"]}
+    assert ok["array"]["task_id"] is None and ok["het"]["job_offset"] is None
+
+
+@pytest.mark.parametrize("query", [
+    "job_name={names}",
+    "job_name={names}&skip_steps=true",
+    "job_name={names}&account=chem%2Cphysics&partition=long",
+    "job_name={names}&start_time=2020-01-01&end_time=now&state=failed%2CCD",
+    "job_name={names}&start_time=2020-01-01&end_time=now&groups={gid}",
+    "job_name={names}&cpus_min=2&cpus_max=1.6",
+    "job_name={names}&disable_wait_for_result=1&node=vm",
+    "job_name={names}&submit_time=2020-01-01&qos=1",
+    "step={steps}.batch%2C{steps}.1",
+    "step={array}_1",
+])
+def test_jobs_filters(query, jobs, openapi_doc):
+    import grp
+    q = query.format(names="%2C".join(JOBS), steps=jobs["rpydb_steps"],
+                     array=jobs["rpydb_array"], gid=grp.getgrnam("alice").gr_gid)
+    data = check_same(f"{DB}/jobs?{q}", openapi_doc)
+    assert data["jobs"] and all(j["name"].startswith(PREFIX) for j in data["jobs"])
+
+
+@pytest.mark.parametrize("query,description,source", [
+    ("foo=1", "Unknown Query field", None),
+    ("group=alice", "Unknown Query field", None),  # documented by the reference, refused
+    ("cpus_min=abc", "must be an integer", "cpus_min"),
+    ("start_time=garbage", "Unable to parse time format", "start_time"),
+    ("submit_time=2020-01-01&start_time=2020-01-01",
+     "start_time and submit_time are mutually exclusive", "start_time"),
+    ("state=bogus", "Unable to parse CSV list", "state"),
+    ("state=completed%2Ccompleted", "Unable to parse CSV list", "state"),
+])
+def test_jobs_bad_query(query, description, source, openapi_doc):
+    data = check_same(f"{DB}/jobs?{query}", openapi_doc, status=500)
+    assert list(data) == ["meta", "errors"]
+    error = {"description": description, "error_number": 9000, "error": INVALID_QUERY}
+    assert data["errors"] == [{**error, "source": source} if source else error]
+
+
+def test_jobs_unfiltered(jobs, openapi_doc):
+    # Other jobs come and go: compare ours and the reference on our jobs.
+    ref, our = both(f"{DB}/jobs?start_time=2020-01-01")
+    od = checked(our, openapi_doc, f"{DB}/jobs", 200)
+    ids = set(jobs.values())
+    mine = {j: [r for r in d["jobs"] if r["job_id"] in ids or r["array"]["job_id"] in ids]
+            for j, d in (("ref", ref.json()), ("ours", od))}
+    assert ordered(mine["ours"]) == ordered(mine["ref"])
+    # The array has three records; the job cancelled before it was eligible
+    # is outside any time window.
+    assert sorted(names(mine["ours"])) == sorted([n for n in JOBS if n != "rpydb_held"]
+                                                 + ["rpydb_array"] * 2)
+
+
+def test_job_empty(openapi_doc):
+    check_empty(f"{DB}/job/999999999", openapi_doc, "jobs", "slurmdb_jobs_get")
+
+
+@pytest.mark.parametrize("path,status,source", [
+    (f"{DB}/job/abc", 400, "job_id"), (f"{DB}/job/1.x", 400, "job_id"),
+    (f"{DB}/job/1_x", 400, "job_id"), (f"{DB}/jobs?step=abc", 500, "step"),
+    (f"{DB}/jobs?step=1%2B", 500, "step"),
+])
+def test_bad_step_ids(path, status, source, openapi_doc):
+    # libslurm's step parser exits the process on these: the reference dies
+    # without an answer; ours answers an error.
+    ref = run_reference(req(path=path, close=True), args=REF_ARGS)
+    assert ref.responses == [] and b"Bad " in ref.stderr
+    data = checked(ours(path), openapi_doc, path, status)
+    assert data["errors"] == [{"description": "Unable to parse job/step format",
+                               "error_number": 9000, "error": INVALID_QUERY,
+                               "source": source}]
+
+
+# ---- media, methods, the document ----
+
+def test_yaml_same_data():
+    import yaml
+    ref, our = both(f"{DB}/users", headers=[("Accept", "application/x-yaml")])
+    assert ref.status == our.status == 200
+    assert our.content_type == "application/x-yaml"
+    assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
+
+
+@pytest.mark.parametrize("method,path", [("POST", f"{DB}/users"), ("DELETE", f"{DB}/user/bob"),
+                                         ("POST", f"{DB}/config"),
+                                         ("DELETE", f"{DB}/associations")])
+def test_modifications_not_served(method, path):
+    result = run_ours(req(method, path, body=b"{}" if method == "POST" else None,
+                          headers=[("Content-Type", "application/json")] if method == "POST"
+                          else (), close=True))
+    resp = one(result)
+    assert resp.status == 405 and b"method is not defined" in resp.body
+
+
+def test_document_declares_what_the_reference_does(openapi_doc):
+    ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=REF_ARGS)).json()
+    gets = [(p, v["get"]) for p, v in ref_doc["paths"].items()
+            if p.startswith(DB) and "get" in v]
+    assert len(gets) == 17
+    for path, r_op in gets:
+        o_op = openapi_doc["paths"][path]["get"]
+        assert o_op["operationId"] == r_op["operationId"]
+        params = {p["name"] for p in o_op.get("parameters", [])}
+        r_params = {p["name"] for p in r_op.get("parameters", [])}
+        if path == f"{DB}/jobs":  # the reference takes "groups", not its "group"
+            r_params = r_params - {"group"} | {"groups"}
+        if path == f"{DB}/config":  # passed on to the accounts, users and QOS
+            r_params |= {"with_deleted"}
+        assert params == r_params, path
+    schemas = openapi_doc["components"]["schemas"]
+    for name in ("job", "job_step", "job_exit_code", "association", "association_short_info",
+                 "user", "account", "coordinator_info", "qos", "wckey", "tres_list",
+                 "diag", "config_info", "error", "meta"):
+        assert f"dbv0.0.38_{name}" in schemas
+    assert schemas["dbv0.0.38_tres_list"]["type"] == "array"
+    # The reference's name for the clusters answer.
+    assert openapi_doc["paths"][f"{DB}/clusters"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"] == {"$ref": "#/components/schemas/dbv0.0.38_cluster_info"}
