@@ -11,5 +11,6 @@ from .tres import OPERATIONS as _TRES
 from .users import OPERATIONS as _USERS
 from .wckeys import OPERATIONS as _WCKEYS
 
-OPERATIONS = [*_ACCOUNTS, *_ASSOCIATIONS, *_CLUSTERS, *_CONFIG, *_DIAG, *_JOBS, *_QOS, *_TRES, *_USERS, *_WCKEYS]
+OPERATIONS = [*_ACCOUNTS, *_ASSOCIATIONS, *_CLUSTERS, *_CONFIG, *_DIAG, *_JOBS, *_QOS, *_TRES,
+              *_USERS, *_WCKEYS]
 __all__ = ["OPERATIONS", "PLUGIN"]

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from ..routes import Param
-from ..schema import Array, Field, Str
+from ..schema import Array, Field, Obj, Str
 from ..slurm import ffi
 from .common import (ASSOC_SHORT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN, Conditions, Names,
-                     Text, answer, coordinators, flags, operation, partial, response,
+                     Text, coordinators, flags, list_and_one, partial, response,
                      with_deleted)
-from ..schema import Obj
 
 ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 
@@ -42,20 +41,7 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
-def get_accounts(call):
-    return answer(dump, call.query)
-
-
-def get_account(call):
-    return answer(dump, call.query, call.params["account_name"])
-
-
-_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; "
-                      "default false)")
-OPERATIONS = [
-    operation("GET", "/accounts", "get_accounts", "Get account list", get_accounts,
-              ACCOUNT_INFO, [_WITH_DELETED]),
-    operation("GET", "/account/{account_name}", "get_account", "Get account info",
-              get_account, ACCOUNT_INFO,
-              [Param("account_name", "path", Str, "Slurm Account Name", True), _WITH_DELETED]),
-]
+OPERATIONS = list_and_one(
+    "accounts", "account", "account_name", ("get_accounts", "get_account"),
+    ("Get account list", "Get account info"), dump, ACCOUNT_INFO, "Slurm Account Name",
+    [Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")])

@@ -3,7 +3,7 @@ account, user, partition)."""
 from __future__ import annotations
 
 from ..routes import Param
-from ..schema import Array, Field, Inline, Int, Str
+from ..schema import Array, Field, Inline, Str
 from ..slurm import ffi, lib
 from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U16, U32, U64,
                      Conditions, DbError, Names, Nullable, P, Text, answer, operation, partial,

@@ -1,12 +1,11 @@
 """GET /slurmdb/v0.0.38/clusters and /cluster/{cluster_name}."""
 from __future__ import annotations
 
-from ..routes import Param
-from ..schema import Array, Field, Str
+from ..schema import Array, Field
 from ..slurm import ffi
 from ..slurm import NO_VAL
 from .common import (ASSOC_SHORT, PLUGIN, TRES_LIST, U16, U32, Conditions, Names,
-                     Nullable, P, Text, answer, flags, operation, partial, response,
+                     Nullable, P, Text, flags, list_and_one, partial, response,
                      tres_field, tree)
 
 # CLUSTER_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
@@ -35,7 +34,7 @@ CLUSTERS_INFO = response("cluster_info", [
 ])
 
 
-def dump(db, name: str | None = None) -> dict:
+def dump(db, query: dict | None = None, name: str | None = None) -> dict:
     out = {"clusters": []}
     with partial(out), Conditions() as cond:
         db.tres()
@@ -47,18 +46,6 @@ def dump(db, name: str | None = None) -> dict:
     return out
 
 
-def get_clusters(call):
-    return answer(dump)
-
-
-def get_cluster(call):
-    return answer(dump, call.params["cluster_name"])
-
-
-OPERATIONS = [
-    operation("GET", "/clusters", "get_clusters", "Get cluster list", get_clusters,
-              CLUSTERS_INFO),
-    operation("GET", "/cluster/{cluster_name}", "get_cluster", "Get cluster info",
-              get_cluster, CLUSTERS_INFO,
-              [Param("cluster_name", "path", Str, "Slurm cluster name", True)]),
-]
+OPERATIONS = list_and_one(
+    "clusters", "cluster", "cluster_name", ("get_clusters", "get_cluster"),
+    ("Get cluster list", "Get cluster info"), dump, CLUSTERS_INFO, "Slurm cluster name")

@@ -556,3 +556,22 @@ def operation(method: str, path: str, op_id: str, summary: str, handler, respons
               params: list[Param] | None = None) -> Operation:
     return Operation(method, API + path, "slurmdb_v0_0_38_" + op_id, summary, "slurmdb",
                      handler, response_obj, params or [], plugin=PLUGIN, errors="slurmdb")
+
+
+def list_and_one(plural: str, single: str, param: str, op_ids: tuple[str, str],
+                 summaries: tuple[str, str], dump: Callable, response_obj,
+                 param_description: str, query: list[Param] = ()) -> list[Operation]:
+    """GET /<plural> and /<single>/{param}, both answered by
+    `dump(db, query, name)` (name None for the whole list)."""
+    def get_all(call):
+        return answer(dump, call.query)
+
+    def get_one(call):
+        return answer(dump, call.query, call.params[param])
+
+    return [
+        operation("GET", f"/{plural}", op_ids[0], summaries[0], get_all, response_obj,
+                  list(query)),
+        operation("GET", f"/{single}/{{{param}}}", op_ids[1], summaries[1], get_one,
+                  response_obj, [Param(param, "path", Str, param_description, True), *query]),
+    ]

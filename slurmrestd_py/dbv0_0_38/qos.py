@@ -4,9 +4,8 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi, lib
-from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U32, DbError,
-                     Names, P, Text, answer, flags, operation, partial, response, tres_field,
-                     tree, with_deleted)
+from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Names, P, Text, flags, list_and_one,
+                     partial, response, tres_field, tree, with_deleted)
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 QOS_FLAGS = (
@@ -104,18 +103,7 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
-def get_qos(call):
-    return answer(dump, call.query)
-
-
-def get_single_qos(call):
-    return answer(dump, call.query, call.params["qos_name"])
-
-
-_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted QOS (true or false)")
-OPERATIONS = [
-    operation("GET", "/qos", "get_qos", "Get QOS list", get_qos, QOS_INFO, [_WITH_DELETED]),
-    operation("GET", "/qos/{qos_name}", "get_single_qos", "Get QOS info", get_single_qos,
-              QOS_INFO, [Param("qos_name", "path", Str, "Slurm QOS Name", True),
-                         _WITH_DELETED]),
-]
+OPERATIONS = list_and_one(
+    "qos", "qos", "qos_name", ("get_qos", "get_single_qos"), ("Get QOS list", "Get QOS info"),
+    dump, QOS_INFO, "Slurm QOS Name",
+    [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")])

@@ -5,7 +5,7 @@ from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi
 from .common import (ASSOC_SHORT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN, Names, P, Text,
-                     Conditions, answer, coordinators, flags, operation, partial, response,
+                     Conditions, coordinators, flags, list_and_one, partial, response,
                      tree, with_deleted)
 
 ADMIN_LEVELS = {0: "Not Set", 1: "None", 2: "Operator", 3: "Administrator"}
@@ -42,19 +42,7 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
-def get_users(call):
-    return answer(dump, call.query)
-
-
-def get_user(call):
-    return answer(dump, call.query, call.params["user_name"])
-
-
-_WITH_DELETED = Param("with_deleted", "query", Str, "Include deleted users (a Boolean; "
-                      "default false)")
-OPERATIONS = [
-    operation("GET", "/users", "get_users", "Get user list", get_users, USER_INFO,
-              [_WITH_DELETED]),
-    operation("GET", "/user/{user_name}", "get_user", "Get user info", get_user, USER_INFO,
-              [Param("user_name", "path", Str, "Slurm User Name", True), _WITH_DELETED]),
-]
+OPERATIONS = list_and_one(
+    "users", "user", "user_name", ("get_users", "get_user"), ("Get user list", "Get user info"),
+    dump, USER_INFO, "Slurm User Name",
+    [Param("with_deleted", "query", Str, "Include deleted users (a Boolean; default false)")])

@@ -1,12 +1,9 @@
 """GET /slurmdb/v0.0.38/wckeys and /wckey/{wckey}."""
 from __future__ import annotations
 
-from ..routes import Param
-from ..schema import Array, Field, Str
+from ..schema import Array, Field, Obj
 from ..slurm import ffi
-from .common import (PLUGIN, U32, Conditions, Names, Text, answer, operation, partial,
-                     response)
-from ..schema import Obj
+from .common import PLUGIN, U32, Conditions, Names, Text, list_and_one, partial, response
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
 
@@ -30,7 +27,7 @@ WCKEY = Obj(f"{PLUGIN}_wckey", [
 WCKEY_INFO = response("wckey_info", [Field("wckeys", Array(WCKEY), description="List of wckeys")])
 
 
-def dump(db, name: str | None = None) -> dict:
+def dump(db, query: dict | None = None, name: str | None = None) -> dict:
     out = {"wckeys": []}
     with partial(out), Conditions() as cond:
         wckey_cond = ffi.new("slurmdb_wckey_cond_t *", {"with_deleted": 1})
@@ -41,16 +38,6 @@ def dump(db, name: str | None = None) -> dict:
     return out
 
 
-def get_wckeys(call):
-    return answer(dump)
-
-
-def get_wckey(call):
-    return answer(dump, call.params["wckey"])
-
-
-OPERATIONS = [
-    operation("GET", "/wckeys", "get_wckeys", "Get wckey list", get_wckeys, WCKEY_INFO),
-    operation("GET", "/wckey/{wckey}", "get_wckey", "Get wckey info", get_wckey, WCKEY_INFO,
-              [Param("wckey", "path", Str, "Slurm wckey name", True)]),
-]
+OPERATIONS = list_and_one(
+    "wckeys", "wckey", "wckey", ("get_wckeys", "get_wckey"), ("Get wckey list", "Get wckey info"),
+    dump, WCKEY_INFO, "Slurm wckey name")
