@@ -258,9 +258,9 @@ def _strtoull(s: bytes, pos: int) -> int:
 
 def parse_tres(s: bytes) -> list[tuple[int, int]]:
     """(id, count) pairs of a simple TRES string ("1=2,2=50"), as libslurm's
-    slurmdb_tres_list_from_string reads it: stop at the first entry without
-    an id, keep the first of repeated ids."""
-    out, seen, pos = [], set(), 0
+    slurmdb_tres_list_from_string reads it: one leading comma skipped, stop
+    at the first entry without an id, keep the first of repeated ids."""
+    out, seen, pos = [], set(), 1 if s[:1] == b"," else 0
     while True:
         m = _ATOI.match(s, pos)
         tid = int(m.group(1)) if m else 0

@@ -607,3 +607,81 @@ def test_document_declares_what_the_reference_does(openapi_doc):
     # The reference's name for the clusters answer.
     assert openapi_doc["paths"][f"{DB}/clusters"]["get"]["responses"]["200"]["content"][
         "application/json"]["schema"] == {"$ref": "#/components/schemas/dbv0.0.38_cluster_info"}
+
+
+# ---- the readers' building blocks, against libslurm and the C library ----
+
+TRES_STRINGS = [b"1=2,2=50", b",1=2", b",,1=2", b"1=2,1=3", b"3=18446744073709551614",
+                b"1=-2", b"abc", b"", b"1=2,x=3,4=5", b"0=1", b"1=5k", b" 1= 7", b"1=2,",
+                b"2=99999999999999999999999", b"1=2,,3=4", b"4=1=2", b"1=0,2=5"]
+
+
+def _libslurm_tres(s: bytes) -> list[tuple[int, int]]:
+    """slurmdb_tres_list_from_string(TRES_STR_FLAG_BYTES), as the reference calls it."""
+    import ctypes
+
+    class Tres(ctypes.Structure):
+        _fields_ = [("alloc_secs", ctypes.c_uint64), ("rec_count", ctypes.c_uint32),
+                    ("count", ctypes.c_uint64), ("id", ctypes.c_uint32),
+                    ("name", ctypes.c_char_p), ("type", ctypes.c_char_p)]
+    lib = ctypes.CDLL("libslurm.so.38")
+    lib.slurm_list_iterator_create.restype = lib.slurm_list_next.restype = ctypes.c_void_p
+    for f in ("slurm_list_iterator_create", "slurm_list_next", "slurm_list_iterator_destroy",
+              "slurm_list_destroy"):
+        getattr(lib, f).argtypes = [ctypes.c_void_p]
+    lst = ctypes.c_void_p()
+    lib.slurmdb_tres_list_from_string(ctypes.byref(lst), s, 0x800)
+    if not lst.value:
+        return []
+    it, out = lib.slurm_list_iterator_create(lst), []
+    while (x := lib.slurm_list_next(it)):
+        t = Tres.from_address(x)
+        out.append((t.id, t.count))
+    lib.slurm_list_iterator_destroy(it)
+    lib.slurm_list_destroy(lst)
+    return out
+
+
+@pytest.mark.parametrize("s", TRES_STRINGS)
+def test_tres_strings_read_as_libslurm(s):
+    from slurmrestd_py.dbv0_0_38.common import parse_tres
+    assert parse_tres(s) == _libslurm_tres(s)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("", False), ("true", True), ("Yes", True), ("y", True), ("on", True), ("TRUE", True),
+    ("off", False), ("no", False), ("N", False), ("F", False), ("null", False), ("~", False),
+    ("0", False), ("-0", False), ("1", True), ("3", True), (".", False), ("0.0", False),
+    (".5", True), ("garbage", True), ("1e3", True),
+])
+def test_query_booleans(value, expected):
+    from slurmrestd_py.dbv0_0_38.common import boolean
+    assert boolean(value) is expected
+
+
+def test_exit_codes_as_wait_statuses():
+    from slurmrestd_py.dbv0_0_38.jobs import exit_code
+    for status in (0, 3 << 8, 9, 15 | 0x80, 0x7F, 0xFFFFFFFE):
+        d = exit_code(status)
+        if status == 0xFFFFFFFE:  # NO_VAL: still pending
+            assert d == {"status": "PENDING", "return_code": None}
+        elif os.WIFEXITED(status):  # whatever the exit status, as the reference
+            assert d == {"status": "SUCCESS", "return_code": 0}
+        elif os.WIFSIGNALED(status):
+            assert d["status"] == "SIGNALED" and d["return_code"] is None
+            assert d["signal"]["signal_id"] == os.WTERMSIG(status)
+        else:
+            assert d["status"] in ("CORE_DUMPED", "ERROR")
+
+
+def test_nulls_of_numbers():
+    from slurmrestd_py.dbv0_0_38.common import F64, I64, U16, U32, U64
+    u32, u16, u64, i64, f64 = (t.converter() for t in (U32, U16, U64, I64, F64))
+    assert [u32(v) for v in (0, 5, 0xFFFFFFFE, 0xFFFFFFFF, (1 << 32) + 7)] == \
+        [0, 5, None, None, 7]
+    assert [u16(v) for v in (0xFFFE, 0xFFFF, 9)] == [None, None, 9]
+    assert [u64(v) for v in ((1 << 64) - 2, (1 << 64) - 1, 1 << 40)] == [None, None, 1 << 40]
+    assert [i64(v) for v in ((1 << 64) - 2, 1 << 63, 7)] == [None, -(1 << 63), 7]
+    # A double is null when its uint32_t cast is NO_VAL or INFINITE, as the reference.
+    assert [f64(v) for v in (4294967294.0, 4294967295.0, 1.5, 4294967294.5, 8589934590.0)] == \
+        [None, None, 1.5, None, None]
