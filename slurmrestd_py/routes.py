@@ -74,18 +74,49 @@ def split_path(path: str) -> list[str]:
 
 
 class Router:
+    """Operations by path and method.
+
+    Groups of operations may be added lazily, with the path prefixes that
+    need them: a request imports only the module that serves it (start-up
+    time is most of an inet connection's cost), while `operations` (for the
+    document) loads every group, always in the order they were added.
+    """
+
     def __init__(self):
-        self.operations: list[Operation] = []
+        self._groups: list[list] = []  # [loader, operations or None], in order
+        self._pending: dict[tuple[str, ...], list[list]] = {}
         # literal segments -> {method: op}; templated paths matched in order.
         self._static: dict[tuple[str, ...], dict[str, Operation]] = {}
         self._templated: list[tuple[tuple[str, ...], dict[str, Operation]]] = []
 
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for group in self._groups for op in self._load(group)]
+
     def add(self, op: Operation) -> None:
-        self.operations.append(op)
+        self.add_group((), lambda: [op])
+
+    def add_group(self, prefixes, load: Callable[[], list[Operation]]) -> None:
+        """`load()` returns operations; with no `prefixes` it runs now, else
+        on the first request whose path starts with one of them."""
+        group = [load, None]
+        self._groups.append(group)
+        if not prefixes:
+            self._load(group)
+        for prefix in prefixes:
+            self._pending.setdefault(tuple(prefix), []).append(group)
+
+    def _load(self, group) -> list[Operation]:
+        if group[1] is None:
+            group[1] = list(group[0]())
+            for op in group[1]:
+                self._index(op)
+        return group[1]
+
+    def _index(self, op: Operation) -> None:
         key = tuple(s for s in op.path.split("/") if s)
-        table = self._static if not any(s.startswith("{") for s in key) else None
-        if table is not None:
-            table.setdefault(key, {})[op.method] = op
+        if not any(s.startswith("{") for s in key):
+            self._static.setdefault(key, {})[op.method] = op
             return
         for k, methods in self._templated:
             if k == key:
@@ -95,6 +126,9 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         segments = tuple(split_path(path))
+        for n in range(len(segments), 0, -1):
+            for group in self._pending.pop(segments[:n], ()):
+                self._load(group)
         methods = self._static.get(segments)
         params: dict[str, str] = {}
         if methods is None:

@@ -22,7 +22,7 @@ from ..routes import Operation, Param
 from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
 from ..slurm import ffi, lib
 
-PLUGIN = "dbv0.0.38"
+from . import PLUGIN
 API = "/slurmdb/v0.0.38"
 
 # Slurm error numbers the reference reports (<slurm/slurm_errno.h>).

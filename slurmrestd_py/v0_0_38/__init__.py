@@ -1,10 +1,16 @@
-"""The /slurm/v0.0.38 API: its operations, in the order the document lists them."""
-from .diag import OPERATIONS as _DIAG
-from .reservations import OPERATIONS as _RESERVATIONS
-from .nodes import OPERATIONS as _NODES
-from .partitions import OPERATIONS as _PARTITIONS
-from .jobs import OPERATIONS as _JOBS
-from .job_control import OPERATIONS as _JOB_CONTROL
+"""The /slurm/v0.0.38 API.
 
+MODULES lists its modules in document order, each with the path segments
+after /slurm/v0.0.38/ that it serves: a request imports only those modules
+(see routes.Router.add_group); each module's OPERATIONS declares the rest.
+"""
 PLUGIN = "v0.0.38"
-OPERATIONS = [*_DIAG, *_RESERVATIONS, *_NODES, *_PARTITIONS, *_JOBS, *_JOB_CONTROL]
+PREFIX = ("slurm", PLUGIN)
+MODULES = (
+    ("diag", ("diag", "licenses", "ping")),
+    ("reservations", ("reservation", "reservations")),
+    ("nodes", ("node", "nodes")),
+    ("partitions", ("partition", "partitions")),
+    ("jobs", ("job", "jobs")),
+    ("job_control", ("job",)),
+)

@@ -7,7 +7,7 @@ from ..routes import Operation
 from ..schema import Array, Bool, CStr, Enum, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 
 
 def _mode(index: int, count: int) -> str:

@@ -29,7 +29,7 @@ from ..routes import Operation, Param
 from ..schema import Array, Bool, CText, Enum, Field, Int, Map, Obj, OneOf, Str
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 
 # <slurm/slurm_errno.h>
 SLURM_ERROR = -1

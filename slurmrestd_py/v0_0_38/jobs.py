@@ -25,7 +25,7 @@ from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Obj, 
 from ..slurm import ffi, lib
 from .reservations import update_time
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL
 NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 

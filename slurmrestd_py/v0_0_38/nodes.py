@@ -13,7 +13,7 @@ from ..schema import Array, CText, Field, Int, Num, Obj, Scalar, Str
 from ..slurm import ffi, lib
 from .reservations import update_time
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL | lib.SHOW_MIXED
 

@@ -14,7 +14,7 @@ from ..slurm import ffi, lib
 from .nodes import UPDATE_TIME, Text
 from .reservations import update_time
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 NO_VAL = slurm.NO_VAL
 INFINITE = slurm.INFINITE

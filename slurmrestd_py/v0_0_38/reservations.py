@@ -10,7 +10,7 @@ from ..routes import Operation, Param
 from ..schema import Array, CText, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-PLUGIN = "v0.0.38"
+from . import PLUGIN
 NO_CHANGE_IN_DATA = 1900  # SLURM_NO_CHANGE_IN_DATA in <slurm/slurm_errno.h>
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 

@@ -226,3 +226,35 @@ def test_openapi_yaml_ignores_accept():
     resp = app()(request(target="/openapi.yaml", headers=[("Accept", "application/json")]))
     assert dict(resp.headers)["Content-Type"] == "application/x-yaml"
     assert yaml.safe_load(body_of(resp))["openapi"].startswith("3.0")
+
+
+@pytest.mark.parametrize("package", ["slurmrestd_py.v0_0_38", "slurmrestd_py.dbv0_0_38"])
+def test_module_index_matches_operations(package):
+    # The lazy router finds a module by the heads its package lists: every
+    # operation's path must start with a head listed for its own module.
+    import importlib
+    api = importlib.import_module(package)
+    for module, heads in api.MODULES:
+        ops = importlib.import_module(f"{package}.{module}").OPERATIONS
+        assert ops
+        for op in ops:
+            segments = tuple(s for s in op.path.split("/") if s)
+            assert segments[:2] == api.PREFIX and segments[2] in heads, (module, op.path)
+
+
+def test_lazy_router_loads_only_what_a_request_needs():
+    import sys
+    from slurmrestd_py.app import build_router
+    for name in [m for m in sys.modules if m.startswith("slurmrestd_py.v0_0_38.")]:
+        del sys.modules[name]
+    r = build_router(["v0.0.38"])
+    op, params = r.match("GET", "/slurm/v0.0.38/node/vm")
+    assert op.operation_id == "slurm_v0_0_38_get_node" and params == {"node_name": "vm"}
+    assert "slurmrestd_py.v0_0_38.nodes" in sys.modules
+    assert "slurmrestd_py.v0_0_38.jobs" not in sys.modules
+    ids = [o.operation_id for o in r.operations]  # the document loads every module
+    assert "slurm_v0_0_38_get_jobs" in ids and ids.index("slurm_v0_0_38_diag") < ids.index(
+        "slurm_v0_0_38_get_jobs")
+    with pytest.raises(HttpError) as e:
+        r.match("GET", "/slurm/v0.0.38/nothing")
+    assert e.value.status == 404
