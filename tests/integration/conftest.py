@@ -323,3 +323,23 @@ def h11_exchange(requests, runner=None) -> H11Exchange:
     else:
         data, closed = clients[-1].trailing_data if clients else (b"", True)
     return H11Exchange(result.status_code, responses, bytes(data), closed, result.raw)
+
+
+def one(result):
+    """The single response of a one-request exchange, cleanly framed, exit 0."""
+    assert result.status_code == 0, result.stderr[-2000:]
+    assert len(result.responses) == 1, result.raw[:500]
+    assert result.leftover == b"", result.leftover[:200]
+    assert_no_traceback(result)
+    return result.responses[0]
+
+
+def get_both(path, headers=()):
+    """GET `path` from the reference and from ours: (reference, ours) responses."""
+    wire = req(path=path, headers=headers, close=True)
+    return one(run_reference(wire)), one(run_ours(wire))
+
+
+def scontrol(*args, check=True):
+    return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
+                          timeout=60)

@@ -361,7 +361,9 @@ UPDATES = [
 
 @pytest.fixture(scope="module")
 def update_pair(tokens, created):
-    body = {"script": SCRIPT, "job": {**HELD, "name": "upd"}}
+    # In partition ghosts (its nodes are down) neither job can start while the
+    # updates below release it, so both stay comparable.
+    body = {"script": SCRIPT, "job": {**HELD, "name": "upd", "partition": "ghosts"}}
     ref, ours = submit_both(tokens, created, body)
     return ref.json()["job_id"], ours.json()["job_id"]
 
@@ -457,15 +459,21 @@ def test_signal_another_users_job_is_refused(tokens, created, openapi_doc):
 
 
 def test_signal_running_jobs_then_cancel(tokens, created, openapi_doc):
-    ref, ours = submit_both(tokens, created, {"script": SCRIPT, "job": {"environment": ENV}})
+    # The node has two CPUs: free them of this module's earlier jobs, and use
+    # partition "long" (higher priority tier) to run ahead of anything waiting.
+    scancel(*created)
+    job = {"environment": ENV, "partition": "long"}
+    ref, ours = submit_both(tokens, created, {"script": SCRIPT, "job": job})
     ids = {False: ref.json()["job_id"], True: ours.json()["job_id"]}
-    for job_id in ids.values():  # ahead of whatever else waits on the shared node
+    for job_id in ids.values():
         subprocess.run(["scontrol", "update", f"jobid={job_id}", "priority=4294901800"],
                        check=True, timeout=60)
-    deadline = time.time() + 60
+    deadline = time.time() + 120
     while time.time() < deadline and not all(
             job_records(i)["0"]["JobState"] == "RUNNING" for i in ids.values()):
         time.sleep(0.5)
+    assert all(job_records(i)["0"]["JobState"] == "RUNNING" for i in ids.values()), \
+        subprocess.run(["squeue"], capture_output=True, text=True).stdout
     for query in ("?signal=CONT", "?signal=18", "", "?signal=KILL"):
         answers = {o: _signal(i, query, tokens, o) for o, i in ids.items()}
         assert answers[False].status == answers[True].status == 200, answers

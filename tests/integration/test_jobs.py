@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import API, assert_no_traceback, req, run_ours, run_reference, validate
+from conftest import (API, get_both, one, req, run_ours, run_reference, validate)
 
 PREFIX = "rpyj_"
 LIST_PATH = f"{API}/jobs"
@@ -127,19 +127,6 @@ def jobs():
             run(["scancel", *map(str, ids.values())], check=False)
 
 
-def one(result):
-    assert result.status_code == 0, result.stderr
-    assert len(result.responses) == 1, result.raw[:500]
-    assert result.leftover == b"", result.leftover[:200]
-    assert_no_traceback(result)
-    return result.responses[0]
-
-
-def both(path, headers=()):
-    wire = req(path=path, headers=headers, close=True)
-    return one(run_reference(wire)), one(run_ours(wire))
-
-
 def json_type(value):
     return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
             dict: "object", type(None): "null"}[type(value)]
@@ -180,7 +167,7 @@ def same_records(ref_jobs, our_jobs, fixture_ids=None):
 
 def check_same(path, openapi_doc, template, fixture_ids=None, status=200, headers=()):
     """Same status and envelope from both; records as same_records; ours validates."""
-    ref, ours = both(path, headers)
+    ref, ours = get_both(path, headers)
     assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
     if status == 304:
         assert ref.body == ours.body == b""
@@ -382,7 +369,7 @@ def test_ids_that_name_no_job(value, shown, openapi_doc):
 
 
 def test_bare_plus_is_refused(jobs):
-    ref, ours = both(f"{API}/job/{jobs['het']}+1")
+    ref, ours = get_both(f"{API}/job/{jobs['het']}+1")
     assert ref.status == ours.status == 400
     assert ours.body == b"Unable to parse URL path."
 
@@ -398,7 +385,7 @@ def test_not_modified_then_changed(jobs, openapi_doc):
     """Unchanged since now: 304 with no body; after a change: 200 with the change."""
     for _ in range(10):  # other tests' jobs may change meanwhile: try again
         since = int(time.time()) + 1
-        ref, ours = both(f"{LIST_PATH}?update_time={since}")
+        ref, ours = get_both(f"{LIST_PATH}?update_time={since}")
         if ref.status == ours.status == 304:
             break
         time.sleep(1)
@@ -432,7 +419,7 @@ def test_bad_update_time(value, openapi_doc):
 def test_yaml_same_data(jobs):
     import yaml
     for kind in ("held", "run"):
-        ref, ours = both(f"{API}/job/{jobs[kind]}", headers=[("Accept", "application/x-yaml")])
+        ref, ours = get_both(f"{API}/job/{jobs[kind]}", headers=[("Accept", "application/x-yaml")])
         assert ref.status == ours.status == 200
         assert ours.content_type == "application/x-yaml"
         rd, od = yaml.safe_load(ref.body), yaml.safe_load(ours.body)

@@ -10,12 +10,11 @@ record by value. Every answer of ours validates against our served document.
 from __future__ import annotations
 
 import ctypes
-import subprocess
 import time
 
 import pytest
 
-from conftest import API, assert_no_traceback, req, run_ours, run_reference, validate
+from conftest import (API, get_both, one, req, run_ours, run_reference, scontrol, validate)
 
 LIST_PATH = f"{API}/nodes"
 ONE_PATH = f"{API}/node/{{node_name}}"
@@ -27,11 +26,6 @@ VOLATILE = {"cpu_load", "free_memory", "last_busy", "state", "state_flags", "all
 FUTURE = int(time.time()) + 10 * 365 * 86400
 
 
-def scontrol(*args, check=True):
-    return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
-                          timeout=60)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def drained_ghost():
     """ghost1 drained with a reason; undrained afterwards (it stays DOWN:
@@ -41,19 +35,6 @@ def drained_ghost():
         yield
     finally:
         scontrol("update", "nodename=ghost1", "state=undrain", check=False)
-
-
-def one(result):
-    assert result.status_code == 0, result.stderr
-    assert len(result.responses) == 1, result.raw[:500]
-    assert result.leftover == b"", result.leftover[:200]
-    assert_no_traceback(result)
-    return result.responses[0]
-
-
-def both(path, headers=()):
-    wire = req(path=path, headers=headers, close=True)
-    return one(run_reference(wire)), one(run_ours(wire))
 
 
 def json_type(value):
@@ -74,7 +55,7 @@ def same_nodes(ref_nodes, our_nodes, ignore=frozenset()):
 
 def check_same(path, openapi_doc, template, status=200, ignore=frozenset()):
     """Same status, same data and key order from both; ours validates."""
-    ref, ours = both(path)
+    ref, ours = get_both(path)
     assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
     if status == 304:
         assert ref.body == ours.body == b""
@@ -227,7 +208,7 @@ def test_changes_since_update_time_are_seen(openapi_doc):
 
 def test_yaml_same_data():
     import yaml
-    ref, ours = both(LIST_PATH, headers=[("Accept", "application/x-yaml")])
+    ref, ours = get_both(LIST_PATH, headers=[("Accept", "application/x-yaml")])
     assert ref.status == ours.status == 200
     assert ours.content_type == "application/x-yaml"
     rd, od = yaml.safe_load(ref.body), yaml.safe_load(ours.body)

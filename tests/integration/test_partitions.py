@@ -8,12 +8,11 @@ served document.
 """
 from __future__ import annotations
 
-import subprocess
 import time
 
 import pytest
 
-from conftest import API, assert_no_traceback, req, run_ours, run_reference, validate
+from conftest import (API, get_both, one, req, run_ours, run_reference, scontrol, validate)
 
 LIST_PATH = f"{API}/partitions"
 ONE_PATH = f"{API}/partition/{{partition_name}}"
@@ -35,11 +34,6 @@ FIXTURES = {
 }
 
 
-def scontrol(*args, check=True):
-    return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
-                          timeout=60)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def partitions():
     for name in FIXTURES:  # leftovers of an interrupted run
@@ -53,22 +47,9 @@ def partitions():
             scontrol("delete", f"partitionname={name}", check=False)
 
 
-def one(result):
-    assert result.status_code == 0, result.stderr
-    assert len(result.responses) == 1, result.raw[:500]
-    assert result.leftover == b"", result.leftover[:200]
-    assert_no_traceback(result)
-    return result.responses[0]
-
-
-def both(path, headers=()):
-    wire = req(path=path, headers=headers, close=True)
-    return one(run_reference(wire)), one(run_ours(wire))
-
-
 def check_same(path, openapi_doc, template, status=200):
     """Same status, same data and key order from both; ours validates."""
-    ref, ours = both(path)
+    ref, ours = get_both(path)
     assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
     if status == 304:
         assert ref.body == ours.body == b""
@@ -213,7 +194,7 @@ def test_bad_update_time(path, value, openapi_doc):
 
 def test_yaml_same_data():
     import yaml
-    ref, ours = both(LIST_PATH, headers=[("Accept", "application/x-yaml")])
+    ref, ours = get_both(LIST_PATH, headers=[("Accept", "application/x-yaml")])
     assert ref.status == ours.status == 200
     assert ours.content_type == "application/x-yaml"
     rd, od = yaml.safe_load(ref.body), yaml.safe_load(ours.body)

@@ -8,12 +8,11 @@ calls), key order, and every answer validates against our served document.
 """
 from __future__ import annotations
 
-import subprocess
 import time
 
 import pytest
 
-from conftest import API, assert_no_traceback, req, run_ours, run_reference, validate
+from conftest import (API, get_both, one, req, run_ours, run_reference, scontrol, validate)
 
 PREFIX = "rpy_"
 # name -> scontrol create arguments
@@ -31,11 +30,6 @@ LIST_PATH = f"{API}/reservations"
 ONE_PATH = f"{API}/reservation/{{reservation_name}}"
 
 
-def scontrol(*args, check=True):
-    return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
-                          timeout=60)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def reservations():
     for name in FIXTURES:  # leftovers of an interrupted run
@@ -49,26 +43,13 @@ def reservations():
             scontrol("delete", f"reservationname={name}", check=False)
 
 
-def one(result):
-    assert result.status_code == 0, result.stderr
-    assert len(result.responses) == 1, result.raw[:500]
-    assert result.leftover == b"", result.leftover[:200]
-    assert_no_traceback(result)
-    return result.responses[0]
-
-
-def both(path):
-    wire = req(path=path, close=True)
-    return one(run_reference(wire)), one(run_ours(wire))
-
-
 def ours_only(records):
     return [r for r in records if r["name"].startswith(PREFIX)]
 
 
 def check_same(path, openapi_doc, template, status=200):
     """Same status, same data and key order from both; ours validates."""
-    ref, ours = both(path)
+    ref, ours = get_both(path)
     assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
     if status == 304:
         assert ref.body == ours.body == b""
