@@ -117,8 +117,19 @@ def serve(conn: Connection, app, read, write, session=_Plain()) -> None:
             response = app(ev)
             if session.stopping:
                 response.close = True
-            for chunk in conn.send(response, ev):
-                write(chunk)
+            try:
+                for chunk in conn.send(response, ev):
+                    write(chunk)
+            except OSError:
+                raise
+            except Exception:
+                # A streamed body failed after its headers went out: end the
+                # connection, so the client sees a truncated body, not a
+                # complete-looking one (and never a traceback).
+                import logging
+                logging.getLogger("slurmrestd-py").exception(
+                    "failed while sending the answer to %s %s", ev.method, ev.target)
+                return
             session.request_done()
             if not conn.keep_alive or session.stopping:
                 return

@@ -258,3 +258,24 @@ def test_lazy_router_loads_only_what_a_request_needs():
     with pytest.raises(HttpError) as e:
         r.match("GET", "/slurm/v0.0.38/nothing")
     assert e.value.status == 404
+
+
+def test_a_stream_that_fails_midway_ends_the_connection_without_a_traceback():
+    from slurmrestd_py.http import Connection, Response
+    from slurmrestd_py.transport import serve
+
+    def broken():
+        yield b'{"things":['
+        yield b'1,'
+        raise RuntimeError("libslurm went away")
+
+    out = []
+    wire = [b"GET /x HTTP/1.1\r\nHost: x\r\n\r\nGET /y HTTP/1.1\r\nHost: x\r\n\r\n", b""]
+    serve(Connection(), lambda req: Response(200, [("Content-Type", "application/json")],
+                                             broken()),
+          lambda: wire.pop(0), out.append)
+    sent = b"".join(out)
+    assert sent.startswith(b"HTTP/1.1 200")
+    assert sent.count(b"HTTP/1.1") == 1  # the pipelined second request is not answered
+    assert not sent.endswith(b"0\r\n\r\n")  # no terminating chunk: visibly truncated
+    assert b"Traceback" not in sent and b"RuntimeError" not in sent
