@@ -137,7 +137,19 @@ def job_environment(job_id: str) -> list[str] | None:
 
 
 def differences(ref_id: int, our_id: int, ignore=()) -> list[str]:
-    """What differs between two jobs (all components), besides ids and times."""
+    """What differs between two jobs (all components), besides ids and times.
+
+    The scheduler updates some fields (Reason, ...) a moment after a change,
+    one job before the other: the two get a few seconds to agree."""
+    for _ in range(15):
+        out = _differences(ref_id, our_id, ignore)
+        if not out:
+            return out
+        time.sleep(0.3)
+    return out
+
+
+def _differences(ref_id: int, our_id: int, ignore) -> list[str]:
     skip = VOLATILE | set(ignore)
     a, b = job_records(ref_id), job_records(our_id)
     out = [] if set(a) == set(b) else [f"components {sorted(a)} vs {sorted(b)}"]
