@@ -230,7 +230,7 @@ def run(args, endpoints, reqfiles, rssfile, env) -> None:
                 print(f"{variant}: GET {path} answered {status}: {body[:200]!r}; skipped")
                 skip.add(name)
                 continue
-            info[variant, name] = (len(body), len(json.loads(body)[key]))
+            info[variant, name] = (len(body), len(json.loads(body.decode("utf-8", "replace"))[key]))
             del raw, body
     endpoints = {n: e for n, e in endpoints.items() if n not in skip}
 
