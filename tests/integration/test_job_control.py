@@ -38,7 +38,10 @@ SCRIPT = "#!/bin/sh\nsleep 600\n"
 VOLATILE = {"JobId", "SubmitTime", "EligibleTime", "AccrueTime", "LastSchedEval", "StartTime",
             "EndTime", "RunTime", "AllocNode:Sid", "HetJobId", "HetJobIdSet", "ArrayJobId",
             "Priority"}
-RUNNING = {"JobState", "Reason", "NodeList", "BatchHost", "SchedNodeList", "Deadline"}
+# What starting resolves (the minimal job may start under one daemon's
+# submission while the other's still waits for the shared node).
+RUNNING = {"JobState", "Reason", "NodeList", "BatchHost", "SchedNodeList", "Deadline",
+           "Scheduler", "TimeLimit", "NumNodes", "TRES"}
 
 
 # ---- running the daemons with JWT ----
