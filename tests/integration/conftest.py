@@ -340,6 +340,42 @@ def get_both(path, headers=()):
     return one(run_reference(wire)), one(run_ours(wire))
 
 
+def json_of(resp):
+    """JSON data of a body. The reference copies a job string's bytes as they
+    are (another test's job may carry invalid UTF-8); we write U+FFFD."""
+    return json.loads(resp.body.decode("utf-8", "replace"))
+
+
+def same_list(ref_records, our_records):
+    """Same records, each with its keys in the same order."""
+    assert [list(r) for r in our_records] == [list(r) for r in ref_records]
+    assert our_records == ref_records
+
+
+def check_same(path, openapi_doc, template, key, status=200, same=same_list, headers=(),
+               key_always=True):
+    """GET `path` from both daemons: same status; for 304 both bodies empty
+    (returns None); else the same envelope (keys in order, meta, errors), the
+    `key` lists compared by `same(ref, ours)`, and ours valid against the
+    document. `key_always`: the answer must carry `key`. Returns (ref, ours) data."""
+    ref, ours = get_both(path, headers)
+    assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
+    if status == 304:
+        assert ref.body == ours.body == b""
+        return None
+    assert ref.content_type == ours.content_type == "application/json"
+    rd, od = json_of(ref), json_of(ours)
+    assert list(od) == list(rd)
+    assert list(rd) == ["meta", "errors", key] or (
+        not key_always and list(rd) == ["meta", "errors"]), list(rd)
+    assert od["meta"] == rd["meta"]
+    assert od["errors"] == rd["errors"]
+    if key in rd:
+        same(rd[key], od[key])
+    validate(openapi_doc, (template, "get", status), od)
+    return rd, od
+
+
 def scontrol(*args, check=True):
     return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
                           timeout=60)

@@ -11,7 +11,6 @@ of every record, and every value except the few that move between two calls
 """
 from __future__ import annotations
 
-import json
 import re
 import socket
 import subprocess
@@ -19,7 +18,8 @@ import time
 
 import pytest
 
-from conftest import (API, get_both, one, req, run_ours, run_reference, validate)
+import conftest
+from conftest import API, get_both, json_of, one, req, run_ours, run_reference
 
 PREFIX = "rpyj_"
 LIST_PATH = f"{API}/jobs"
@@ -166,27 +166,11 @@ def same_records(ref_jobs, our_jobs, fixture_ids=None):
 
 
 def check_same(path, openapi_doc, template, fixture_ids=None, status=200, headers=()):
-    """Same status and envelope from both; records as same_records; ours validates."""
-    ref, ours = get_both(path, headers)
-    assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
-    if status == 304:
-        assert ref.body == ours.body == b""
-        return None
-    assert ref.content_type == ours.content_type == "application/json"
-    rd, od = parse(ref), parse(ours)
-    assert list(od) == list(rd)
-    assert od["meta"] == rd["meta"]
-    assert od["errors"] == rd["errors"]
-    if "jobs" in rd:
-        same_records(rd["jobs"], od["jobs"], fixture_ids)
-    validate(openapi_doc, (template, "get", status), od)
-    return od
-
-
-def parse(resp):
-    """JSON data of a body. The reference copies a string's bytes as they are
-    (another test's job may carry invalid UTF-8); we write U+FFFD for them."""
-    return json.loads(resp.body.decode("utf-8", "replace"))
+    """Records as same_records compares them; the envelope as conftest's."""
+    data = conftest.check_same(path, openapi_doc, template, "jobs", status,
+                               lambda ref, ours: same_records(ref, ours, fixture_ids),
+                               headers, key_always=False)
+    return data and data[1]
 
 
 def by_id(data):
@@ -206,7 +190,7 @@ def test_list_same_as_reference(path, jobs, openapi_doc):
 def test_records_as_the_reference_renders_them(jobs):
     resp = one(run_ours(req(path=LIST_PATH, close=True)))
     assert resp.status == 200
-    records = by_id(parse(resp))
+    records = by_id(json_of(resp))
     held, running, done, fail = (records[jobs[k]] for k in ("held", "run", "done", "fail"))
     assert (held["job_state"], held["state_reason"], held["priority"]) == \
         ("PENDING", "JobHeldUser", 0)
@@ -435,7 +419,7 @@ def test_yaml_same_data(jobs):
 
 
 def test_document_declares_what_the_reference_does(openapi_doc):
-    ref_doc = parse(one(run_reference(req(path="/openapi.json", close=True))))
+    ref_doc = json_of(one(run_reference(req(path="/openapi.json", close=True))))
     for path in (LIST_PATH, ONE_PATH):
         r_op, o_op = ref_doc["paths"][path]["get"], openapi_doc["paths"][path]["get"]
         assert o_op["operationId"] == r_op["operationId"]

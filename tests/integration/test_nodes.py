@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+import conftest
 from conftest import (API, get_both, one, req, run_ours, run_reference, scontrol, validate)
 
 LIST_PATH = f"{API}/nodes"
@@ -54,20 +55,8 @@ def same_nodes(ref_nodes, our_nodes, ignore=frozenset()):
 
 
 def check_same(path, openapi_doc, template, status=200, ignore=frozenset()):
-    """Same status, same data and key order from both; ours validates."""
-    ref, ours = get_both(path)
-    assert (ref.status, ours.status) == (status, status), (ref.body[:300], ours.body[:300])
-    if status == 304:
-        assert ref.body == ours.body == b""
-        return None
-    assert ref.content_type == ours.content_type == "application/json"
-    rd, od = ref.json(), ours.json()
-    assert list(od) == list(rd) == ["meta", "errors", "nodes"]
-    assert od["meta"] == rd["meta"]
-    assert od["errors"] == rd["errors"]
-    same_nodes(rd["nodes"], od["nodes"], ignore)
-    validate(openapi_doc, (template, "get", status), od)
-    return rd, od
+    return conftest.check_same(path, openapi_doc, template, "nodes", status,
+                               lambda ref, ours: same_nodes(ref, ours, ignore))
 
 
 def by_name(data):
