@@ -27,7 +27,6 @@ API = "/slurmdb/v0.0.38"
 
 # Slurm error numbers the reference reports (<slurm/slurm_errno.h>).
 ESLURM_REST_INVALID_QUERY = 9000
-ESLURM_REST_EMPTY_RESULT = 9003
 ESLURM_DB_CONNECTION = 7000
 ESLURM_DATA_CONV_FAILED = 9202
 

@@ -511,11 +511,6 @@ class Spec:
     (for an update).
     """
 
-    STRINGS = ("account", "acctg_freq", "array_inx", "batch_features", "burst_buffer",
-               "cluster_features", "comment", "features", "container", "dependency",
-               "exc_nodes", "licenses", "mail_user", "mcs_label", "partition", "prefer",
-               "qos", "reservation", "wckey", "std_err", "std_in", "std_out")
-
     def __init__(self):
         self.text: dict[str, str] = {}  # job_desc_msg_t char* fields set as given
         self.argv: list[str] | None = None
