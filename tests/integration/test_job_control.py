@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import re
 import struct
 import subprocess
@@ -152,9 +151,19 @@ def differences(ref_id: int, our_id: int, ignore=()) -> list[str]:
     return out
 
 
+# Reasons that only say where an eligible job stands in the queue: two
+# identical jobs get different ones by their order, not by their properties.
+QUEUE_POSITION = {"None", "Priority", "Resources"}
+
+
+def _comparable(records: dict) -> dict:
+    return {offset: {**r, "Reason": "(queued)"} if r.get("Reason") in QUEUE_POSITION else r
+            for offset, r in records.items()}
+
+
 def _differences(ref_id: int, our_id: int, ignore) -> list[str]:
     skip = VOLATILE | set(ignore)
-    a, b = job_records(ref_id), job_records(our_id)
+    a, b = _comparable(job_records(ref_id)), _comparable(job_records(our_id))
     out = [] if set(a) == set(b) else [f"components {sorted(a)} vs {sorted(b)}"]
     for offset in sorted(set(a) & set(b)):
         for key in sorted(set(a[offset]) | set(b[offset])):
