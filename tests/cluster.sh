@@ -150,7 +150,9 @@ accounts() {
 
 down() {
     for d in slurmd slurmctld slurmdbd; do pkill -x "$d" || true; done
-    for _ in $(seq 50); do { pgrep -x slurmd || pgrep -x slurmctld || pgrep -x slurmdbd; } >/dev/null || break; sleep 0.2; done
+    # slurmctld saves every job's state before it exits: that takes seconds
+    # with thousands of jobs, and an "up" meanwhile would find it still running.
+    for _ in $(seq 300); do { pgrep -x slurmd || pgrep -x slurmctld || pgrep -x slurmdbd; } >/dev/null || break; sleep 0.2; done
     if [ -S /run/mysqld/mysqld.sock ]; then mariadb-admin shutdown 2>/dev/null || true; fi
     pkill -x munged || true
 }

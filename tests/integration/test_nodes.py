@@ -78,8 +78,11 @@ def test_records_as_the_reference_renders_them():
     nodes = by_name(resp.json())
     ghost1, ghost2, vm = nodes["ghost1"], nodes["ghost2"], nodes["vm"]
     # Base state lower-case, flags in libslurm's spelling and order.
-    assert (ghost1["state"], ghost1["state_flags"]) == ("down", ["DRAIN", "NOT_RESPONDING"])
-    assert (ghost2["state"], ghost2["state_flags"]) == ("down", ["NOT_RESPONDING"])
+    # NOT_RESPONDING comes once slurmctld's first pings of the ghosts fail,
+    # which can be after this test on a controller just started.
+    assert (ghost1["state"], ghost1["state_flags"][:1]) == ("down", ["DRAIN"])
+    assert ghost1["state_flags"][1:] in ([], ["NOT_RESPONDING"])
+    assert (ghost2["state"], ghost2["state_flags"]) in (("down", []), ("down", ["NOT_RESPONDING"]))
     assert vm["state"] in ("idle", "mixed", "allocated")
     # No reboot pending: NO_VAL is an "invalid" state with no flags.
     assert ghost1["next_state_after_reboot"] == "invalid"
@@ -93,7 +96,9 @@ def test_records_as_the_reference_renders_them():
     # NO_VAL64 as a signed 64-bit -2; unset times 0; NULL strings "".
     assert ghost2["cpu_load"] == 4294967294
     assert ghost2["free_memory"] == -2
-    assert ghost2["boot_time"] == ghost2["slurmd_start_time"] == ghost2["last_busy"] == 0
+    # (last_busy is left out: slurmctld stamps every node with its own start
+    # time when it starts without saved state, as on a fresh CI machine.)
+    assert ghost2["boot_time"] == ghost2["slurmd_start_time"] == 0
     assert ghost2["architecture"] == ghost2["slurmd_version"] == ghost2["reason"] == ""
     assert ghost2["owner"] is None and vm["owner"] is None
     assert vm["reason_set_by_user"] is None  # NO_VAL: no such user
