@@ -64,6 +64,9 @@ SelectTypeParameters=CR_Core_Memory
 SchedulerType=sched/backfill
 ReturnToService=2
 MaxJobCount=20000
+# Six-digit ids from the start: tests replace a job's own id inside its
+# values, and "1" or "12" would also match a CPU count or a time.
+FirstJobId=100000
 MinJobAge=3600
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost

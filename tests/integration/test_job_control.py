@@ -110,7 +110,10 @@ def job_records(job_id: int) -> dict[str, dict[str, str]]:
     records = {}
     for line in out.strip().splitlines():
         own = re.search(r"\bJobId=(\d+)", line).group(1)
-        fields = {m.group(1): m.group(2).strip().replace(own, "JID")
+        # Whole numbers only: a small id (a fresh cluster's) is also a digit
+        # of other values.
+        own_id = re.compile(rf"(?<!\d){own}(?!\d)")
+        fields = {m.group(1): own_id.sub("JID", m.group(2).strip())
                   for m in re.finditer(r"(\S+?)=(.*?)(?= \S+?=|$)", line)}
         offset = fields.get("HetJobOffset", fields.get("ArrayTaskId", "0"))
         records[offset] = fields
