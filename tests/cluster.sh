@@ -152,12 +152,14 @@ accounts() {
 }
 
 down() {
+    # Each daemon is waited for: slurmctld saves every job's state before it
+    # exits (seconds, with thousands of jobs), and an "up" meanwhile would
+    # find it still running and start nothing.
     for d in slurmd slurmctld slurmdbd; do pkill -x "$d" || true; done
-    # slurmctld saves every job's state before it exits: that takes seconds
-    # with thousands of jobs, and an "up" meanwhile would find it still running.
-    for _ in $(seq 300); do { pgrep -x slurmd || pgrep -x slurmctld || pgrep -x slurmdbd; } >/dev/null || break; sleep 0.2; done
+    wait_for 60 "slurm to stop" sh -c '! pgrep -x "slurmd|slurmctld|slurmdbd"'
     if [ -S /run/mysqld/mysqld.sock ]; then mariadb-admin shutdown 2>/dev/null || true; fi
     pkill -x munged || true
+    wait_for 60 "munged and mariadb to stop" sh -c '! pgrep -x "munged|mariadbd"'
 }
 
 case "${1:-up}" in
