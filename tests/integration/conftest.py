@@ -276,6 +276,23 @@ def openapi_doc() -> dict:
     return resp.json()
 
 
+@pytest.fixture(scope="session")
+def reference_doc() -> dict:
+    return one(run_reference(req(path="/openapi.json", close=True))).json()
+
+
+def declared_alike(ours: dict, ref: dict, paths, schema: str) -> tuple[dict, dict]:
+    """Each GET of `paths` has the reference's operationId and parameters in
+    both documents; returns the properties of `schema` in (ref, ours)."""
+    for path in paths:
+        r_op, o_op = ref["paths"][path]["get"], ours["paths"][path]["get"]
+        assert o_op["operationId"] == r_op["operationId"], path
+        assert {(p["name"], p["in"]) for p in o_op["parameters"]} == \
+            {(p["name"], p["in"]) for p in r_op["parameters"]}, path
+    return (ref["components"]["schemas"][schema]["properties"],
+            ours["components"]["schemas"][schema]["properties"])
+
+
 # ---- a strict client: h11 frames the responses ----
 
 @dataclass

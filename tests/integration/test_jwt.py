@@ -9,7 +9,6 @@ identity on the same connection, and a token reaching another connection.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal

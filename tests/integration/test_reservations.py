@@ -13,7 +13,7 @@ import time
 import pytest
 
 import conftest
-from conftest import (API, one, req, run_ours, run_reference, scontrol)
+from conftest import (API, declared_alike, one, req, run_ours, run_reference, scontrol)
 
 PREFIX = "rpy_"
 # name -> scontrol create arguments
@@ -164,15 +164,9 @@ def test_yaml_same_data():
 
 # ---- the document ----
 
-def test_document_declares_what_the_reference_does(openapi_doc):
-    ref_doc = one(run_reference(req(path="/openapi.json", close=True))).json()
-    for path in (LIST_PATH, ONE_PATH):
-        r_op, o_op = ref_doc["paths"][path]["get"], openapi_doc["paths"][path]["get"]
-        assert o_op["operationId"] == r_op["operationId"]
-        assert {(p["name"], p["in"]) for p in o_op["parameters"]} == \
-            {(p["name"], p["in"]) for p in r_op["parameters"]}
-    r_props = ref_doc["components"]["schemas"]["v0.0.38_reservation"]["properties"]
-    o_props = openapi_doc["components"]["schemas"]["v0.0.38_reservation"]["properties"]
+def test_document_declares_what_the_reference_does(openapi_doc, reference_doc):
+    r_props, o_props = declared_alike(openapi_doc, reference_doc, (LIST_PATH, ONE_PATH),
+                                      "v0.0.38_reservation")
     assert set(o_props) == set(r_props)
     for key, schema in r_props.items():
         assert o_props[key]["type"] == schema["type"], key
