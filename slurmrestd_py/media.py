@@ -78,10 +78,10 @@ def parse_query(query: str) -> dict[str, str]:
         return {}
     from urllib.parse import parse_qs
     try:
-        return {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True,
-                                              strict_parsing=True).items()}
-    except ValueError:
-        raise HttpError(400, "Unable to parse query string") from None
+        return {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True, strict_parsing=True,
+                                              errors="strict").items()}
+    except ValueError:  # UnicodeDecodeError included: %ff is no UTF-8
+        raise HttpError(400, "Unable to parse query.") from None
 
 
 _encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))

@@ -65,7 +65,10 @@ def split_path(path: str) -> list[str]:
             raise HttpError(400, "Unable to parse URL path.")
         if "%" in raw:  # urllib.parse costs 2 ms of start-up: only when needed
             from urllib.parse import unquote
-            raw = unquote(raw)
+            try:
+                raw = unquote(raw, errors="strict")
+            except UnicodeDecodeError:
+                raise HttpError(400, "Unable to parse URL path.") from None
         seg = raw
         if seg in ("..", "."):
             raise HttpError(400, "Unable to parse URL path.")

@@ -177,6 +177,7 @@ ERRORS = {
     "400-dotdot-end": req(path=f"{API}/..", close=True),
     "400-dotdot-escaped": req(path=f"{API}/%2e%2e/v0.0.38/ping", close=True),
     "400-bad-char": req(path=f"{API}/p!ng", close=True),
+    "400-not-utf8": req(path=f"{API}/node/%ff%fe", close=True),
 }
 
 

@@ -528,6 +528,22 @@ def test_jobs_bad_query(query, description, source, openapi_doc):
     assert data["errors"] == [{**error, "source": source} if source else error]
 
 
+def test_query_not_utf8():
+    """%ff is no UTF-8: the query is unreadable, a 400 in both."""
+    ref, our = both(f"{DB}/jobs?users=%ff")
+    assert our.status == ref.status == 400
+    assert our.content_type == ref.content_type == "text/plain"
+    assert our.body == ref.body == b"Unable to parse query."
+
+
+@pytest.mark.parametrize("query", ["users=al%E9ce", "cluster=%C3"])
+def test_query_not_utf8_where_the_reference_passes_bytes_on(query):
+    """The reference lets other invalid sequences through as raw bytes (then a
+    500 or an empty list); ours refuses every one alike (README)."""
+    our = ours(f"{DB}/jobs?{query}")
+    assert (our.status, our.body) == (400, b"Unable to parse query.")
+
+
 def test_jobs_unfiltered(jobs, openapi_doc):
     # Other jobs come and go: compare ours and the reference on our jobs.
     ref, our = both(f"{DB}/jobs?start_time=2020-01-01")
