@@ -6,6 +6,7 @@ exists as one string in memory.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Iterator
 
@@ -62,7 +63,7 @@ def parse_body(content_type: str | None, body: bytes) -> Any:
             return json.loads(body)
         if mtype in YAML_TYPES or mtype == "application/yaml":
             import yaml
-            return yaml.safe_load(body)
+            return yaml.load(body, Loader=_loader())
         if mtype == "application/x-www-form-urlencoded":
             return parse_query(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
@@ -147,22 +148,39 @@ def materialize(data):
     return data
 
 
-_yaml_dumper = None
+@functools.cache
+def _loader():
+    """A safe YAML loader that makes the data JSON could carry: dates stay
+    strings (the reference reads them so); binary, sets and ordered maps,
+    which no endpoint takes, are refused."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        pass
+    timestamp = "tag:yaml.org,2002:timestamp"
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != timestamp]
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()}
+
+    def refuse(loader, node):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.tag} values are not accepted", node.start_mark)
+    for kind in ("timestamp", "binary", "set", "omap", "pairs"):
+        Loader.add_constructor(f"tag:yaml.org,2002:{kind}", refuse)
+    return Loader
 
 
+@functools.cache
 def _dumper():
     """A safe YAML dumper that writes schema.UNSET strings as null."""
-    global _yaml_dumper
-    if _yaml_dumper is None:
-        import yaml
-        from .schema import Unset
+    import yaml
+    from .schema import Unset
 
-        class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-            pass
-        Dumper.add_representer(
-            Unset, lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", "null"))
-        _yaml_dumper = Dumper
-    return _yaml_dumper
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+        pass
+    Dumper.add_representer(
+        Unset, lambda d, v: d.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return Dumper
 
 
 def encode(data: dict, media_type: str) -> Iterator[bytes] | bytes:

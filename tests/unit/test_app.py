@@ -165,6 +165,17 @@ def test_bad_bodies():
     assert resp.status == 415
 
 
+def test_yaml_bodies_hold_json_types_only():
+    # Dates stay the strings they were written as (the reference reads them so).
+    assert media.parse_body("application/x-yaml", b"a: 2020-01-01\nb: [1, 2.5, true, null, x]\n") == \
+        {"a": "2020-01-01", "b": [1, 2.5, True, None, "x"]}
+    for tagged in (b"!!binary aGk=", b"!!set {x}", b"!!omap [x: 1]", b"!!timestamp 2020-01-01",
+                   b"!!python/object:os.system x"):
+        with pytest.raises(HttpError) as e:
+            media.parse_body("application/x-yaml", b"script: " + tagged)
+        assert e.value.status == 400 and "Unable to parse request body" in e.value.message
+
+
 def test_auth_runs_before_routing():
     other = Peer("file", OWNER + 1, OWNER, stat.S_IFIFO | 0o600)
     resp = app(peer=other)(request(target="/no/such/path"))
