@@ -76,8 +76,7 @@ class App:
             return text_response(500, "Internal error")
 
     def _authenticate(self, request: Request) -> Identity:
-        headers = {name: value for name, value in request.headers}
-        identity = self.authenticator.authenticate(self.peer, headers)
+        identity = self.authenticator.authenticate(self.peer, request.headers)
         if self.identity is None:
             self.identity = identity
             log.info("accepted connection from user: %s (%s)", identity.user, identity.plugin)

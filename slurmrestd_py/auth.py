@@ -196,6 +196,7 @@ def _printable(value: str) -> bool:
 
 
 PLUGINS = {"local": _local, "jwt": _jwt}
+_IDENTITY_HEADERS = frozenset({"x-slurm-user-name", "x-slurm-user-token", "authorization"})
 
 
 class Authenticator:
@@ -203,8 +204,15 @@ class Authenticator:
         self.plugins = [PLUGINS[p] for p in plugins]
         self.daemon_uid = os.getuid() if daemon_uid is None else daemon_uid
 
-    def authenticate(self, peer: Peer, headers: dict[str, str]) -> Identity:
-        """`headers`: lower-cased names. Raises HttpError(401) on failure."""
+    def authenticate(self, peer: Peer, header_list: list[tuple[str, str]]) -> Identity:
+        """`header_list`: (lower-cased name, value) pairs, as received.
+        Raises HttpError(401) on failure."""
+        given = [name for name, _ in header_list if name in _IDENTITY_HEADERS]
+        if len(given) != len(set(given)):
+            # Two names or two tokens: whichever one a proxy added, the
+            # other came from the client. Serve neither.
+            raise HttpError(401, FAILURE)
+        headers = dict(header_list)
         for plugin in self.plugins:
             try:
                 return plugin(peer, headers, self.daemon_uid)

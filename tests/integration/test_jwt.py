@@ -113,8 +113,12 @@ def test_expired_token_is_refused():
     [("Authorization", "Bearer garbage")],
     [("Authorization", "Basic YWxpY2U6c2VjcmV0")],
     [],
+    [("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", "TOKEN"),
+     ("X-SLURM-USER-NAME", "alice")],
+    [("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", "TOKEN"),
+     ("X-SLURM-USER-TOKEN", "TOKEN")],
 ], ids=["garbage", "not-a-jwt", "empty-token", "empty-name", "control-char", "name-only",
-        "token-only", "bearer-garbage", "basic", "none"])
+        "token-only", "bearer-garbage", "basic", "none", "name-twice", "token-twice"])
 def test_garbage_in_either_header_is_refused(tokens, headers):
     headers = [(k, v.replace("TOKEN", tokens["alice"])) for k, v in headers]
     data = request("GET", PING, None, headers)

@@ -44,9 +44,11 @@ def no_verification(monkeypatch):
     monkeypatch.setattr(auth, "_verifier", None)
 
 
-def authenticate(headers: dict, plugins=("jwt",), peer: Peer = TCP) -> Identity:
+def authenticate(headers, plugins=("jwt",), peer: Peer = TCP) -> Identity:
+    """`headers`: a dict, or (name, value) pairs where a name may repeat."""
+    pairs = headers.items() if isinstance(headers, dict) else headers
     return Authenticator(list(plugins), daemon_uid=12345).authenticate(
-        peer, {k.lower(): v for k, v in headers.items()})
+        peer, [(k.lower(), v) for k, v in pairs])
 
 
 def refused(headers: dict, **kw) -> bool:
@@ -111,6 +113,22 @@ def test_x_slurm_token_wins_over_authorization():
     identity = authenticate({"X-SLURM-USER-NAME": "alice", "X-SLURM-USER-TOKEN": t,
                              "Authorization": "Basic whatever"})
     assert identity.token == t
+
+
+@pytest.mark.parametrize("repeated", ["X-SLURM-USER-NAME", "X-SLURM-USER-TOKEN",
+                                      "Authorization"])
+def test_an_identity_header_given_twice_is_refused(repeated):
+    alice, bob = token("alice"), token("bob")
+    values = {"X-SLURM-USER-NAME": ("alice", "bob"), "X-SLURM-USER-TOKEN": (alice, bob),
+              "Authorization": (f"Bearer {alice}", f"Bearer {bob}")}[repeated]
+    pairs = [("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", alice)]
+    pairs = [(n, v) for n, v in pairs if n != repeated] + [(repeated, v) for v in values]
+    assert refused(pairs)
+    # Even the same value twice: one of them was not meant to be there.
+    assert refused(pairs[:-1] + [(repeated, values[0]), (repeated.lower(), values[0])])
+    # Other headers may repeat.
+    assert authenticate([("X-SLURM-USER-NAME", "alice"), ("X-SLURM-USER-TOKEN", alice),
+                         ("Accept", "a/b"), ("accept", "c/d")]).user == "alice"
 
 
 # ---- the token itself, checked before any RPC ----
@@ -195,11 +213,9 @@ def test_jwks_verification(tmp_path, monkeypatch):
 def test_local_plugin_still_decides_for_unix_peers():
     # The daemon's own user over a unix socket: local accepts before jwt looks.
     peer = Peer("unix", 12345, 12345)
-    identity = Authenticator(["local", "jwt"], daemon_uid=12345).authenticate(
-        peer, {"x-slurm-user-name": "bob", "x-slurm-user-token": token("bob")})
+    identity = authenticate({"x-slurm-user-name": "bob", "x-slurm-user-token": token("bob")},
+                            ("local", "jwt"), peer)
     assert identity.plugin == "local"
     # Another user's peer is refused by local; jwt is not consulted.
-    with pytest.raises(HttpError):
-        Authenticator(["local", "jwt"], daemon_uid=12345).authenticate(
-            Peer("unix", 999, 999), {"x-slurm-user-name": "bob",
-                                      "x-slurm-user-token": token("bob")})
+    assert refused({"x-slurm-user-name": "bob", "x-slurm-user-token": token("bob")},
+                   plugins=("local", "jwt"), peer=Peer("unix", 999, 999))
