@@ -1,4 +1,4 @@
-"""The /slurmdb/v0.0.38 API (reads).
+"""The /slurmdb/v0.0.38 API (reads and removals).
 
 MODULES lists its modules in document order, each with the path segments
 after /slurmdb/v0.0.38/ that it serves: a request imports only those modules

@@ -1,4 +1,4 @@
-"""GET /slurmdb/v0.0.38/accounts and /account/{account_name}."""
+"""GET /slurmdb/v0.0.38/accounts and /account/{account_name}; DELETE /account/{account_name}."""
 from __future__ import annotations
 
 from ..routes import Param
@@ -41,7 +41,18 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
+def remove(db, call) -> list[str]:
+    """The account's associations (the account itself with its last one)."""
+    with Conditions() as cond:
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {
+            "acct_list": cond.exact(call.params["account_name"]), "user_list": cond.exact()})
+        acct_cond = ffi.new("slurmdb_account_cond_t *", {"assoc_cond": assoc_cond})
+        return db.remove("slurmdb_accounts_remove", acct_cond)
+
+
 OPERATIONS = list_and_one(
-    "accounts", "account", "account_name", ("get_accounts", "get_account"),
-    ("Get account list", "Get account info"), dump, ACCOUNT_INFO, "Slurm Account Name",
-    [Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")])
+    "accounts", "account", "account_name", ("get_accounts", "get_account", "delete_account"),
+    ("Get account list", "Get account info", "Delete account"), dump, ACCOUNT_INFO,
+    "Slurm Account Name",
+    [Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")],
+    ("response_account_delete", "removed_associations", remove))

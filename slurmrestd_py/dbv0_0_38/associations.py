@@ -1,13 +1,13 @@
-"""GET /slurmdb/v0.0.38/associations and /association (filters: cluster,
-account, user, partition)."""
+"""GET and DELETE /slurmdb/v0.0.38/associations and /association (filters:
+cluster, account, user, partition)."""
 from __future__ import annotations
 
 from ..routes import Param
 from ..schema import Array, Field, Inline, Str
 from ..slurm import ffi, lib
 from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U16, U32, U64,
-                     Conditions, DbError, Names, Nullable, P, Text, answer, operation, partial,
-                     response, strings, tres_field, tree)
+                     Conditions, DbError, Names, Nullable, P, Text, answer, deletion, operation,
+                     partial, response, strings, tres_field, tree)
 
 ASSOC_FLAG_DELETED = 0x0001
 
@@ -119,14 +119,19 @@ FILTERS = (("partition", "partition_list"), ("cluster", "cluster_list"),
            ("account", "acct_list"), ("user", "user_list"))
 
 
+def _condition(cond: Conditions, query: dict):
+    assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
+    for key, member in FILTERS:
+        if key in query:
+            setattr(assoc_cond, member, cond.chars(query[key]))
+    return assoc_cond
+
+
 def dump(db, query: dict, only_one: bool = False) -> dict:
     out: dict = {}
     with partial(out), Conditions() as cond:
-        assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
-        for key, member in FILTERS:
-            if key in query:
-                setattr(assoc_cond, member, cond.chars(query[key]))
-        found = db.get("slurmdb_associations_get", assoc_cond, "slurmdb_assoc_rec_t *")
+        found = db.get("slurmdb_associations_get", _condition(cond, query),
+                       "slurmdb_assoc_rec_t *")
         db.tres()
         db.qos()
     out["associations"] = []
@@ -135,6 +140,25 @@ def dump(db, query: dict, only_one: bool = False) -> dict:
                       "association would have been dumped.", status=400, payload=out)
     out["associations"] = [ASSOCIATION.read(a) for a in found]
     return out
+
+
+def remove(db, call, only_one: bool = False) -> list[str]:
+    """What the filters select. Unlike the reference, no filter at all (which
+    would select every association) and unknown query keys (a misspelt
+    filter widens the selection) are refused, and /association removes at
+    most one, as it dumps at most one."""
+    payload = {"removed_associations": []}
+    if not call.query or set(call.query) - {key for key, _ in FILTERS}:
+        raise DbError(ESLURM_REST_INVALID_QUERY, description="Unknown query field" if call.query
+                      else "No filter given (cluster, account, user or partition)",
+                      status=400, payload=payload)
+    with Conditions() as cond:
+        assoc_cond = _condition(cond, call.query)
+        if only_one and len(db.get("slurmdb_associations_get", assoc_cond,
+                                   "slurmdb_assoc_rec_t *")) > 1:
+            raise DbError(ESLURM_REST_INVALID_QUERY, description="Ambiguous request: More than 1 "
+                          "association would have been removed.", status=400, payload=payload)
+        return db.remove("slurmdb_associations_remove", assoc_cond)
 
 
 def get_associations(call):
@@ -154,6 +178,11 @@ PARAMS = [
 OPERATIONS = [
     operation("GET", "/associations", "get_associations", "Get association list",
               get_associations, ASSOCIATIONS_INFO, PARAMS),
+    deletion("/associations", "delete_associations", "Delete associations",
+             "response_associations_delete", "removed_associations", remove, PARAMS),
     operation("GET", "/association", "get_association", "Get association info",
               get_association, ASSOCIATIONS_INFO, PARAMS),
+    deletion("/association", "delete_association", "Delete association",
+             "response_associations_delete", "removed_associations",
+             lambda db, call: remove(db, call, only_one=True), PARAMS),
 ]

@@ -1,9 +1,8 @@
-"""GET /slurmdb/v0.0.38/clusters and /cluster/{cluster_name}."""
+"""GET /slurmdb/v0.0.38/clusters and /cluster/{cluster_name}; DELETE /cluster/{cluster_name}."""
 from __future__ import annotations
 
 from ..schema import Array, Field
-from ..slurm import ffi
-from ..slurm import NO_VAL
+from ..slurm import NO_VAL, ffi
 from .common import (ASSOC_SHORT, PLUGIN, TRES_LIST, U16, U32, Conditions, Names,
                      Nullable, P, Text, flags, list_and_one, partial, response,
                      tres_field, tree)
@@ -46,6 +45,16 @@ def dump(db, query: dict | None = None, name: str | None = None) -> dict:
     return out
 
 
+def remove(db, call) -> list[str]:
+    with Conditions() as cond:
+        # flags NO_VAL: any cluster (the reference's 0 matches none, so it
+        # never removes one and answers 304).
+        cluster_cond = ffi.new("slurmdb_cluster_cond_t *", {
+            "cluster_list": cond.exact(call.params["cluster_name"]), "flags": NO_VAL})
+        return db.remove("slurmdb_clusters_remove", cluster_cond)
+
+
 OPERATIONS = list_and_one(
-    "clusters", "cluster", "cluster_name", ("get_clusters", "get_cluster"),
-    ("Get cluster list", "Get cluster info"), dump, CLUSTERS_INFO, "Slurm cluster name")
+    "clusters", "cluster", "cluster_name", ("get_clusters", "get_cluster", "delete_cluster"),
+    ("Get cluster list", "Get cluster info", "Delete cluster"), dump, CLUSTERS_INFO,
+    "Slurm cluster name", removal=("response_cluster_delete", "deleted_clusters", remove))

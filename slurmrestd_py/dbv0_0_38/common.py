@@ -29,6 +29,7 @@ API = "/slurmdb/v0.0.38"
 ESLURM_REST_INVALID_QUERY = 9000
 ESLURM_DB_CONNECTION = 7000
 ESLURM_DATA_CONV_FAILED = 9202
+SLURM_NO_CHANGE_IN_DATA = 1900
 
 _U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
 _U16_NULL = 0xFFFE
@@ -469,6 +470,25 @@ class Db:
             raise DbError(ESLURM_REST_INVALID_QUERY, call, "Unknown error with query")
         return list(records(lst, ctype))
 
+    def remove(self, call: str, cond) -> list[str]:
+        """One slurmdb_*_remove, committed: the names of what it removed.
+        Nothing to remove is an empty list (the reference answers 304, 500
+        or 200 with an error, by area)."""
+        ffi.errno = 0
+        lst = getattr(lib, call)(self.conn[0], cond)
+        errno = ffi.errno
+        if lst != ffi.NULL:
+            self.lists.append(lst)
+        if errno == SLURM_NO_CHANGE_IN_DATA or (lst != ffi.NULL and not errno
+                                               and lib.slurm_list_count(lst) == 0):
+            return []
+        if errno or lst == ffi.NULL:
+            raise DbError(errno or ESLURM_REST_INVALID_QUERY, call)
+        rc = lib.slurmdb_connection_commit(self.conn[0], True)
+        if rc:
+            raise DbError(rc, "slurmdb_connection_commit")
+        return strings(lst)
+
     def tres(self) -> list:
         cond = ffi.new("slurmdb_tres_cond_t *", {"with_deleted": 1})
         found = self.get("slurmdb_tres_get", cond, "slurmdb_tres_rec_t *")
@@ -557,20 +577,39 @@ def operation(method: str, path: str, op_id: str, summary: str, handler, respons
                      handler, response_obj, params or [], plugin=PLUGIN, errors="slurmdb")
 
 
-def list_and_one(plural: str, single: str, param: str, op_ids: tuple[str, str],
-                 summaries: tuple[str, str], dump: Callable, response_obj,
-                 param_description: str, query: list[Param] = ()) -> list[Operation]:
+def deletion(path: str, op_id: str, summary: str, schema: str, key: str, remove: Callable,
+             params: list[Param]) -> Operation:
+    """DELETE `path`: `remove(db, call) -> names` (call.params and call.query
+    select what), answered as {key: names} in the response object `schema`."""
+    def delete(call):
+        return answer(lambda db: {key: remove(db, call)})
+
+    removed = response(schema, [
+        Field(key, Array(Str), description="Names of what was removed (empty when nothing "
+                                           "matched)")])
+    return operation("DELETE", path, op_id, summary, delete, removed, params)
+
+
+def list_and_one(plural: str, single: str, param: str, op_ids: tuple[str, ...],
+                 summaries: tuple[str, ...], dump: Callable, response_obj,
+                 param_description: str, query: list[Param] = (),
+                 removal: tuple[str, str, Callable] | None = None) -> list[Operation]:
     """GET /<plural> and /<single>/{param}, both answered by
-    `dump(db, query, name)` (name None for the whole list)."""
+    `dump(db, query, name)` (name None for the whole list). With `removal`
+    (schema, key, remove), also DELETE /<single>/{param} (see `deletion`),
+    whose op_id and summary come third in `op_ids` and `summaries`."""
     def get_all(call):
         return answer(dump, call.query)
 
     def get_one(call):
         return answer(dump, call.query, call.params[param])
 
-    return [
+    path, name = f"/{single}/{{{param}}}", Param(param, "path", Str, param_description, True)
+    ops = [
         operation("GET", f"/{plural}", op_ids[0], summaries[0], get_all, response_obj,
                   list(query)),
-        operation("GET", f"/{single}/{{{param}}}", op_ids[1], summaries[1], get_one,
-                  response_obj, [Param(param, "path", Str, param_description, True), *query]),
+        operation("GET", path, op_ids[1], summaries[1], get_one, response_obj, [name, *query]),
     ]
+    if removal:
+        ops.append(deletion(path, op_ids[2], summaries[2], *removal, [name]))
+    return ops

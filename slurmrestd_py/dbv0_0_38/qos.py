@@ -1,11 +1,11 @@
-"""GET /slurmdb/v0.0.38/qos and /qos/{qos_name} (query: with_deleted)."""
+"""GET /slurmdb/v0.0.38/qos and /qos/{qos_name} (query: with_deleted); DELETE /qos/{qos_name}."""
 from __future__ import annotations
 
 from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi, lib
-from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Names, P, Text, flags, list_and_one,
-                     partial, response, tres_field, tree, with_deleted)
+from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Conditions, Names, P, Text, flags,
+                     list_and_one, partial, response, tres_field, tree, with_deleted)
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 QOS_FLAGS = (
@@ -103,7 +103,15 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
+def remove(db, call) -> list[str]:
+    with Conditions() as cond:
+        qos_cond = ffi.new("slurmdb_qos_cond_t *", {
+            "name_list": cond.exact(call.params["qos_name"])})
+        return db.remove("slurmdb_qos_remove", qos_cond)
+
+
 OPERATIONS = list_and_one(
-    "qos", "qos", "qos_name", ("get_qos", "get_single_qos"), ("Get QOS list", "Get QOS info"),
-    dump, QOS_INFO, "Slurm QOS Name",
-    [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")])
+    "qos", "qos", "qos_name", ("get_qos", "get_single_qos", "delete_qos"),
+    ("Get QOS list", "Get QOS info", "Delete QOS"), dump, QOS_INFO, "Slurm QOS Name",
+    [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")],
+    ("response_qos_delete", "removed_qos", remove))

@@ -1,4 +1,4 @@
-"""GET /slurmdb/v0.0.38/users and /user/{user_name}."""
+"""GET /slurmdb/v0.0.38/users and /user/{user_name}; DELETE /user/{user_name}."""
 from __future__ import annotations
 
 from ..routes import Param
@@ -42,7 +42,17 @@ def dump(db, query: dict, name: str | None = None) -> dict:
     return out
 
 
+def remove(db, call) -> list[str]:
+    with Conditions() as cond:
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {
+            "user_list": cond.exact(call.params["user_name"])})
+        user_cond = ffi.new("slurmdb_user_cond_t *", {
+            "assoc_cond": assoc_cond, "with_assocs": 1, "with_coords": 1, "with_wckeys": 1})
+        return db.remove("slurmdb_users_remove", user_cond)
+
+
 OPERATIONS = list_and_one(
-    "users", "user", "user_name", ("get_users", "get_user"), ("Get user list", "Get user info"),
-    dump, USER_INFO, "Slurm User Name",
-    [Param("with_deleted", "query", Str, "Include deleted users (a Boolean; default false)")])
+    "users", "user", "user_name", ("get_users", "get_user", "delete_user"),
+    ("Get user list", "Get user info", "Delete user"), dump, USER_INFO, "Slurm User Name",
+    [Param("with_deleted", "query", Str, "Include deleted users (a Boolean; default false)")],
+    ("response_user_delete", "removed_users", remove))

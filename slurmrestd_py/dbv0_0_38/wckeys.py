@@ -1,4 +1,4 @@
-"""GET /slurmdb/v0.0.38/wckeys and /wckey/{wckey}."""
+"""GET /slurmdb/v0.0.38/wckeys and /wckey/{wckey}; DELETE /wckey/{wckey}."""
 from __future__ import annotations
 
 from ..schema import Array, Field, Obj
@@ -38,6 +38,15 @@ def dump(db, query: dict | None = None, name: str | None = None) -> dict:
     return out
 
 
+def remove(db, call) -> list[str]:
+    """Every user's wckey of that name."""
+    with Conditions() as cond:
+        wckey_cond = ffi.new("slurmdb_wckey_cond_t *", {
+            "with_deleted": 1, "name_list": cond.exact(call.params["wckey"])})
+        return db.remove("slurmdb_wckeys_remove", wckey_cond)
+
+
 OPERATIONS = list_and_one(
-    "wckeys", "wckey", "wckey", ("get_wckeys", "get_wckey"), ("Get wckey list", "Get wckey info"),
-    dump, WCKEY_INFO, "Slurm wckey name")
+    "wckeys", "wckey", "wckey", ("get_wckeys", "get_wckey", "delete_wckey"),
+    ("Get wckey list", "Get wckey info", "Delete wckey"), dump, WCKEY_INFO, "Slurm wckey name",
+    removal=("response_wckey_delete", "deleted_wckeys", remove))

@@ -140,17 +140,23 @@ def one(result):
     return result.responses[0]
 
 
-def both(path, root=False, headers=()):
-    wire = req(path=path, headers=headers, close=True)
+def both(path, root=False, headers=(), method="GET"):
+    wire = req(method, path, headers=headers, close=True)
     if root:
         return (one(_run_root([REFERENCE, *REF_ARGS], wire, True)),
                 one(_run_root([OURS], wire, False)))
     return one(run_reference(wire, args=REF_ARGS)), one(run_ours(wire))
 
 
-def ours(path, root=False):
-    wire = req(path=path, close=True)
+def ours(path, root=False, method="GET"):
+    wire = req(method, path, close=True)
     return one(_run_root([OURS], wire, False) if root else run_ours(wire))
+
+
+def reference(path, root=False, method="GET"):
+    wire = req(method, path, close=True)
+    return one(_run_root([REFERENCE, *REF_ARGS], wire, True) if root
+               else run_reference(wire, args=REF_ARGS))
 
 
 def ordered(x):
@@ -170,7 +176,7 @@ def template(doc, path):
     raise AssertionError(f"no document path for {path}")
 
 
-def checked(resp, doc, path, status):
+def checked(resp, doc, path, status, method="get"):
     """Our answer: status, JSON, the envelope, and valid against our document."""
     assert resp.status == status, resp.body[:500]
     assert resp.content_type == "application/json"
@@ -178,7 +184,7 @@ def checked(resp, doc, path, status):
     assert list(data)[:2] == ["meta", "errors"]
     assert data["meta"]["plugin"] == {"type": "openapi/dbv0.0.38",
                                       "name": "Slurm OpenAPI DB v0.0.38"}
-    validate(doc, (template(doc, path), "get", status), data)
+    validate(doc, (template(doc, path), method, status), data)
     return data
 
 
@@ -588,24 +594,22 @@ def test_yaml_same_data():
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-@pytest.mark.parametrize("method,path", [("POST", f"{DB}/users"), ("DELETE", f"{DB}/user/bob"),
-                                         ("POST", f"{DB}/config"),
-                                         ("DELETE", f"{DB}/associations")])
-def test_modifications_not_served(method, path):
-    result = run_ours(req(method, path, body=b"{}" if method == "POST" else None,
-                          headers=[("Content-Type", "application/json")] if method == "POST"
-                          else (), close=True))
+@pytest.mark.parametrize("area", ["users", "accounts", "associations", "clusters", "config",
+                                  "qos", "tres", "wckeys"])
+def test_additions_not_served(area):
+    result = run_ours(req("POST", f"{DB}/{area}", body=b"{}",
+                          headers=[("Content-Type", "application/json")], close=True))
     resp = one(result)
     assert resp.status == 405 and b"method is not defined" in resp.body
 
 
 def test_document_declares_what_the_reference_does(openapi_doc):
     ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=REF_ARGS)).json()
-    gets = [(p, v["get"]) for p, v in ref_doc["paths"].items()
-            if p.startswith(DB) and "get" in v]
-    assert len(gets) == 17
-    for path, r_op in gets:
-        o_op = openapi_doc["paths"][path]["get"]
+    served = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(DB)
+              for method, op in v.items() if method in ("get", "delete")]
+    assert len(served) == 17 + 7
+    for path, method, r_op in served:
+        o_op = openapi_doc["paths"][path][method]
         assert o_op["operationId"] == r_op["operationId"]
         params = {p["name"] for p in o_op.get("parameters", [])}
         r_params = {p["name"] for p in r_op.get("parameters", [])}
@@ -614,6 +618,7 @@ def test_document_declares_what_the_reference_does(openapi_doc):
         if path == f"{DB}/config":  # passed on to the accounts, users and QOS
             r_params |= {"with_deleted"}
         assert params == r_params, path
+        assert o_op["summary"] == r_op["summary"], path
     schemas = openapi_doc["components"]["schemas"]
     for name in ("job", "job_step", "job_exit_code", "association", "association_short_info",
                  "user", "account", "coordinator_info", "qos", "wckey", "tres_list",
@@ -701,3 +706,134 @@ def test_nulls_of_numbers():
     # A double is null when its uint32_t cast is NO_VAL or INFINITE, as the reference.
     assert [f64(v) for v in (4294967294.0, 4294967295.0, 1.5, 4294967294.5, 8589934590.0)] == \
         [None, None, 1.5, None, None]
+
+
+# ---- removals (as root: only an administrator may remove) ----
+#
+# Objects come in pairs, _r for the reference to remove and _o for ours, with
+# names of the same length so that the answers match once the names are
+# swapped. rpydel_m and its users are never removed.
+
+REMOVABLE = {
+    "account": ["rpydel_r", "rpydel_o", "rpydel_xr", "rpydel_xo", "rpydel_m"],
+    "user": ["rpydel_ur", "rpydel_uo", "rpydel_um", "rpydel_vr", "rpydel_vo"],
+    "qos": ["rpydel_qr", "rpydel_qo", "rpydel_qx"],
+}
+
+
+def _remove_removable():
+    sacctmgr("delete", "user", "root", "wckey=rpydel_wr,rpydel_wo", check=False)
+    for kind in ("user", "account", "qos"):
+        sacctmgr("delete", kind, ",".join(REMOVABLE[kind]), check=False)
+    sacctmgr("delete", "cluster", "rpydel_c", check=False)
+
+
+@pytest.fixture(scope="module")
+def removable():
+    _remove_removable()
+    try:
+        sacctmgr("add", "account", ",".join(REMOVABLE["account"]), "description=x",
+                 "organization=y")
+        sacctmgr("add", "user", "rpydel_ur,rpydel_uo,rpydel_um", "account=rpydel_m")
+        sacctmgr("add", "user", "rpydel_vr", "account=rpydel_r")
+        sacctmgr("add", "user", "rpydel_vo", "account=rpydel_o")
+        sacctmgr("add", "qos", ",".join(REMOVABLE["qos"]))
+        sacctmgr("add", "user", "root", "wckey=rpydel_wr,rpydel_wo")
+        yield
+    finally:
+        _remove_removable()
+
+
+def listed(*args) -> str:
+    return sh("sacctmgr", "-n", "-P", "list", *args).stdout.strip()
+
+
+def delete_both(path: str, doc, status=200):
+    """`path` with {} for the side: the reference removes _r, ours _o."""
+    ref = reference(DB + path.format(*"rr"), True, "DELETE")
+    assert ref.status == status, ref.body[:500]
+    od = checked(ours(DB + path.format(*"oo"), True, "DELETE"), doc, DB + path, status, "delete")
+    return ref.json(), od
+
+
+def removed_again(path: str, doc) -> dict:
+    """Ours, asked to remove what is gone already."""
+    return checked(ours(DB + path.format(*"oo"), True, "DELETE"), doc, DB + path, 200, "delete")
+
+
+@pytest.mark.parametrize("path,key,shown", [
+    ("/user/rpydel_u{}", "removed_users", ("user", "rpydel_u{}")),
+    ("/qos/rpydel_q{}", "removed_qos", ("qos", "rpydel_q{}")),
+    ("/wckey/rpydel_w{}", "deleted_wckeys", ("wckey", "rpydel_w{}")),
+    ("/associations?account=rpydel_{}&user=rpydel_v{}", "removed_associations",
+     ("association", "account=rpydel_{}", "user=rpydel_v{}")),
+])
+def test_removal_as_the_reference_removes(path, key, shown, removable, openapi_doc):
+    rd, od = delete_both(path, openapi_doc)
+    assert list(od) == list(rd) == ["meta", "errors", key]
+    assert od["errors"] == rd["errors"] == []
+    assert len(od[key]) == 1
+    assert re.sub(r"(rpydel_[a-z]?)o\b", r"\1r", od[key][0]) == rd[key][0]
+    for side in "ro":  # gone for slurmdbd too
+        assert listed(*(a.format(side, side) for a in shown)) == "", side
+    # Nothing is left to remove: an empty list (the reference: 304 or 500).
+    assert removed_again(path, openapi_doc)[key] == []
+
+
+def test_account_removal(removable, openapi_doc):
+    rd, od = delete_both("/account/rpydel_x{}", openapi_doc)
+    assert (rd["removed_associations"], od["removed_associations"]) == (["rpydel_xr"],
+                                                                        ["rpydel_xo"])
+    assert listed("account", "rpydel_xo") == listed("account", "rpydel_xr") == ""
+    # The reference answers a second removal with an error entry ("Data has
+    # not changed since time specified"); ours with an empty list.
+    data = removed_again("/account/rpydel_x{}", openapi_doc)
+    assert (data["errors"], data["removed_associations"]) == ([], [])
+
+
+def test_cluster_removal(removable, openapi_doc):
+    """The reference answers 304 and leaves the cluster; ours removes it."""
+    sacctmgr("add", "cluster", "rpydel_c")
+    ref = reference(f"{DB}/cluster/rpydel_c", True, "DELETE")
+    assert ref.status == 304
+    assert listed("cluster", "rpydel_c", "format=cluster") == "rpydel_c"
+    data = checked(ours(f"{DB}/cluster/rpydel_c", True, "DELETE"), openapi_doc,
+                   f"{DB}/cluster/rpydel_c", 200, "delete")
+    assert data["deleted_clusters"] == ["rpydel_c"]
+    assert listed("cluster", "rpydel_c", "format=cluster") == ""
+
+
+@pytest.mark.parametrize("query,description", [
+    ("", "No filter given (cluster, account, user or partition)"),
+    ("?acount=rpydel_m", "Unknown query field"),
+    ("?account=rpydel_m&usr=rpydel_um", "Unknown query field"),
+])
+@pytest.mark.parametrize("path", ["/associations", "/association"])
+def test_association_removals_that_would_remove_too_much(path, query, description, removable,
+                                                         openapi_doc):
+    """Refused, unlike the reference: no filter selects every association,
+    and a misspelt one widens the selection."""
+    check_refused(path + query, description, openapi_doc)
+
+
+def test_one_association_is_removed_at_most(removable, openapi_doc):
+    """/association removes one, as it shows one: rpydel_m has four."""
+    check_refused("/association?account=rpydel_m", "Ambiguous request: More than 1 "
+                  "association would have been removed.", openapi_doc)
+
+
+def check_refused(path, description, openapi_doc):
+    before = listed("association", "account=rpydel_m")
+    data = checked(ours(DB + path, True, "DELETE"), openapi_doc, DB + path, 400, "delete")
+    assert data["removed_associations"] == []
+    assert data["errors"] == [{"description": description, "error_number": 9000,
+                               "error": INVALID_QUERY}]
+    assert listed("association", "account=rpydel_m") == before != ""
+
+
+def test_removal_needs_an_administrator(removable, openapi_doc):
+    ref, our = both(f"{DB}/qos/rpydel_qx", method="DELETE")  # as alice
+    od = checked(our, openapi_doc, f"{DB}/qos/rpydel_qx", 500, "delete")
+    assert ref.status == 500 and ordered(od) == ordered(ref.json())
+    assert od["errors"] == [{**DENIED, "source": "slurmdb_qos_remove"}]
+    assert listed("qos", "rpydel_qx", "format=name") == "rpydel_qx"

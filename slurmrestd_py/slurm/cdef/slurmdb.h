@@ -390,6 +390,14 @@ struct xlist *slurmdb_qos_get(void *db_conn, slurmdb_qos_cond_t *qos_cond);
 struct xlist *slurmdb_tres_get(void *db_conn, slurmdb_tres_cond_t *tres_cond);
 struct xlist *slurmdb_users_get(void *db_conn, slurmdb_user_cond_t *user_cond);
 struct xlist *slurmdb_wckeys_get(void *db_conn, slurmdb_wckey_cond_t *wckey_cond);
+int slurmdb_connection_commit(void *db_conn, bool commit);
+/* Each returns the names of what it removed (a List of char *). */
+struct xlist *slurmdb_accounts_remove(void *db_conn, slurmdb_account_cond_t *acct_cond);
+struct xlist *slurmdb_associations_remove(void *db_conn, slurmdb_assoc_cond_t *assoc_cond);
+struct xlist *slurmdb_clusters_remove(void *db_conn, slurmdb_cluster_cond_t *cluster_cond);
+struct xlist *slurmdb_qos_remove(void *db_conn, slurmdb_qos_cond_t *qos_cond);
+struct xlist *slurmdb_users_remove(void *db_conn, slurmdb_user_cond_t *user_cond);
+struct xlist *slurmdb_wckeys_remove(void *db_conn, slurmdb_wckey_cond_t *wckey_cond);
 int slurmdb_get_stats(void *db_conn, slurmdb_stats_rec_t **stats_pptr);
 void slurmdb_destroy_stats_rec(void *object);
 void slurm_destroy_selected_step(void *object);
