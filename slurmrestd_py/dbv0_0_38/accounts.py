@@ -1,23 +1,27 @@
-"""GET /slurmdb/v0.0.38/accounts and /account/{account_name}; DELETE /account/{account_name}."""
+"""GET and POST /slurmdb/v0.0.38/accounts; GET and DELETE /account/{account_name}."""
 from __future__ import annotations
 
 from ..routes import Param
-from ..schema import Array, Field, Obj, Str
+from ..schema import Array, Field, Str
 from ..slurm import ffi
-from .common import (ASSOC_SHORT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN, Conditions, Names,
-                     Text, coordinators, flags, list_and_one, partial, response,
-                     with_deleted)
+from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN,
+                     Conditions, Names, P, Text, addition, coordinators, coordinators_input,
+                     entries, flags, list_and_one, listing, partial, response, tree, with_deleted)
+from .parse import Store, flag_names, string
 
 ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 
-ACCOUNT = Obj(f"{PLUGIN}_account", [
-    Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations"),
-    Field("coordinators", Array(COORDINATOR), coordinators("coordinators"),
-          "List of assigned coordinators"),
-    Field("description", Text, description="Description of account"),
-    Field("name", Text, description="Name of account"),
-    Field("organization", Text, description="Assigned organization of account"),
-    Field("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account"),
+ACCOUNT = tree(f"{PLUGIN}_account", [
+    P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations",
+      ASSOC_SHORT_INPUT),
+    P("coordinators", Array(COORDINATOR), coordinators("coordinators"),
+      "List of assigned coordinators", coordinators_input("coordinators")),
+    P("description", Text, description="Description of account", write=string("description")),
+    P("name", Text, description="Name of account", write=string("name")),
+    P("organization", Text, description="Assigned organization of account",
+      write=string("organization")),
+    P("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account",
+      flag_names("flags", ACCOUNT_FLAGS)),
 ], "Account description")
 ACCOUNT_INFO = response("account_info", [
     Field("accounts", Array(ACCOUNT), description="List of accounts"),
@@ -50,9 +54,25 @@ def remove(db, call) -> list[str]:
         return db.remove("slurmdb_accounts_remove", acct_cond)
 
 
+def add(db, body) -> None:
+    store = Store()
+
+    def lists(acct, store):
+        acct.assoc_list, acct.coordinators = store.list(), store.list()
+    made = entries(body, "accounts", ACCOUNT, "slurmdb_account_rec_t *", store, lists)
+    for acct in made:  # sacctmgr's defaults, as the reference applies them
+        for attr in ("organization", "description"):
+            if getattr(acct, attr) == ffi.NULL:
+                setattr(acct, attr, acct.name)
+    db.add("slurmdb_accounts_add", store.list(made))
+
+
 OPERATIONS = list_and_one(
     "accounts", "account", "account_name", ("get_accounts", "get_account", "delete_account"),
     ("Get account list", "Get account info", "Delete account"), dump, ACCOUNT_INFO,
     "Slurm Account Name",
     [Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")],
     ("response_account_delete", "removed_associations", remove))
+OPERATIONS.append(addition("/accounts", "update_account", "Update accounts",
+                           listing("update_account", "accounts", ACCOUNT), "account_response",
+                           add))

@@ -23,12 +23,14 @@ from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
 from ..slurm import ffi, lib
 
 from . import PLUGIN
+from .parse import Failed, Store, new_assoc, objects, run, string, unsigned
 API = "/slurmdb/v0.0.38"
 
 # Slurm error numbers the reference reports (<slurm/slurm_errno.h>).
 ESLURM_REST_INVALID_QUERY = 9000
 ESLURM_DB_CONNECTION = 7000
 ESLURM_DATA_CONV_FAILED = 9202
+ESLURM_DATA_PATH_NOT_FOUND = 9200
 SLURM_NO_CHANGE_IN_DATA = 1900
 
 _U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
@@ -167,16 +169,20 @@ def c_float(value: str) -> float:
 # ---- nested declarations from key paths ----
 
 class P:
-    """One value at a slash-separated key path: type, reader, description."""
+    """One value at a slash-separated key path: type, reader, description,
+    and for objects a request body may carry, how it is written (see parse.py)."""
 
-    __slots__ = ("path", "type", "read", "description")
+    __slots__ = ("path", "type", "read", "description", "write", "required")
 
     def __init__(self, path: str, type: Type, read: str | Callable | None = None,
-                 description: str = ""):
+                 description: str = "", write: Callable | None = None,
+                 required: bool = False):
         self.path = path
         self.type = type
         self.read = read if read is not None else path.rsplit("/", 1)[-1]
         self.description = description
+        self.write = write
+        self.required = required
 
 
 def tree(name: str, leaves: list[P], description: str = "",
@@ -192,7 +198,10 @@ def tree(name: str, leaves: list[P], description: str = "",
         assert key not in node, leaf.path
         node[key] = leaf
     fields = _fields(root, "", objects or {})
-    return Obj(name, fields, description) if name else Inline(fields, description)
+    obj = Obj(name, fields, description) if name else Inline(fields, description)
+    # What a request body may set, in the declaration's order (parse.run).
+    obj.inputs = [(leaf.path, leaf.required, leaf.write) for leaf in leaves if leaf.write]
+    return obj
 
 
 def _fields(node: dict, prefix: str, objects: dict[str, str]) -> list[Field]:
@@ -310,17 +319,17 @@ def read_tres_record(t) -> dict:
 
 # ---- records shared by several areas ----
 
-ASSOC_SHORT = Obj(f"{PLUGIN}_association_short_info", [
-    Field("account", Text, "acct", "Account name"),
-    Field("cluster", Text, description="Cluster name"),
-    Field("partition", Text, description="Partition name (optional)"),
-    Field("user", Text, description="User name"),
+ASSOC_SHORT = tree(f"{PLUGIN}_association_short_info", [
+    P("account", Text, "acct", "Account name", string("acct"), True),
+    P("cluster", Text, description="Cluster name", write=string("cluster")),
+    P("partition", Text, description="Partition name (optional)", write=string("partition")),
+    P("user", Text, description="User name", write=string("user"), required=True),
 ])
-COORDINATOR = Obj(f"{PLUGIN}_coordinator_info", [
-    Field("name", Text, description="Name of user"),
-    Field("direct", U16, description="If user is coordinator of this account directly or "
-                                     "coordinator status was inherited from a higher account "
-                                     "in the tree"),
+COORDINATOR = tree(f"{PLUGIN}_coordinator_info", [
+    P("name", Text, description="Name of user", write=string("name"), required=True),
+    P("direct", U16, description="If user is coordinator of this account directly or "
+                                 "coordinator status was inherited from a higher account "
+                                 "in the tree", write=unsigned("direct", 16)),
 ])
 
 
@@ -350,10 +359,16 @@ def list_of(obj: Obj, attr: str, ctype: str) -> Callable:
 
 
 ASSOC_SHORT_LIST = list_of(ASSOC_SHORT, "assoc_list", "slurmdb_assoc_rec_t *")
+ASSOC_SHORT_INPUT = objects("assoc_list", "slurmdb_assoc_rec_t *", lambda: ASSOC_SHORT.inputs,
+                            new_assoc)
 
 
 def coordinators(attr: str) -> Callable:
     return list_of(COORDINATOR, attr, "slurmdb_coord_rec_t *")
+
+
+def coordinators_input(attr: str) -> Callable:
+    return objects(attr, "slurmdb_coord_rec_t *", lambda: COORDINATOR.inputs)
 
 
 # ---- the slurmdbd session ----
@@ -484,10 +499,23 @@ class Db:
             return []
         if errno or lst == ffi.NULL:
             raise DbError(errno or ESLURM_REST_INVALID_QUERY, call)
+        self.commit()
+        return strings(lst)
+
+    def add(self, call: str, *args) -> None:
+        """One slurmdb_*_add (or slurmdb_coord_add); the caller commits."""
+        ffi.errno = 0
+        rc = getattr(lib, call)(self.conn[0], *args)
+        if rc:
+            # slurmdbd's own error number where it gave one (the reference
+            # reports -1 "Unspecified error").
+            errno = ffi.errno
+            raise DbError(errno if errno >= 1000 else rc, call)
+
+    def commit(self) -> None:
         rc = lib.slurmdb_connection_commit(self.conn[0], True)
         if rc:
             raise DbError(rc, "slurmdb_connection_commit")
-        return strings(lst)
 
     def tres(self) -> list:
         cond = ffi.new("slurmdb_tres_cond_t *", {"with_deleted": 1})
@@ -575,6 +603,58 @@ def operation(method: str, path: str, op_id: str, summary: str, handler, respons
               params: list[Param] | None = None) -> Operation:
     return Operation(method, API + path, "slurmdb_v0_0_38_" + op_id, summary, "slurmdb",
                      handler, response_obj, params or [], plugin=PLUGIN, errors="slurmdb")
+
+
+def entries(body, key: str, obj: Obj, ctype: str, store: Store,
+            prepare: Callable | None = None) -> list:
+    """The `key` list of a request body, each entry parsed by `obj`'s inputs
+    into a new `ctype` record (first set up by `prepare`). A body without
+    the list, or with anything the parser refuses, is a 400 with the
+    reference's error entries (it answers a missing list with 200)."""
+    entry = key[:-1] if key.endswith("s") else key
+    found = body.get(key) if isinstance(body, dict) else None
+    if found is None:
+        raise DbError(ESLURM_DATA_PATH_NOT_FOUND, key, "Query parameter not found", 400, {})
+    if not isinstance(found, list):
+        raise DbError(ESLURM_REST_INVALID_QUERY, key, "Query parameter must be a list", 400, {})
+    made = []
+    for value in found:
+        if not isinstance(value, dict):
+            raise DbError(ESLURM_REST_INVALID_QUERY,
+                          description=f"each {entry} entry must be a dictionary",
+                          status=400, payload={})
+        made.append(store.new(ctype))
+        if prepare:
+            prepare(made[-1], store)
+        try:
+            run(obj.inputs, made[-1], value, store)
+        except Failed as e:
+            *before, (errno, description, source) = e.errors
+            for entry_errno, entry_description, entry_source in before:
+                soft_error(entry_errno, entry_source, entry_description)
+            raise DbError(errno, source, description, 400, {}) from None
+    return made
+
+
+def listing(name: str, key: str, listed: Obj) -> Obj:
+    """A request body that lists objects under `key`."""
+    return Obj(f"{PLUGIN}_{name}", [Field(key, Array(listed))])
+
+
+def addition(path: str, op_id: str, summary: str, body: Obj, response_name: str,
+             add: Callable) -> Operation:
+    """POST `path`: `add(db, call.body)` stores what the `body` lists, then
+    it is committed."""
+    def post(call):
+        def build(db):
+            add(db, call.body)
+            db.commit()
+            return {}
+        return answer(build)
+
+    op = operation("POST", path, op_id, summary, post, response(response_name, []))
+    op.body = body
+    return op
 
 
 def deletion(path: str, op_id: str, summary: str, schema: str, key: str, remove: Callable,

@@ -1,9 +1,11 @@
-"""GET /slurmdb/v0.0.38/wckeys and /wckey/{wckey}; DELETE /wckey/{wckey}."""
+"""GET and POST /slurmdb/v0.0.38/wckeys; GET and DELETE /wckey/{wckey}."""
 from __future__ import annotations
 
-from ..schema import Array, Field, Obj
+from ..schema import Array, Field
 from ..slurm import ffi
-from .common import PLUGIN, U32, Conditions, Names, Text, list_and_one, partial, response
+from .common import (PLUGIN, U32, Conditions, Names, P, Text, addition, entries, list_and_one,
+                     partial, response, tree)
+from .parse import Store, flag_names, string, unsigned
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
 
@@ -15,14 +17,16 @@ def _flags(w) -> list[str]:
     return out
 
 
-WCKEY = Obj(f"{PLUGIN}_wckey", [
+WCKEY = tree(f"{PLUGIN}_wckey", [
     # slurmdbd sends no accounting records without usage: always empty.
-    Field("accounts", Names, lambda w: [], "Accounting records (always empty)"),
-    Field("cluster", Text, description="Cluster name"),
-    Field("id", U32, description="wckey database unique id"),
-    Field("name", Text, description="wckey name"),
-    Field("user", Text, description="wckey user"),
-    Field("flags", Names, _flags, "List of properties of wckey"),
+    P("accounts", Names, lambda w: [], "Accounting records (always empty)"),
+    P("cluster", Text, description="Cluster name", write=string("cluster"), required=True),
+    P("id", U32, description="wckey database unique id", write=unsigned("id", 32),
+      required=True),
+    P("name", Text, description="wckey name", write=string("name"), required=True),
+    P("user", Text, description="wckey user", write=string("user"), required=True),
+    P("flags", Names, _flags, "List of properties of wckey",
+      flag_names("flags", ((WCKEY_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
 ])
 WCKEY_INFO = response("wckey_info", [Field("wckeys", Array(WCKEY), description="List of wckeys")])
 
@@ -50,3 +54,16 @@ OPERATIONS = list_and_one(
     "wckeys", "wckey", "wckey", ("get_wckeys", "get_wckey", "delete_wckey"),
     ("Get wckey list", "Get wckey info", "Delete wckey"), dump, WCKEY_INFO, "Slurm wckey name",
     removal=("response_wckey_delete", "deleted_wckeys", remove))
+
+
+def add(db, body) -> None:
+    store = Store()
+
+    def lists(wckey, store):
+        wckey.accounting_list = store.list()
+    db.add("slurmdb_wckeys_add", store.list(entries(body, "wckeys", WCKEY,
+                                                     "slurmdb_wckey_rec_t *", store, lists)))
+
+
+OPERATIONS.append(addition("/wckeys", "add_wckeys", "Add wckeys", WCKEY_INFO,
+                           "response_wckey_add", add))

@@ -1,4 +1,4 @@
-/* <slurm/slurmdb.h>: slurmdbd queries behind /slurmdb/v0.0.38 (read-only).
+/* <slurm/slurmdb.h>: slurmdbd queries, additions and removals behind /slurmdb/v0.0.38.
  * List is `struct xlist *` (slurm_list_create/append/destroy are declared in
  * job_submit.h); libslurm's lists are walked with its iterator. */
 #define DBD_ROLLUP_COUNT ...
@@ -391,6 +391,12 @@ struct xlist *slurmdb_tres_get(void *db_conn, slurmdb_tres_cond_t *tres_cond);
 struct xlist *slurmdb_users_get(void *db_conn, slurmdb_user_cond_t *user_cond);
 struct xlist *slurmdb_wckeys_get(void *db_conn, slurmdb_wckey_cond_t *wckey_cond);
 int slurmdb_connection_commit(void *db_conn, bool commit);
+/* Each takes a List of records (of the type its name says). */
+int slurmdb_accounts_add(void *db_conn, struct xlist *acct_list);
+int slurmdb_users_add(void *db_conn, struct xlist *user_list);
+int slurmdb_wckeys_add(void *db_conn, struct xlist *wckey_list);
+int slurmdb_coord_add(void *db_conn, struct xlist *acct_list, slurmdb_user_cond_t *user_cond);
+void slurmdb_init_assoc_rec(slurmdb_assoc_rec_t *assoc, bool free_it);
 /* Each returns the names of what it removed (a List of char *). */
 struct xlist *slurmdb_accounts_remove(void *db_conn, slurmdb_account_cond_t *acct_cond);
 struct xlist *slurmdb_associations_remove(void *db_conn, slurmdb_assoc_cond_t *assoc_cond);
