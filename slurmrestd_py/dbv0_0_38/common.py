@@ -504,13 +504,9 @@ class Db:
 
     def add(self, call: str, *args) -> None:
         """One slurmdb_*_add (or slurmdb_coord_add); the caller commits."""
-        ffi.errno = 0
         rc = getattr(lib, call)(self.conn[0], *args)
         if rc:
-            # slurmdbd's own error number where it gave one (the reference
-            # reports -1 "Unspecified error").
-            errno = ffi.errno
-            raise DbError(errno if errno >= 1000 else rc, call)
+            raise DbError(rc, call)
 
     def commit(self) -> None:
         rc = lib.slurmdb_connection_commit(self.conn[0], True)

@@ -19,6 +19,7 @@ reference process exits), the test says what each side answers.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -148,13 +149,20 @@ def both(path, root=False, headers=(), method="GET"):
     return one(run_reference(wire, args=REF_ARGS)), one(run_ours(wire))
 
 
-def ours(path, root=False, method="GET"):
-    wire = req(method, path, close=True)
+def _wire(method, path, body):
+    if body is None:
+        return req(method, path, close=True)
+    return req(method, path, [("Content-Type", "application/json")], json.dumps(body).encode(),
+               close=True)
+
+
+def ours(path, root=False, method="GET", body=None):
+    wire = _wire(method, path, body)
     return one(_run_root([OURS], wire, False) if root else run_ours(wire))
 
 
-def reference(path, root=False, method="GET"):
-    wire = req(method, path, close=True)
+def reference(path, root=False, method="GET", body=None):
+    wire = _wire(method, path, body)
     return one(_run_root([REFERENCE, *REF_ARGS], wire, True) if root
                else run_reference(wire, args=REF_ARGS))
 
@@ -594,8 +602,7 @@ def test_yaml_same_data():
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-@pytest.mark.parametrize("area", ["users", "accounts", "associations", "clusters", "config",
-                                  "qos", "tres", "wckeys"])
+@pytest.mark.parametrize("area", ["associations", "clusters", "config", "qos", "tres"])
 def test_additions_not_served(area):
     result = run_ours(req("POST", f"{DB}/{area}", body=b"{}",
                           headers=[("Content-Type", "application/json")], close=True))
@@ -605,9 +612,13 @@ def test_additions_not_served(area):
 
 def test_document_declares_what_the_reference_does(openapi_doc):
     ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=REF_ARGS)).json()
-    served = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(DB)
-              for method, op in v.items() if method in ("get", "delete")]
-    assert len(served) == 17 + 7
+    # (The reference's /accounts also holds a stray "dbv0.0.38_tres_update" key.)
+    declared = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(DB)
+                for method, op in v.items() if method in ("get", "post", "delete")]
+    served = [(p, m, op) for p, m, op in declared if m in openapi_doc["paths"].get(p, {})]
+    assert sorted((p[len(DB):], m) for p, m, _ in declared if (p, m, _) not in served) == [
+        (f"/{area}", "post") for area in ("associations", "clusters", "config", "qos", "tres")]
+    assert len(served) == 17 + 7 + 3
     for path, method, r_op in served:
         o_op = openapi_doc["paths"][path][method]
         assert o_op["operationId"] == r_op["operationId"]
@@ -837,3 +848,120 @@ def test_removal_needs_an_administrator(removable, openapi_doc):
     assert ref.status == 500 and ordered(od) == ordered(ref.json())
     assert od["errors"] == [{**DENIED, "source": "slurmdb_qos_remove"}]
     assert listed("qos", "rpydel_qx", "format=name") == "rpydel_qx"
+
+
+# ---- additions (as root) ----
+#
+# The same body, with _r names for the reference and _o names for ours; what
+# slurmdbd then holds must be the same once the names are swapped.
+
+ADDED = {"account": ["rpyadd_r", "rpyadd_o", "rpyadd_xr", "rpyadd_xo"],
+         "user": ["rpyadd_ur", "rpyadd_uo", "rpyadd_cr", "rpyadd_co"]}
+
+
+def _remove_added():
+    sacctmgr("delete", "user", "root", "wckey=rpyadd_wr,rpyadd_wo", check=False)
+    sacctmgr("delete", "user", ",".join(ADDED["user"] + ["rpyadd_bad"]), check=False)
+    sacctmgr("delete", "account", ",".join(ADDED["account"] + ["rpyadd_p"]), check=False)
+
+
+@pytest.fixture(scope="module")
+def addable():
+    _remove_added()
+    try:
+        sacctmgr("add", "account", "rpyadd_p", "description=p", "organization=p")
+        yield
+    finally:
+        _remove_added()
+
+
+def sides(template):
+    """`template` (JSON with {} for the side) as the reference's and ours."""
+    return [json.loads(json.dumps(template).replace("{}", side)) for side in "ro"]
+
+
+def swapped(text: str) -> str:
+    return re.sub(r"(rpyadd_[a-z]?)o\b", r"\1r", text)
+
+
+def add_both(path, template, openapi_doc, status=200):
+    ref_body, our_body = sides(template)
+    ref = reference(DB + path, True, "POST", ref_body)
+    our = ours(DB + path, True, "POST", our_body)
+    assert ref.status == status, ref.body[:500]
+    od = checked(our, openapi_doc, DB + path, status, "post")
+    assert ordered(od) == ordered(ref.json())
+    return od
+
+
+@pytest.mark.parametrize("path,template,shown", [
+    ("/accounts", {"accounts": [{"name": "rpyadd_{}", "description": "d", "organization": "o"}]},
+     ("account", "rpyadd_{}", "format=account,description,organization")),
+    # sacctmgr's defaults: the name as description and organization.
+    ("/accounts", {"accounts": [{"name": "rpyadd_x{}"}]},
+     ("account", "rpyadd_x{}", "format=account,description,organization")),
+    ("/users", {"users": [{"name": "rpyadd_u{}", "default": {"account": "rpyadd_p"},
+                           "administrator_level": "Operator",
+                           "associations": [{"account": "rpyadd_p", "user": "rpyadd_u{}",
+                                             "cluster": "restcluster"}]}]},
+     ("association", "user=rpyadd_u{}", "format=cluster,account,user")),
+    ("/users", {"users": [{"name": "rpyadd_c{}", "coordinators": [{"name": "rpyadd_p",
+                                                                    "direct": 1}]}]},
+     ("user", "rpyadd_c{}", "withcoord", "format=user,admin,coordinators")),
+    ("/wckeys", {"wckeys": [{"name": "rpyadd_w{}", "user": "root", "cluster": "restcluster",
+                             "id": 0, "flags": ["default"]}]},
+     ("wckey", "rpyadd_w{}", "format=wckey,cluster,user")),
+])
+def test_addition_as_the_reference_adds(path, template, shown, addable, openapi_doc):
+    od = add_both(path, template, openapi_doc)
+    assert od["errors"] == []
+    ref_shown, our_shown = (listed(*(a.replace("{}", s) for a in shown)) for s in "ro")
+    assert our_shown and swapped(our_shown) == ref_shown
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/accounts", {"accounts": [5]}),
+    ("/accounts", {"accounts": [{"name": "rpyadd_bad", "flags": ["BOGUS"]}]}),
+    ("/users", {"users": [{"name": "rpyadd_bad", "administrator_level": "Bogus"}]}),
+])
+def test_additions_the_reference_refuses(path, body, addable, openapi_doc):
+    """Same status and errors; nothing added."""
+    add_both(path, body, openapi_doc, status=400)
+    assert listed("account", "rpyadd_bad") == listed("user", "rpyadd_bad") == ""
+
+
+@pytest.mark.parametrize("path,body,errors,ref_status", [
+    # The reference: 200, nothing done.
+    ("/accounts", {}, [{"description": "Query parameter not found", "error_number": 9200,
+                        "error": "Unable to resolve path", "source": "accounts"}], 200),
+    # The reference goes on without the name, then slurmdbd refuses: 500.
+    ("/users", {"users": [{}]}, [{"description": "Missing required field 'name'",
+                                  "error_number": 9001, "error": "Failure during parsing",
+                                  "source": "_parser_run"}], 500),
+    ("/wckeys", {"wckeys": [{"name": "rpyadd_bad", "user": "root"}]},
+     [{"description": "Missing required field 'cluster'", "error_number": 9001,
+       "error": "Failure during parsing", "source": "_parser_run"}], 500),
+    # The reference adds the user, then fails on the nameless coordinator.
+    ("/users", {"users": [{"name": "rpyadd_bad", "coordinators": [{"direct": 1}]}]},
+     [{"description": "Missing required field 'name'", "error_number": 9001,
+       "error": "Failure during parsing", "source": "_parser_run"},
+      {"description": "Failed to parse field 'coordinators'", "error_number": 9001,
+       "error": "Failure during parsing", "source": "_parser_run"}], 500),
+])
+def test_incomplete_bodies_are_400(path, body, errors, ref_status, addable, openapi_doc):
+    """Refused before anything is stored (the reference stores what it can)."""
+    assert reference(DB + path, True, "POST", body).status == ref_status
+    sacctmgr("delete", "user", "rpyadd_bad", check=False)
+    od = checked(ours(DB + path, True, "POST", body), openapi_doc, DB + path, 400, "post")
+    assert od["errors"] == errors
+    assert listed("user", "rpyadd_bad") == ""
+
+
+def test_addition_needs_an_administrator(addable, openapi_doc):
+    body = {"accounts": [{"name": "rpyadd_alice"}]}
+    ref, our = reference(DB + "/accounts", body=body, method="POST"), \
+        ours(DB + "/accounts", body=body, method="POST")  # as alice
+    od = checked(our, openapi_doc, DB + "/accounts", 500, "post")
+    assert ref.status == 500 and ordered(od) == ordered(ref.json())
+    assert od["errors"] == [{**DENIED, "source": "slurmdb_accounts_add"}]
+    assert listed("account", "rpyadd_alice") == ""
