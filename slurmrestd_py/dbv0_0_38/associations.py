@@ -1,13 +1,14 @@
-"""GET and DELETE /slurmdb/v0.0.38/associations and /association (filters:
-cluster, account, user, partition)."""
+"""GET, POST and DELETE /slurmdb/v0.0.38/associations; GET and DELETE
+/association (filters: cluster, account, user, partition)."""
 from __future__ import annotations
 
 from ..routes import Param
 from ..schema import Array, Field, Inline, Str
 from ..slurm import ffi, lib
 from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U16, U32, U64,
-                     Conditions, DbError, Names, Nullable, P, Text, answer, deletion, operation,
-                     partial, response, strings, tres_field, tree)
+                     Conditions, DbError, Names, Nullable, P, Text, addition, answer, deletion,
+                     entries, operation, partial, response, strings, tres_field, tree)
+from .parse import Store, flag_names, new_assoc, qos_id, qos_ids, string, tres_string, unsigned
 
 ASSOC_FLAG_DELETED = 0x0001
 
@@ -72,40 +73,53 @@ def _usage(a):
 
 
 ASSOCIATION = tree(f"{PLUGIN}_association", [
-    P("account", Text, "acct", "Assigned account"),
-    P("cluster", Text, description="Assigned cluster"),
-    P("default/qos", Text, _default_qos, "Default QOS"),
-    P("flags", Names, _flags, "List of properties of association"),
-    P("max/jobs/per/count", U32, "grp_jobs", "Max jobs of the group of associations"),
+    P("account", Text, "acct", "Assigned account", string("acct"), True),
+    P("cluster", Text, description="Assigned cluster", write=string("cluster")),
+    P("default/qos", Text, _default_qos, "Default QOS", qos_id("def_qos_id")),
+    P("flags", Names, _flags, "List of properties of association",
+      flag_names("flags", ((ASSOC_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
+    P("max/jobs/per/count", U32, "grp_jobs", "Max jobs of the group of associations",
+      unsigned("grp_jobs", 32)),
     P("max/jobs/per/accruing", U32, "grp_jobs_accrue",
-      "Max jobs accruing priority of the group of associations"),
+      "Max jobs accruing priority of the group of associations",
+      unsigned("grp_jobs_accrue", 32)),
     P("max/jobs/per/submitted", U32, "grp_submit_jobs",
-      "Max jobs submitted by the group of associations"),
-    P("max/tres/total", TRES_LIST, tres_field("grp_tres"), "Max TRES of the group"),
+      "Max jobs submitted by the group of associations", unsigned("grp_submit_jobs", 32)),
+    P("max/tres/total", TRES_LIST, tres_field("grp_tres"), "Max TRES of the group",
+      tres_string("grp_tres")),
     P("max/tres/minutes/per/job", TRES_LIST, tres_field("max_tres_mins_pj"),
-      "Max TRES minutes per job"),
+      "Max TRES minutes per job", tres_string("max_tres_mins_pj")),
     P("max/tres/group/minutes", TRES_LIST, tres_field("grp_tres_mins"),
-      "Max TRES minutes of the group"),
+      "Max TRES minutes of the group", tres_string("grp_tres_mins")),
     P("max/tres/group/active", TRES_LIST, tres_field("grp_tres_run_mins"),
-      "Max TRES minutes the group may have running"),
-    P("is_default", U16, "is_def", "Is the user's default association"),
-    P("max/jobs/active", U32, "max_jobs", "Max running jobs"),
-    P("max/jobs/accruing", U32, "max_jobs_accrue", "Max jobs accruing priority"),
-    P("max/jobs/total", U32, "max_submit_jobs", "Max submitted jobs"),
+      "Max TRES minutes the group may have running", tres_string("grp_tres_run_mins")),
+    P("is_default", U16, "is_def", "Is the user's default association", unsigned("is_def", 16)),
+    P("max/jobs/active", U32, "max_jobs", "Max running jobs", unsigned("max_jobs", 32)),
+    P("max/jobs/accruing", U32, "max_jobs_accrue", "Max jobs accruing priority",
+      unsigned("max_jobs_accrue", 32)),
+    P("max/jobs/total", U32, "max_submit_jobs", "Max submitted jobs",
+      unsigned("max_submit_jobs", 32)),
     P("max/tres/minutes/total", TRES_LIST, tres_field("max_tres_run_mins"),
-      "Max TRES minutes running"),
-    P("max/per/account/wall_clock", U32, "grp_wall", "Max wallclock per account"),
-    P("max/tres/per/job", TRES_LIST, tres_field("max_tres_pj"), "Max TRES per job"),
-    P("max/tres/per/node", TRES_LIST, tres_field("max_tres_pn"), "Max TRES per node"),
-    P("max/jobs/per/wall_clock", U32, "max_wall_pj", "Max wallclock per job"),
-    P("min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
-    P("parent_account", Text, "parent_acct", "Parent account name"),
-    P("partition", Text, description="Assigned partition"),
-    P("priority", U32, description="Assigned priority"),
-    P("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)"),
-    P("shares_raw", U32, description="Raw fairshare shares"),
+      "Max TRES minutes running", tres_string("max_tres_run_mins")),
+    P("max/per/account/wall_clock", U32, "grp_wall", "Max wallclock per account",
+      unsigned("grp_wall", 32)),
+    P("max/tres/per/job", TRES_LIST, tres_field("max_tres_pj"), "Max TRES per job",
+      tres_string("max_tres_pj")),
+    P("max/tres/per/node", TRES_LIST, tres_field("max_tres_pn"), "Max TRES per node",
+      tres_string("max_tres_pn")),
+    P("max/jobs/per/wall_clock", U32, "max_wall_pj", "Max wallclock per job",
+      unsigned("max_wall_pj", 32)),
+    P("min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold",
+      unsigned("min_prio_thresh", 32)),
+    P("parent_account", Text, "parent_acct", "Parent account name", string("parent_acct")),
+    P("partition", Text, description="Assigned partition", write=string("partition")),
+    P("priority", U32, description="Assigned priority", write=unsigned("priority", 32)),
+    P("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)",
+      qos_ids("qos_list")),
+    P("shares_raw", U32, description="Raw fairshare shares", write=unsigned("shares_raw", 32)),
+    # Usage is slurmctld's to compute: a body's is ignored.
     P("usage", Nullable(USAGE), _usage, "Association usage"),
-    P("user", Text, description="Assigned user"),
+    P("user", Text, description="Assigned user", write=string("user"), required=True),
 ], "Association description", {
     "default": "Default settings", "max": "Max settings", "max/jobs": "Max jobs settings",
     "max/jobs/per": "Max jobs per settings", "max/tres": "Max TRES settings",
@@ -161,6 +175,34 @@ def remove(db, call, only_one: bool = False) -> list[str]:
         return db.remove("slurmdb_associations_remove", assoc_cond)
 
 
+def add(db, body) -> None:
+    """Each association is added when none has its account, cluster,
+    partition and user (unset: ""), changed when one has, refused when more
+    have. (The reference crashes changing one.)"""
+    db.tres()
+    db.qos()
+    store = Store()
+    for assoc in entries(body, "associations", ASSOCIATION, "slurmdb_assoc_rec_t *", store,
+                         lambda a, _: new_assoc(a), "Associations must be a list of dictionaries"):
+        cond = store.new("slurmdb_assoc_cond_t *")
+        for attr, member in (("acct", "acct_list"), ("cluster", "cluster_list"),
+                             ("partition", "partition_list"), ("user", "user_list")):
+            value = getattr(assoc, attr)
+            setattr(cond, member, store.list([store.string("") if value == ffi.NULL else value]))
+        with partial({}, status=400):
+            try:
+                found = db.get("slurmdb_associations_get", cond, "slurmdb_assoc_rec_t *")
+            except DbError:  # as the reference: a failed lookup means a new one
+                found = []
+            if not found:
+                db.add("slurmdb_associations_add", store.list([assoc]))
+            elif len(found) > 1:
+                raise DbError(ESLURM_REST_INVALID_QUERY, "slurmdb_associations_get",
+                              "ambiguous modify request", 400)
+            else:
+                db.modify("slurmdb_associations_modify", cond, assoc)
+
+
 def get_associations(call):
     return answer(dump, call.query)
 
@@ -180,6 +222,8 @@ OPERATIONS = [
               get_associations, ASSOCIATIONS_INFO, PARAMS),
     deletion("/associations", "delete_associations", "Delete associations",
              "response_associations_delete", "removed_associations", remove, PARAMS),
+    addition("/associations", "update_associations", "Set associations info",
+             ASSOCIATIONS_INFO, "response_associations", add),
     operation("GET", "/association", "get_association", "Get association info",
               get_association, ASSOCIATIONS_INFO, PARAMS),
     deletion("/association", "delete_association", "Delete association",

@@ -20,7 +20,7 @@ from .. import slurm
 from ..envelope import error_entry, response_obj
 from ..routes import Operation, Param
 from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
-from ..slurm import ffi, lib
+from ..slurm import ffi, lib, records, strings
 
 from . import PLUGIN
 from .parse import Failed, Store, new_assoc, objects, run, string, unsigned
@@ -228,6 +228,7 @@ class Env:
         self.tres: dict[int, tuple] = {}  # id -> (type, name)
         self.tres_order: list[tuple] = []  # (id, type, name) as slurmdbd listed them
         self.qos: dict[int, str] = {}  # id -> name
+        self.qos_list = ffi.NULL  # slurmdbd's List of them, for libslurm's lookups
         self.assocs: dict[int, dict] = {}  # id -> short record
         self._tres_strings: dict[bytes, list] = {}
         self.errors: list[dict] = []  # error entries of an answer that goes on
@@ -331,25 +332,6 @@ COORDINATOR = tree(f"{PLUGIN}_coordinator_info", [
                                  "coordinator status was inherited from a higher account "
                                  "in the tree", write=unsigned("direct", 16)),
 ])
-
-
-def records(lst, ctype: str):
-    """The items of a libslurm List, cast to `ctype` (a NULL List is empty)."""
-    if lst == ffi.NULL:
-        return
-    it = lib.slurm_list_iterator_create(lst)
-    try:
-        while True:
-            x = lib.slurm_list_next(it)
-            if x == ffi.NULL:
-                return
-            yield ffi.cast(ctype, x)
-    finally:
-        lib.slurm_list_iterator_destroy(it)
-
-
-def strings(lst) -> list[str]:
-    return [ffi.string(p).decode("utf-8", "replace") for p in records(lst, "char *")]
 
 
 def list_of(obj: Obj, attr: str, ctype: str) -> Callable:
@@ -474,6 +456,10 @@ class Db:
     def get(self, call: str, cond, ctype: str) -> list:
         """The records of one slurmdb_*_get query, or DbError as the reference
         reports it. An empty result is an empty list (the reference: an error)."""
+        return list(records(self.query(call, cond), ctype))
+
+    def query(self, call: str, cond):
+        """The List one slurmdb_*_get query returns (freed by `close()`)."""
         ffi.errno = 0
         lst = getattr(lib, call)(self.conn[0], cond)
         errno = ffi.errno
@@ -483,7 +469,7 @@ class Db:
             raise DbError(errno, call)
         if lst == ffi.NULL:
             raise DbError(ESLURM_REST_INVALID_QUERY, call, "Unknown error with query")
-        return list(records(lst, ctype))
+        return lst
 
     def remove(self, call: str, cond) -> list[str]:
         """One slurmdb_*_remove, committed: the names of what it removed.
@@ -501,6 +487,18 @@ class Db:
             raise DbError(errno or ESLURM_REST_INVALID_QUERY, call)
         self.commit()
         return strings(lst)
+
+    def modify(self, call: str, cond, rec) -> list[str]:
+        """One slurmdb_*_modify: the names of what changed (none: no change)."""
+        ffi.errno = 0
+        lst = getattr(lib, call)(self.conn[0], cond, rec)
+        errno = ffi.errno
+        if lst != ffi.NULL:
+            self.lists.append(lst)
+            return strings(lst)
+        if errno in (0, SLURM_NO_CHANGE_IN_DATA):
+            return []
+        raise DbError(errno, call)
 
     def add(self, call: str, *args) -> None:
         """One slurmdb_*_add (or slurmdb_coord_add); the caller commits."""
@@ -521,7 +519,8 @@ class Db:
 
     def qos(self, with_deleted: int = 1) -> list:
         cond = ffi.new("slurmdb_qos_cond_t *", {"with_deleted": with_deleted})
-        found = self.get("slurmdb_qos_get", cond, "slurmdb_qos_rec_t *")
+        ENV.qos_list = self.query("slurmdb_qos_get", cond)
+        found = list(records(ENV.qos_list, "slurmdb_qos_rec_t *"))
         ENV.set_qos(found)
         return found
 
@@ -602,23 +601,23 @@ def operation(method: str, path: str, op_id: str, summary: str, handler, respons
 
 
 def entries(body, key: str, obj: Obj, ctype: str, store: Store,
-            prepare: Callable | None = None) -> list:
+            prepare: Callable | None = None, shape: str = "") -> list:
     """The `key` list of a request body, each entry parsed by `obj`'s inputs
     into a new `ctype` record (first set up by `prepare`). A body without
     the list, or with anything the parser refuses, is a 400 with the
-    reference's error entries (it answers a missing list with 200)."""
-    entry = key[:-1] if key.endswith("s") else key
+    reference's error entries (it answers a missing list with 200). `shape`:
+    what an entry that is not an object is told."""
+    shape = shape or f"each {key[:-1] if key.endswith('s') else key} entry must be a dictionary"
     found = body.get(key) if isinstance(body, dict) else None
     if found is None:
         raise DbError(ESLURM_DATA_PATH_NOT_FOUND, key, "Query parameter not found", 400, {})
     if not isinstance(found, list):
         raise DbError(ESLURM_REST_INVALID_QUERY, key, "Query parameter must be a list", 400, {})
+    store.env = ENV
     made = []
     for value in found:
         if not isinstance(value, dict):
-            raise DbError(ESLURM_REST_INVALID_QUERY,
-                          description=f"each {entry} entry must be a dictionary",
-                          status=400, payload={})
+            raise DbError(ESLURM_REST_INVALID_QUERY, description=shape, status=400, payload={})
         made.append(store.new(ctype))
         if prepare:
             prepare(made[-1], store)

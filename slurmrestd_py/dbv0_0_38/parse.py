@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..slurm import ffi, lib
+from ..slurm import ffi, lib, strings
 
 # <slurm/slurm_errno.h>
 ESLURM_REST_FAIL_PARSING = 9001
+ESLURM_REST_EMPTY_RESULT = 9003
 ESLURM_DATA_CONV_FAILED = 9202
+ESLURM_INVALID_TRES = 2115
 
 MISSING = object()
 _INFINITE, _NO_VAL = 0xFFFFFFFF, 0xFFFFFFFE
@@ -35,10 +37,12 @@ class Failed(Exception):
 
 
 class Store:
-    """What records made for one request need kept alive."""
+    """What records made for one request need kept alive, and the request's
+    lookups (`env`: common.Env, with slurmdbd's TRES and QOS)."""
 
     def __init__(self):
         self._keep: list = []
+        self.env = None
 
     def new(self, ctype: str):
         obj = ffi.new(ctype)
@@ -187,4 +191,115 @@ def admin_level(attr: str) -> Callable:
         if level is None:
             raise Failed(ESLURM_REST_FAIL_PARSING)
         setattr(rec, attr, level)
+    return write
+
+
+def qos_id(attr: str) -> Callable:
+    """A QOS name (any case) as its id; null is none (0)."""
+    def write(rec, value, store):
+        if value is None:
+            setattr(rec, attr, 0)
+            return
+        name = _as_string(value).lower()
+        if not name:
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        ids = [i for i, n in store.env.qos.items() if n is not None and n.lower() == name]
+        if not ids:
+            raise Failed(ESLURM_REST_EMPTY_RESULT)
+        setattr(rec, attr, ids[0])
+    return write
+
+
+def qos_ids(attr: str) -> Callable:
+    """QOS names (or {"name": ...} objects) as libslurm's list of id
+    strings; an empty list is the explicit "''" (no QOS, not "unchanged")."""
+    def write(rec, value, store):
+        if not isinstance(value, list):
+            raise Failed(ESLURM_REST_FAIL_PARSING)
+        found = lib.slurm_list_create(ffi.addressof(lib, "slurm_xfree_ptr"))
+        try:
+            for item in value:
+                name = item.get("name") if isinstance(item, dict) else item
+                if not isinstance(name, str):
+                    raise Failed(ESLURM_REST_FAIL_PARSING)
+                if lib.slurmdb_addto_qos_char_list(found, store.env.qos_list,
+                                                   store.string(name), 0) <= 0:
+                    raise Failed(ESLURM_REST_FAIL_PARSING, (
+                        ESLURM_REST_FAIL_PARSING, "QOS name to ID conversion failed", name))
+            ids = strings(found) or ["''"]
+        finally:
+            lib.slurm_list_destroy(found)
+        setattr(rec, attr, store.list(store.string(i) for i in ids))
+    return write
+
+
+def _count(rec, value, store):
+    """An int64 TRES count (null: NO_VAL), kept in the record's uint64."""
+    n = _NO_VAL if value is None else _as_int(value)
+    if not -(1 << 63) <= n < 1 << 63:
+        raise Failed(ESLURM_DATA_CONV_FAILED)
+    rec.count = n % (1 << 64)
+
+
+_TRES_INPUTS = [("type", True, string("type")), ("name", False, string("name")),
+                ("id", False, unsigned("id", 32)), ("count", False, _count)]
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """xstrcasecmp(a, b) == 0 (NULL equals only NULL)."""
+    return a.lower() == b.lower() if a is not None and b is not None else a is b
+
+
+def _known_tres(t, known):
+    """The reference's match of a requested TRES against slurmdbd's list."""
+    want_type, want_name = _text(t.type), _text(t.name)
+    for tid, ttype, tname in known:
+        if t.id > 0 and t.id == tid and (want_type is None or _same(want_type, ttype)) and (
+                want_name is None or _same(want_name, tname)):
+            return tid, ttype, tname
+        if not want_name and _same(want_type, ttype) or (
+                _same(want_name, tname) and _same(want_type, ttype)):
+            return tid, ttype, tname
+    return None
+
+
+def _text(ptr) -> str | None:
+    return ffi.string(ptr).decode() if ptr != ffi.NULL else None
+
+
+def tres_string(attr: str) -> Callable:
+    """A list of TRES ({type, name, id, count}) as slurmdbd's "id=count,..." string."""
+    def write(rec, value, store):
+        if not isinstance(value, list):
+            raise Failed(ESLURM_REST_FAIL_PARSING)
+        made = []
+        for item in value:
+            if not isinstance(item, dict):
+                raise Failed(ESLURM_REST_FAIL_PARSING)
+            made.append(store.new("slurmdb_tres_rec_t *"))
+            t = made[-1]
+            run(_TRES_INPUTS, t, item, store)
+            if t.count >= 1 << 63:
+                raise Failed(ESLURM_REST_FAIL_PARSING,
+                             (ESLURM_REST_FAIL_PARSING, "TRES count below 0", "count"))
+            found = _known_tres(t, store.env.tres_order)
+            if found is None:
+                name = _text(t.name)
+                raise Failed(ESLURM_REST_FAIL_PARSING, (
+                    ESLURM_INVALID_TRES, f"Couldn't find TRES matching name:"
+                    f"{'(null)' if name is None else name} type:{_text(t.type)}",
+                    "_for_each_parse_tres_count"))
+            if t.id > 0 and t.id != found[0]:
+                raise Failed(ESLURM_REST_FAIL_PARSING, (
+                    ESLURM_INVALID_TRES, f"Requested TRES id({t.id}) doesn't match TRES "
+                    f"type/name({found[1]}/{found[2]}) which id is {found[0]}",
+                    "_for_each_parse_tres_count"))
+            t.id = found[0]
+        made_str = lib.slurmdb_make_tres_string(store.list(made), lib.TRES_STR_FLAG_SIMPLE)
+        if made_str == ffi.NULL:
+            raise Failed(ESLURM_REST_FAIL_PARSING)
+        try:
+            setattr(rec, attr, store.string(ffi.string(made_str).decode()))
+        finally:
+            lib.slurm_xfree(ffi.new("void **", made_str))
     return write

@@ -122,6 +122,25 @@ def stream(buf, free, array, count: int, read):
         free(buf)
 
 
+def records(lst, ctype: str):
+    """The items of a libslurm List, cast to `ctype` (a NULL List is empty)."""
+    if lst == ffi.NULL:
+        return
+    it = lib.slurm_list_iterator_create(lst)
+    try:
+        while True:
+            x = lib.slurm_list_next(it)
+            if x == ffi.NULL:
+                return
+            yield ffi.cast(ctype, x)
+    finally:
+        lib.slurm_list_iterator_destroy(it)
+
+
+def strings(lst) -> list[str]:
+    return [ffi.string(p).decode("utf-8", "replace") for p in records(lst, "char *")]
+
+
 def text(ptr) -> str | None:
     """A C string as str; NULL as None."""
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else None

@@ -30,6 +30,9 @@ extern int32_t slurm_time_str2mins(const char *string);
 extern int32_t slurm_time_str2secs(const char *string);
 extern time_t slurm_parse_time(char *time_str, int past);
 extern int slurm_verify_mem_bind(const char *arg, char **mem_bind, uint16_t *flags);
+extern int slurmdb_addto_qos_char_list(List char_list, List qos_list, char *names, int option);
+extern char *slurmdb_make_tres_string(List tres, uint32_t flags);
+#define TRES_STR_FLAG_SIMPLE 0x00000010
 """
 
 ffibuilder = FFI()

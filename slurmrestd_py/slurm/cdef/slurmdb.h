@@ -397,6 +397,10 @@ int slurmdb_users_add(void *db_conn, struct xlist *user_list);
 int slurmdb_wckeys_add(void *db_conn, struct xlist *wckey_list);
 int slurmdb_coord_add(void *db_conn, struct xlist *acct_list, slurmdb_user_cond_t *user_cond);
 void slurmdb_init_assoc_rec(slurmdb_assoc_rec_t *assoc, bool free_it);
+int slurmdb_associations_add(void *db_conn, struct xlist *assoc_list);
+/* The names of the associations it changed (a List of char *). */
+struct xlist *slurmdb_associations_modify(void *db_conn, slurmdb_assoc_cond_t *assoc_cond,
+                                          slurmdb_assoc_rec_t *assoc);
 /* Each returns the names of what it removed (a List of char *). */
 struct xlist *slurmdb_accounts_remove(void *db_conn, slurmdb_account_cond_t *acct_cond);
 struct xlist *slurmdb_associations_remove(void *db_conn, slurmdb_assoc_cond_t *assoc_cond);
@@ -411,6 +415,10 @@ void slurm_destroy_selected_step(void *object);
 /* Exported by libslurm.so but not declared in its headers (_build.py
  * repeats these prototypes for the compiler). */
 int slurm_addto_char_list(struct xlist *char_list, char *names);
+int slurmdb_addto_qos_char_list(struct xlist *char_list, struct xlist *qos_list, char *names,
+                                int option);
+char *slurmdb_make_tres_string(struct xlist *tres, uint32_t flags);
+#define TRES_STR_FLAG_SIMPLE ...
 int slurm_addto_step_list(struct xlist *step_list, char *names);
 void slurm_xfree_ptr(void *ptr);
 uint32_t slurm_job_state_num(const char *state_name);
