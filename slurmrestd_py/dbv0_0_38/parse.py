@@ -278,10 +278,7 @@ def tres_string(attr: str) -> Callable:
                 raise Failed(ESLURM_REST_FAIL_PARSING)
             made.append(store.new("slurmdb_tres_rec_t *"))
             t = made[-1]
-            run(_TRES_INPUTS, t, item, store)
-            if t.count >= 1 << 63:
-                raise Failed(ESLURM_REST_FAIL_PARSING,
-                             (ESLURM_REST_FAIL_PARSING, "TRES count below 0", "count"))
+            run(_TRES_INPUTS, t, item, store)  # a count of -1 is INFINITE64: no limit
             found = _known_tres(t, store.env.tres_order)
             if found is None:
                 name = _text(t.name)

@@ -602,7 +602,7 @@ def test_yaml_same_data():
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-@pytest.mark.parametrize("area", ["associations", "clusters", "config", "qos", "tres"])
+@pytest.mark.parametrize("area", ["clusters", "config", "qos", "tres"])
 def test_additions_not_served(area):
     result = run_ours(req("POST", f"{DB}/{area}", body=b"{}",
                           headers=[("Content-Type", "application/json")], close=True))
@@ -617,8 +617,8 @@ def test_document_declares_what_the_reference_does(openapi_doc):
                 for method, op in v.items() if method in ("get", "post", "delete")]
     served = [(p, m, op) for p, m, op in declared if m in openapi_doc["paths"].get(p, {})]
     assert sorted((p[len(DB):], m) for p, m, _ in declared if (p, m, _) not in served) == [
-        (f"/{area}", "post") for area in ("associations", "clusters", "config", "qos", "tres")]
-    assert len(served) == 17 + 7 + 3
+        (f"/{area}", "post") for area in ("clusters", "config", "qos", "tres")]
+    assert len(served) == 17 + 7 + 4
     for path, method, r_op in served:
         o_op = openapi_doc["paths"][path][method]
         assert o_op["operationId"] == r_op["operationId"]
@@ -855,7 +855,10 @@ def test_removal_needs_an_administrator(removable, openapi_doc):
 # The same body, with _r names for the reference and _o names for ours; what
 # slurmdbd then holds must be the same once the names are swapped.
 
-ADDED = {"account": ["rpyadd_r", "rpyadd_o", "rpyadd_xr", "rpyadd_xo"],
+ASSOC_FORMAT = "format=cluster,account,user,maxjobs,maxsubmit,maxtres,grptres,qos,defaultqos,"\
+               "priority,fairshare"
+ADDED = {"account": ["rpyadd_r", "rpyadd_o", "rpyadd_xr", "rpyadd_xo", "rpyadd_ar",
+                     "rpyadd_ao"],
          "user": ["rpyadd_ur", "rpyadd_uo", "rpyadd_cr", "rpyadd_co"]}
 
 
@@ -869,7 +872,8 @@ def _remove_added():
 def addable():
     _remove_added()
     try:
-        sacctmgr("add", "account", "rpyadd_p", "description=p", "organization=p")
+        sacctmgr("add", "account", "rpyadd_p,rpyadd_ar,rpyadd_ao", "description=p",
+                 "organization=p")
         yield
     finally:
         _remove_added()
@@ -894,6 +898,20 @@ def add_both(path, template, openapi_doc, status=200):
     return od
 
 
+def test_association_changed_where_the_reference_crashes(addable, openapi_doc):
+    """A second POST for the same account, cluster and user changes the
+    association (the reference's process dies on it)."""
+    def post(body):
+        data = checked(ours(DB + "/associations", True, "POST", {"associations": [body]}),
+                       openapi_doc, DB + "/associations", 200, "post")
+        assert data["errors"] == []
+    key = {"account": "rpyadd_p", "user": "bob", "cluster": "restcluster"}
+    post({**key, "max": {"jobs": {"active": 5}}})
+    post({**key, "max": {"jobs": {"active": 7}}, "priority": 4, "qos": []})
+    assert listed("association", "account=rpyadd_p", "user=bob",
+                  "format=account,user,maxjobs,priority") == "rpyadd_p|bob|7|4"
+
+
 @pytest.mark.parametrize("path,template,shown", [
     ("/accounts", {"accounts": [{"name": "rpyadd_{}", "description": "d", "organization": "o"}]},
      ("account", "rpyadd_{}", "format=account,description,organization")),
@@ -911,6 +929,14 @@ def add_both(path, template, openapi_doc, status=200):
     ("/wckeys", {"wckeys": [{"name": "rpyadd_w{}", "user": "root", "cluster": "restcluster",
                              "id": 0, "flags": ["default"]}]},
      ("wckey", "rpyadd_w{}", "format=wckey,cluster,user")),
+    ("/associations", {"associations": [{
+        "account": "rpyadd_a{}", "user": "alice", "cluster": "restcluster", "qos": ["normal"],
+        "default": {"qos": "normal"}, "priority": 3, "shares_raw": 2,
+        "max": {"jobs": {"active": 5, "total": 9},
+                "tres": {"per": {"job": [{"type": "cpu", "count": 2},
+                                         {"type": "mem", "count": 1000}]},
+                         "total": [{"type": "node", "count": 1}]}}}]},
+     ("association", "account=rpyadd_a{}", "user=alice", ASSOC_FORMAT)),
 ])
 def test_addition_as_the_reference_adds(path, template, shown, addable, openapi_doc):
     od = add_both(path, template, openapi_doc)
@@ -920,6 +946,13 @@ def test_addition_as_the_reference_adds(path, template, shown, addable, openapi_
 
 
 @pytest.mark.parametrize("path,body", [
+    ("/associations", {"associations": [{"account": "rpyadd_p", "user": "alice",
+                                         "cluster": "restcluster", "qos": ["nosuch"]}]}),
+    ("/associations", {"associations": [{"account": "rpyadd_p", "user": "alice",
+                                         "max": {"tres": {"total": [{"type": "bogus"}]}}}]}),
+    ("/associations", {"associations": [{"account": "rpyadd_p", "user": "alice",
+                                         "max": {"jobs": {"active": "many"}}}]}),
+    ("/associations", {"associations": ["x"]}),
     ("/accounts", {"accounts": [5]}),
     ("/accounts", {"accounts": [{"name": "rpyadd_bad", "flags": ["BOGUS"]}]}),
     ("/users", {"users": [{"name": "rpyadd_bad", "administrator_level": "Bogus"}]}),
