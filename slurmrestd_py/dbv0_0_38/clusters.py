@@ -1,11 +1,12 @@
-"""GET /slurmdb/v0.0.38/clusters and /cluster/{cluster_name}; DELETE /cluster/{cluster_name}."""
+"""GET and POST /slurmdb/v0.0.38/clusters; GET and DELETE /cluster/{cluster_name}."""
 from __future__ import annotations
 
 from ..schema import Array, Field
-from ..slurm import NO_VAL, ffi
+from ..slurm import NO_VAL, ffi, lib
 from .common import (ASSOC_SHORT, PLUGIN, TRES_LIST, U16, U32, Conditions, Names,
-                     Nullable, P, Text, flags, list_and_one, partial, response,
-                     tres_field, tree)
+                     Nullable, P, Text, W, addition, entries, flags, list_and_one, listing,
+                     partial, response, tree)
+from .parse import ESLURM_REST_FAIL_PARSING, Failed, Store, flag_names
 
 # CLUSTER_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "CRAY_NATIVE"),
@@ -13,19 +14,31 @@ CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "
 # Select plugins by plugin_id, as their plugins name themselves (select/...).
 SELECT_PLUGINS = {101: "cons_res", 102: "linear", 107: "cray_aries", 109: "cons_tres"}
 
+def _select_plugin(rec, value, store) -> None:
+    """select/<name> or <name> as its plugin id (the reference stores 1 for
+    any valid name: it assigns a comparison's result)."""
+    name = value[len("select/"):] if isinstance(value, str) and value.startswith(
+        "select/") else value
+    ids = [i for i, n in SELECT_PLUGINS.items() if n == name]
+    if not ids:
+        raise Failed(ESLURM_REST_FAIL_PARSING)
+    rec.plugin_id_select = ids[0]
+
+
 CLUSTER = tree(f"{PLUGIN}_cluster", [
-    P("controller/host", Text, "control_host", "Hostname"),
-    P("controller/port", U32, "control_port", "Port number"),
-    P("flags", Names, flags("flags", CLUSTER_FLAGS), "List of properties of cluster"),
-    P("name", Text, description="Cluster name"),
-    P("nodes", Text, description="Assigned nodes"),
+    W("controller/host", Text, "control_host", "Hostname"),
+    W("controller/port", U32, "control_port", "Port number"),
+    P("flags", Names, flags("flags", CLUSTER_FLAGS), "List of properties of cluster",
+      flag_names("flags", CLUSTER_FLAGS)),
+    W("name", Text, description="Cluster name"),
+    W("nodes", Text, description="Assigned nodes"),
     P("select_plugin", Text, lambda c: SELECT_PLUGINS.get(c.plugin_id_select),
-      "Configured select plugin"),
-    # The reference never fills it in.
+      "Configured select plugin", _select_plugin),
+    # The reference never fills it in (and a body's is ignored).
     P("associations/root", Nullable(ASSOC_SHORT), lambda c: None,
       "Root association (always null)"),
-    P("rpc_version", U16, description="Number rpc version"),
-    P("tres", TRES_LIST, tres_field("tres_str"), "List of TRES in cluster"),
+    W("rpc_version", U16, description="Number rpc version"),
+    W("tres", TRES_LIST, "tres_str", "List of TRES in cluster"),
 ], "Cluster description", {"controller": "Information about controller",
                            "associations": "Information about associations"})
 CLUSTERS_INFO = response("cluster_info", [
@@ -58,3 +71,22 @@ OPERATIONS = list_and_one(
     "clusters", "cluster", "cluster_name", ("get_clusters", "get_cluster", "delete_cluster"),
     ("Get cluster list", "Get cluster info", "Delete cluster"), dump, CLUSTERS_INFO,
     "Slurm cluster name", removal=("response_cluster_delete", "deleted_clusters", remove))
+
+
+def add(db, body) -> None:
+    """Each cluster from slurmdb_init_cluster_rec, as the reference makes
+    them; nothing is added when one fails to parse (the reference adds
+    those before it)."""
+    db.tres()
+    store = Store()
+
+    def prepare(cluster, store):
+        lib.slurmdb_init_cluster_rec(cluster, False)
+        cluster.accounting_list = store.list()
+    db.add("slurmdb_clusters_add", store.list(entries(body, "clusters", CLUSTER,
+                                                       "slurmdb_cluster_rec_t *", store, prepare)))
+
+
+OPERATIONS.append(addition("/clusters", "add_clusters", "Add clusters",
+                           listing("clusters_properties", "clusters", CLUSTER),
+                           "response_cluster_add", add))

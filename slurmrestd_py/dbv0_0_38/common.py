@@ -23,7 +23,7 @@ from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
 from ..slurm import ffi, lib, records, strings
 
 from . import PLUGIN
-from .parse import Failed, Store, new_assoc, objects, run, string, unsigned
+from .parse import Failed, Store, new_assoc, objects, real, run, string, tres_string, unsigned
 API = "/slurmdb/v0.0.38"
 
 # Slurm error numbers the reference reports (<slurm/slurm_errno.h>).
@@ -311,6 +311,18 @@ def tres_list(ptr) -> list[dict]:
 def tres_field(attr: str) -> Callable:
     get = lambda o: getattr(o, attr)  # noqa: E731
     return lambda o: tres_list(get(o))
+
+
+def W(path: str, type: Type, attr: str | None = None, description: str = "",
+      required: bool = False) -> P:
+    """A plain member, read and written as its type says (a TRES list as
+    slurmdbd's "id=count" string); `attr` defaults to the path's last key."""
+    attr = attr or path.rsplit("/", 1)[-1]
+    if type is TRES_LIST:
+        return P(path, type, tres_field(attr), description, tres_string(attr), required)
+    write = {id(Text): string, id(F64): real, id(U16): lambda a: unsigned(a, 16),
+             id(U32): lambda a: unsigned(a, 32)}[id(type)]
+    return P(path, type, attr, description, write(attr), required)
 
 
 def read_tres_record(t) -> dict:

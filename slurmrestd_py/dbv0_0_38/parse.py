@@ -300,3 +300,18 @@ def tres_string(attr: str) -> Callable:
         finally:
             lib.slurm_xfree(ffi.new("void **", made_str))
     return write
+
+
+def real(attr: str) -> Callable:
+    """A double; null is NO_VAL."""
+    def write(rec, value, store):
+        if value is None:
+            setattr(rec, attr, float(_NO_VAL))
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        try:
+            setattr(rec, attr, float(value))
+        except ValueError:
+            raise Failed(ESLURM_DATA_CONV_FAILED) from None
+    return write

@@ -1,11 +1,13 @@
-"""GET /slurmdb/v0.0.38/qos and /qos/{qos_name} (query: with_deleted); DELETE /qos/{qos_name}."""
+"""GET and POST /slurmdb/v0.0.38/qos (query: with_deleted); GET and DELETE /qos/{qos_name}."""
 from __future__ import annotations
 
 from ..routes import Param
 from ..schema import Array, Field, Str
-from ..slurm import ffi, lib
-from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Conditions, Names, P, Text, flags,
-                     list_and_one, partial, response, tres_field, tree, with_deleted)
+from ..slurm import NO_VAL, ffi, lib
+from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
+                     entries, flags, list_and_one, listing, partial, response, tree,
+                     with_deleted)
+from .parse import Store, flag_names, qos_ids
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 QOS_FLAGS = (
@@ -40,53 +42,53 @@ def _preempt_list(q) -> list[str]:
 
 
 QOS = tree(f"{PLUGIN}_qos", [
-    P("description", Text, description="QOS description"),
-    P("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS"),
-    P("id", U32, description="Database id"),
-    P("limits/grace_time", U32, "grace_time", "Preemption grace time"),
-    P("limits/max/active_jobs/accruing", U32, "grp_jobs_accrue",
+    W("description", Text, description="QOS description"),
+    P("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS",
+      flag_names("flags", QOS_FLAGS)),
+    W("id", U32, description="Database id"),
+    W("limits/grace_time", U32, "grace_time", "Preemption grace time"),
+    W("limits/max/active_jobs/accruing", U32, "grp_jobs_accrue",
       "Max jobs of this QOS accruing priority"),
-    P("limits/max/active_jobs/count", U32, "grp_jobs", "Max running jobs of this QOS"),
-    P("limits/max/tres/total", TRES_LIST, tres_field("grp_tres"), "Max TRES of this QOS"),
-    P("limits/max/tres/minutes/per/qos", TRES_LIST, tres_field("grp_tres_run_mins"),
+    W("limits/max/active_jobs/count", U32, "grp_jobs", "Max running jobs of this QOS"),
+    W("limits/max/tres/total", TRES_LIST, "grp_tres", "Max TRES of this QOS"),
+    W("limits/max/tres/minutes/per/qos", TRES_LIST, "grp_tres_run_mins",
       "Max TRES minutes running in this QOS"),
-    P("name", Text, description="Assigned name of QOS"),
-    P("limits/max/wall_clock/per/qos", U32, "grp_wall", "Max wallclock per QOS"),
-    P("limits/factor", F64, "limit_factor",
+    W("name", Text, description="Assigned name of QOS"),
+    W("limits/max/wall_clock/per/qos", U32, "grp_wall", "Max wallclock per QOS"),
+    W("limits/factor", F64, "limit_factor",
       "factor to apply to TRES count for associations using this QOS"),
-    P("limits/max/jobs/active_jobs/per/account", U32, "max_jobs_pa",
+    W("limits/max/jobs/active_jobs/per/account", U32, "max_jobs_pa",
       "Max running jobs per account"),
-    P("limits/max/jobs/active_jobs/per/user", U32, "max_jobs_pu",
-      "Max running jobs per user"),
-    P("limits/max/accruing/per/account", U32, "max_jobs_accrue_pa",
+    W("limits/max/jobs/active_jobs/per/user", U32, "max_jobs_pu", "Max running jobs per user"),
+    W("limits/max/accruing/per/account", U32, "max_jobs_accrue_pa",
       "Max jobs accruing priority per account"),
-    P("limits/max/accruing/per/user", U32, "max_jobs_accrue_pu",
+    W("limits/max/accruing/per/user", U32, "max_jobs_accrue_pu",
       "Max jobs accruing priority per user"),
-    P("limits/max/jobs/per/account", U32, "max_submit_jobs_pa",
+    W("limits/max/jobs/per/account", U32, "max_submit_jobs_pa",
       "Max submitted jobs per account"),
-    P("limits/max/jobs/per/user", U32, "max_submit_jobs_pu", "Max submitted jobs per user"),
-    P("limits/max/tres/minutes/per/job", TRES_LIST, tres_field("max_tres_mins_pj"),
+    W("limits/max/jobs/per/user", U32, "max_submit_jobs_pu", "Max submitted jobs per user"),
+    W("limits/max/tres/minutes/per/job", TRES_LIST, "max_tres_mins_pj",
       "Max TRES minutes per job"),
-    P("limits/max/tres/per/account", TRES_LIST, tres_field("max_tres_pa"),
-      "Max TRES per account"),
-    P("limits/max/tres/per/job", TRES_LIST, tres_field("max_tres_pj"), "Max TRES per job"),
-    P("limits/max/tres/per/node", TRES_LIST, tres_field("max_tres_pn"), "Max TRES per node"),
-    P("limits/max/tres/per/user", TRES_LIST, tres_field("max_tres_pu"), "Max TRES per user"),
-    P("limits/max/tres/minutes/per/account", TRES_LIST, tres_field("max_tres_run_mins_pa"),
+    W("limits/max/tres/per/account", TRES_LIST, "max_tres_pa", "Max TRES per account"),
+    W("limits/max/tres/per/job", TRES_LIST, "max_tres_pj", "Max TRES per job"),
+    W("limits/max/tres/per/node", TRES_LIST, "max_tres_pn", "Max TRES per node"),
+    W("limits/max/tres/per/user", TRES_LIST, "max_tres_pu", "Max TRES per user"),
+    W("limits/max/tres/minutes/per/account", TRES_LIST, "max_tres_run_mins_pa",
       "Max TRES minutes running per account"),
-    P("limits/max/tres/minutes/per/user", TRES_LIST, tres_field("max_tres_run_mins_pu"),
+    W("limits/max/tres/minutes/per/user", TRES_LIST, "max_tres_run_mins_pu",
       "Max TRES minutes running per user"),
-    P("limits/max/wall_clock/per/job", U32, "max_wall_pj", "Max wallclock per job"),
-    P("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
-    P("limits/min/tres/per/job", TRES_LIST, tres_field("min_tres_pj"), "Min TRES per job"),
-    P("preempt/list", Names, _preempt_list, "List of preemptable QOS"),
-    P("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES),
-      "List of preemption modes"),
-    P("preempt/exempt_time", U32, "preempt_exempt_time",
+    W("limits/max/wall_clock/per/job", U32, "max_wall_pj", "Max wallclock per job"),
+    W("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
+    W("limits/min/tres/per/job", TRES_LIST, "min_tres_pj", "Min TRES per job"),
+    P("preempt/list", Names, _preempt_list, "List of preemptable QOS",
+      qos_ids("preempt_list")),
+    P("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES), "List of preemption modes",
+      flag_names("preempt_mode", PREEMPT_MODES)),
+    W("preempt/exempt_time", U32, "preempt_exempt_time",
       "Grace period (s) before jobs can preempted"),
-    P("priority", U32, description="QOS priority"),
-    P("usage_factor", F64, description="Usage factor"),
-    P("usage_threshold", F64, "usage_thres", "Usage threshold"),
+    W("priority", U32, description="QOS priority"),
+    W("usage_factor", F64, description="Usage factor"),
+    W("usage_threshold", F64, "usage_thres", "Usage threshold"),
 ], "QOS description", {"limits": "Assigned limits", "limits/max": "Limits on max settings",
                        "limits/min": "Min limit settings", "preempt": "Preemption settings"})
 QOS_INFO = response("qos_info", [Field("QOS", Array(QOS), description="Array of QOS")])
@@ -115,3 +117,35 @@ OPERATIONS = list_and_one(
     ("Get QOS list", "Get QOS info", "Delete QOS"), dump, QOS_INFO, "Slurm QOS Name",
     [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")],
     ("response_qos_delete", "removed_qos", remove))
+
+
+def add(db, body) -> None:
+    """Each QOS is changed if one has its name (only what the body gives,
+    flags and preemption mode included), added otherwise. Its preemption
+    list takes QOS names (the reference's lookup has no QOS list and refuses
+    every name)."""
+    db.tres()
+    db.qos()
+    known = {name.lower() for name in ENV.qos.values() if name}
+    store = Store()
+
+    def prepare(qos, store):  # NO_VAL: unchanged; flags and mode: none unless given
+        lib.slurmdb_init_qos_rec(qos, False, NO_VAL)
+        qos.flags = qos.preempt_mode = 0
+    new = []
+    for qos in entries(body, "QOS", QOS, "slurmdb_qos_rec_t *", store, prepare,
+                       "each QOS entry must be a dictionary"):
+        name = ffi.string(qos.name).decode() if qos.name != ffi.NULL else ""
+        if name.lower() in known:
+            cond = store.new("slurmdb_qos_cond_t *")
+            cond.name_list = store.list([qos.name])
+            db.modify("slurmdb_qos_modify", cond, qos)
+        else:
+            new.append(qos)
+    if new:
+        db.add("slurmdb_qos_add", store.list(new))
+
+
+OPERATIONS.append(addition("/qos", "update_qos", "Set QOS info",
+                           # The list is read as "QOS" (the reference documents "qos").
+                           listing("update_qos", "QOS", QOS), "response_qos", add))

@@ -1,8 +1,11 @@
-"""GET /slurmdb/v0.0.38/tres."""
+"""GET /slurmdb/v0.0.38/tres; POST, which changes nothing, as the reference."""
 from __future__ import annotations
 
-from ..schema import Field
-from .common import TRES_LIST, answer, operation, partial, read_tres_record, response
+from ..schema import Field, Obj
+from .common import (PLUGIN, TRES_LIST, DbError, answer, operation, partial, read_tres_record,
+                     response)
+
+ESLURM_NOT_SUPPORTED = 2036
 
 TRES_INFO = response("tres_info", [Field("TRES", TRES_LIST, description="TRES")])
 
@@ -18,4 +21,14 @@ def get_tres(call):
     return answer(dump)
 
 
-OPERATIONS = [operation("GET", "/tres", "get_tres", "Get TRES info", get_tres, TRES_INFO)]
+def update_tres(call):
+    def refuse(db):
+        raise DbError(ESLURM_NOT_SUPPORTED, description="Updating TRES is not currently "
+                      "supported.", payload={})
+    return answer(refuse)
+
+
+UPDATE = operation("POST", "/tres", "update_tres", "Set TRES info", update_tres,
+                   response("response_tres", []))
+UPDATE.body = Obj(f"{PLUGIN}_tres_update", [Field("TRES", TRES_LIST)])
+OPERATIONS = [operation("GET", "/tres", "get_tres", "Get TRES info", get_tres, TRES_INFO), UPDATE]

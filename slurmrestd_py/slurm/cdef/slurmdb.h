@@ -141,6 +141,7 @@ typedef struct {
 } slurmdb_cluster_cond_t;
 
 typedef struct slurmdb_cluster_rec {
+    struct xlist *accounting_list;
     char *control_host;
     uint32_t control_port;
     uint32_t flags;
@@ -188,6 +189,7 @@ typedef struct {
     char *min_tres_pj;
     char *name;
     bitstr_t *preempt_bitstr;
+    struct xlist *preempt_list;
     uint16_t preempt_mode;
     uint32_t preempt_exempt_time;
     uint32_t priority;
@@ -395,6 +397,12 @@ int slurmdb_connection_commit(void *db_conn, bool commit);
 int slurmdb_accounts_add(void *db_conn, struct xlist *acct_list);
 int slurmdb_users_add(void *db_conn, struct xlist *user_list);
 int slurmdb_wckeys_add(void *db_conn, struct xlist *wckey_list);
+int slurmdb_qos_add(void *db_conn, struct xlist *qos_list);
+struct xlist *slurmdb_qos_modify(void *db_conn, slurmdb_qos_cond_t *qos_cond,
+                                 slurmdb_qos_rec_t *qos);
+int slurmdb_clusters_add(void *db_conn, struct xlist *cluster_list);
+void slurmdb_init_cluster_rec(slurmdb_cluster_rec_t *cluster, bool free_it);
+void slurmdb_init_qos_rec(slurmdb_qos_rec_t *qos, bool free_it, uint32_t init_val);
 int slurmdb_coord_add(void *db_conn, struct xlist *acct_list, slurmdb_user_cond_t *user_cond);
 void slurmdb_init_assoc_rec(slurmdb_assoc_rec_t *assoc, bool free_it);
 int slurmdb_associations_add(void *db_conn, struct xlist *assoc_list);
