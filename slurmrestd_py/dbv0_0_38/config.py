@@ -1,32 +1,33 @@
-"""GET /slurmdb/v0.0.38/config: every list at once, as the reference
-builds it: clusters, TRES, accounts, users, QOS, wckeys, associations, in
-that order, stopping at the first that fails."""
+"""GET and POST /slurmdb/v0.0.38/config: every area at once, in the
+reference's order (clusters, TRES, accounts, users, QOS, wckeys,
+associations); a GET stops at the first that fails."""
 from __future__ import annotations
 
 from ..routes import Param
-from ..schema import Array, Field, Str
+from ..schema import Array, Field, Obj, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
-from .common import DbError, answer, operation, response, soft_error
+from .common import (ESLURM_DATA_PATH_NOT_FOUND, PLUGIN, TRES_LIST, DbError, addition, answer,
+                     operation, response, soft_error)
+
+# key, its listed object, the area's dump(db, query) and add(db, body).
+AREAS = (
+    ("clusters", Array(clusters.CLUSTER), clusters.dump, clusters.add),
+    ("TRES", TRES_LIST, tres.dump, tres.add),
+    ("accounts", Array(accounts.ACCOUNT), accounts.dump, accounts.add),
+    ("users", Array(users.USER), users.dump, users.add),
+    ("QOS", Array(qos.QOS), qos.dump, qos.add),
+    ("wckeys", Array(wckeys.WCKEY), wckeys.dump, wckeys.add),
+    ("associations", Array(associations.ASSOCIATION), associations.dump, associations.add),
+)
 
 CONFIG_INFO = response("config_info", [
-    Field("clusters", Array(clusters.CLUSTER), description="Array of clusters"),
-    Field("TRES", tres.TRES_INFO.fields[2].type, description="Array of TRES"),
-    Field("accounts", Array(accounts.ACCOUNT), description="Array of accounts"),
-    Field("users", Array(users.USER), description="Array of users"),
-    Field("QOS", Array(qos.QOS), description="Array of QOS"),
-    Field("wckeys", Array(wckeys.WCKEY), description="Array of wckeys"),
-    Field("associations", Array(associations.ASSOCIATION),
-          description="Array of associations"),
-])
-
-# Each area's dump(db, query): the query goes to all, as the reference passes it.
-AREAS = (clusters.dump, tres.dump, accounts.dump, users.dump, qos.dump, wckeys.dump,
-         associations.dump)
+    Field(key, listed, description=f"Array of {key}") for key, listed, _, _ in AREAS])
+SET_CONFIG = Obj(f"{PLUGIN}_set_config", [Field(key, listed) for key, listed, _, _ in AREAS])
 
 
 def dump(db, query: dict) -> dict:
     out: dict = {}
-    for area in AREAS:
+    for _, _, area, _ in AREAS:
         try:
             out.update(area(db, query))
         except DbError as e:
@@ -39,11 +40,25 @@ def dump(db, query: dict) -> dict:
     return out
 
 
+def add(db, body) -> None:
+    """The areas the body holds, committed together or not at all (the
+    reference stops at TRES, which it never takes, having committed what
+    came before; an area the body lacks is an error there)."""
+    present = [add for key, _, _, add in AREAS if isinstance(body, dict) and key in body]
+    if not present:
+        raise DbError(ESLURM_DATA_PATH_NOT_FOUND, "config", "Query parameter not found", 400, {})
+    for add_area in present:
+        add_area(db, body)
+
+
 def get_config(call):
     return answer(dump, call.query)
 
 
-OPERATIONS = [operation("GET", "/config", "get_config", "Dump all configuration information",
-                        get_config, CONFIG_INFO,
-                        [Param("with_deleted", "query", Str, "Include deleted accounts, users "
-                               "and QOS (a Boolean; default false; any other key is a 400)")])]
+OPERATIONS = [
+    operation("GET", "/config", "get_config", "Dump all configuration information", get_config,
+              CONFIG_INFO, [Param("with_deleted", "query", Str, "Include deleted accounts, users "
+                                  "and QOS (a Boolean; default false; any other key is a 400)")]),
+    addition("/config", "set_config", "Load all configuration information", SET_CONFIG,
+             "config_response", add),
+]

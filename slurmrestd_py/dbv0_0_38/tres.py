@@ -1,9 +1,9 @@
-"""GET /slurmdb/v0.0.38/tres; POST, which changes nothing, as the reference."""
+"""GET /slurmdb/v0.0.38/tres; POST, which changes nothing (as the reference)."""
 from __future__ import annotations
 
 from ..schema import Field, Obj
-from .common import (PLUGIN, TRES_LIST, DbError, answer, operation, partial, read_tres_record,
-                     response)
+from .common import (PLUGIN, TRES_LIST, DbError, addition, answer, operation, partial,
+                     read_tres_record, response)
 
 ESLURM_NOT_SUPPORTED = 2036
 
@@ -21,14 +21,13 @@ def get_tres(call):
     return answer(dump)
 
 
-def update_tres(call):
-    def refuse(db):
-        raise DbError(ESLURM_NOT_SUPPORTED, description="Updating TRES is not currently "
-                      "supported.", payload={})
-    return answer(refuse)
+def add(db, body) -> None:
+    raise DbError(ESLURM_NOT_SUPPORTED, description="Updating TRES is not currently supported.",
+                  payload={})
 
 
-UPDATE = operation("POST", "/tres", "update_tres", "Set TRES info", update_tres,
-                   response("response_tres", []))
-UPDATE.body = Obj(f"{PLUGIN}_tres_update", [Field("TRES", TRES_LIST)])
-OPERATIONS = [operation("GET", "/tres", "get_tres", "Get TRES info", get_tres, TRES_INFO), UPDATE]
+OPERATIONS = [
+    operation("GET", "/tres", "get_tres", "Get TRES info", get_tres, TRES_INFO),
+    addition("/tres", "update_tres", "Set TRES info",
+             Obj(f"{PLUGIN}_tres_update", [Field("TRES", TRES_LIST)]), "response_tres", add),
+]

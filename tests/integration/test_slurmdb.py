@@ -602,31 +602,20 @@ def test_yaml_same_data():
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-@pytest.mark.parametrize("area", ["clusters", "config", "qos", "tres"])
-def test_additions_not_served(area):
-    result = run_ours(req("POST", f"{DB}/{area}", body=b"{}",
-                          headers=[("Content-Type", "application/json")], close=True))
-    resp = one(result)
-    assert resp.status == 405 and b"method is not defined" in resp.body
-
-
 def test_document_declares_what_the_reference_does(openapi_doc):
     ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=REF_ARGS)).json()
     # (The reference's /accounts also holds a stray "dbv0.0.38_tres_update" key.)
     declared = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(DB)
                 for method, op in v.items() if method in ("get", "post", "delete")]
-    served = [(p, m, op) for p, m, op in declared if m in openapi_doc["paths"].get(p, {})]
-    assert sorted((p[len(DB):], m) for p, m, _ in declared if (p, m, _) not in served) == [
-        (f"/{area}", "post") for area in ("clusters", "config", "qos", "tres")]
-    assert len(served) == 17 + 7 + 4
-    for path, method, r_op in served:
+    assert len(declared) == 17 + 7 + 8
+    for path, method, r_op in declared:
         o_op = openapi_doc["paths"][path][method]
         assert o_op["operationId"] == r_op["operationId"]
         params = {p["name"] for p in o_op.get("parameters", [])}
         r_params = {p["name"] for p in r_op.get("parameters", [])}
         if path == f"{DB}/jobs":  # the reference takes "groups", not its "group"
             r_params = r_params - {"group"} | {"groups"}
-        if path == f"{DB}/config":  # passed on to the accounts, users and QOS
+        if (path, method) == (f"{DB}/config", "get"):  # passed on to accounts, users, QOS
             r_params |= {"with_deleted"}
         assert params == r_params, path
         assert o_op["summary"] == r_op["summary"], path
@@ -855,17 +844,22 @@ def test_removal_needs_an_administrator(removable, openapi_doc):
 # The same body, with _r names for the reference and _o names for ours; what
 # slurmdbd then holds must be the same once the names are swapped.
 
+QOS_FORMAT = "format=name,description,priority,flags,maxwall,maxtrespu,preempt,preemptmode,"\
+             "usagefactor,usagethreshold,gracetime"
 ASSOC_FORMAT = "format=cluster,account,user,maxjobs,maxsubmit,maxtres,grptres,qos,defaultqos,"\
                "priority,fairshare"
 ADDED = {"account": ["rpyadd_r", "rpyadd_o", "rpyadd_xr", "rpyadd_xo", "rpyadd_ar",
-                     "rpyadd_ao"],
-         "user": ["rpyadd_ur", "rpyadd_uo", "rpyadd_cr", "rpyadd_co"]}
+                     "rpyadd_ao", "rpyadd_cfg"],
+         "qos": ["rpyadd_qr", "rpyadd_qo"], "cluster": ["rpyadd_cr", "rpyadd_co"],
+         "user": ["rpyadd_ur", "rpyadd_uo", "rpyadd_cr", "rpyadd_co", "rpyadd_cfgu"]}
 
 
 def _remove_added():
     sacctmgr("delete", "user", "root", "wckey=rpyadd_wr,rpyadd_wo", check=False)
     sacctmgr("delete", "user", ",".join(ADDED["user"] + ["rpyadd_bad"]), check=False)
     sacctmgr("delete", "account", ",".join(ADDED["account"] + ["rpyadd_p"]), check=False)
+    sacctmgr("delete", "qos", ",".join(ADDED["qos"]), check=False)
+    sacctmgr("delete", "cluster", ",".join(ADDED["cluster"]), check=False)
 
 
 @pytest.fixture(scope="module")
@@ -937,6 +931,15 @@ def test_association_changed_where_the_reference_crashes(addable, openapi_doc):
                                          {"type": "mem", "count": 1000}]},
                          "total": [{"type": "node", "count": 1}]}}}]},
      ("association", "account=rpyadd_a{}", "user=alice", ASSOC_FORMAT)),
+    ("/qos", {"QOS": [{"name": "rpyadd_q{}", "description": "d", "priority": 5,
+                       "flags": ["DENY_LIMIT"], "usage_factor": 2.5,
+                       "preempt": {"mode": ["REQUEUE"]},
+                       "limits": {"max": {"wall_clock": {"per": {"job": 60}},
+                                          "tres": {"per": {"user": [{"type": "cpu",
+                                                                     "count": 4}]}}}}}]},
+     ("qos", "rpyadd_q{}", QOS_FORMAT)),
+    ("/clusters", {"clusters": [{"name": "rpyadd_c{}"}]},
+     ("cluster", "rpyadd_c{}", "format=cluster,controlhost,controlport,rpc,flags")),
 ])
 def test_addition_as_the_reference_adds(path, template, shown, addable, openapi_doc):
     od = add_both(path, template, openapi_doc)
@@ -998,3 +1001,44 @@ def test_addition_needs_an_administrator(addable, openapi_doc):
     assert ref.status == 500 and ordered(od) == ordered(ref.json())
     assert od["errors"] == [{**DENIED, "source": "slurmdb_accounts_add"}]
     assert listed("account", "rpyadd_alice") == ""
+
+
+def test_qos_changed_as_the_reference_changes_it(addable, openapi_doc):
+    """A QOS posted again keeps what the second body does not give."""
+    add_both("/qos", {"QOS": [{"name": "rpyadd_q{}", "priority": 5, "usage_factor": 2.5,
+                               "limits": {"max": {"wall_clock": {"per": {"job": 60}}}}}]},
+             openapi_doc)
+    add_both("/qos", {"QOS": [{"name": "rpyadd_q{}", "description": "e", "priority": 6,
+                               "usage_threshold": 0.5}]}, openapi_doc)
+    ref_shown, our_shown = (listed("qos", f"rpyadd_q{s}", QOS_FORMAT) for s in "ro")
+    assert swapped(our_shown) == ref_shown
+    assert "|6||01:00:00|" in our_shown and "2.500000|0.500000" in our_shown
+
+
+def test_tres_are_not_added(addable, openapi_doc):
+    add_both("/tres", {"TRES": [{"type": "gres", "name": "rpyadd"}]}, openapi_doc, status=500)
+
+
+def test_config_adds_every_area_at_once(addable, openapi_doc):
+    """Accounts, users and associations in one body, committed together (the
+    reference wants every area and refuses TRES, so it never succeeds)."""
+    body = {"accounts": [{"name": "rpyadd_cfg"}], "users": [{"name": "rpyadd_cfgu"}],
+            "associations": [{"account": "rpyadd_cfg", "user": "", "parent_account": "root",
+                              "cluster": "restcluster"},
+                             {"account": "rpyadd_cfg", "user": "rpyadd_cfgu",
+                              "cluster": "restcluster"}]}
+    assert reference(DB + "/config", True, "POST", body).status == 400
+    assert listed("account", "rpyadd_cfg") == ""
+    data = checked(ours(DB + "/config", True, "POST", body), openapi_doc, DB + "/config", 200,
+                   "post")
+    assert data["errors"] == []
+    assert listed("association", "account=rpyadd_cfg", "format=account,user").splitlines() == \
+        ["rpyadd_cfg|", "rpyadd_cfg|rpyadd_cfgu"]
+
+
+def test_config_with_tres_stores_nothing(addable, openapi_doc):
+    body = {"accounts": [{"name": "rpyadd_cfg2"}], "TRES": []}
+    data = checked(ours(DB + "/config", True, "POST", body), openapi_doc, DB + "/config", 500,
+                   "post")
+    assert data["errors"][0]["error_number"] == 2036
+    assert listed("account", "rpyadd_cfg2") == ""
