@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..slurm import ffi, lib, strings
+from ..slurm import ffi, lib, strings, text
 
 # <slurm/slurm_errno.h>
 ESLURM_REST_FAIL_PARSING = 9001
@@ -158,22 +158,30 @@ def flag_names(attr: str, table, bools: tuple[tuple[str, str], ...] = ()) -> Cal
     return write
 
 
-def objects(attr: str, ctype: str, inputs: Callable[[], list],
-             init: Callable | None = None) -> Callable:
-    """A list of objects, each parsed by `inputs()` into a new `ctype`
-    (first set up by `init`, if given)."""
-    def write(rec, value, store):
-        if not isinstance(value, list):
+def _each(value, ctype: str, inputs: list, store: Store, init: Callable | None = None,
+          then: Callable | None = None) -> list:
+    """A list of objects, each parsed by `inputs` into a new `ctype`: set up
+    by `init(rec)` before, checked by `then(rec, store)` after, if given."""
+    if not isinstance(value, list):
+        raise Failed(ESLURM_REST_FAIL_PARSING)
+    made = []
+    for item in value:
+        if not isinstance(item, dict):
             raise Failed(ESLURM_REST_FAIL_PARSING)
-        made = []
-        for item in value:
-            if not isinstance(item, dict):
-                raise Failed(ESLURM_REST_FAIL_PARSING)
-            made.append(store.new(ctype))
-            if init:
-                init(made[-1])
-            run(inputs(), made[-1], item, store)
-        setattr(rec, attr, store.list(made))
+        made.append(store.new(ctype))
+        if init:
+            init(made[-1])
+        run(inputs, made[-1], item, store)
+        if then:
+            then(made[-1], store)
+    return made
+
+
+def objects(attr: str, ctype: str, inputs: Callable[[], list],
+            init: Callable | None = None) -> Callable:
+    """A List of objects of `ctype`, each parsed by `inputs()` (see _each)."""
+    def write(rec, value, store):
+        setattr(rec, attr, store.list(_each(value, ctype, inputs(), store, init)))
     return write
 
 
@@ -252,7 +260,7 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def _known_tres(t, known):
     """The reference's match of a requested TRES against slurmdbd's list."""
-    want_type, want_name = _text(t.type), _text(t.name)
+    want_type, want_name = text(t.type), text(t.name)
     for tid, ttype, tname in known:
         if t.id > 0 and t.id == tid and (want_type is None or _same(want_type, ttype)) and (
                 want_name is None or _same(want_name, tname)):
@@ -263,35 +271,28 @@ def _known_tres(t, known):
     return None
 
 
-def _text(ptr) -> str | None:
-    return ffi.string(ptr).decode() if ptr != ffi.NULL else None
+def _resolve_tres(t, store) -> None:
+    """The id of a requested TRES, from slurmdbd's list, or the reference's error."""
+    found = _known_tres(t, store.env.tres_order)
+    if found is None:
+        name = text(t.name)
+        raise Failed(ESLURM_REST_FAIL_PARSING, (
+            ESLURM_INVALID_TRES, f"Couldn't find TRES matching name:"
+            f"{'(null)' if name is None else name} type:{text(t.type)}",
+            "_for_each_parse_tres_count"))
+    if t.id > 0 and t.id != found[0]:
+        raise Failed(ESLURM_REST_FAIL_PARSING, (
+            ESLURM_INVALID_TRES, f"Requested TRES id({t.id}) doesn't match TRES "
+            f"type/name({found[1]}/{found[2]}) which id is {found[0]}",
+            "_for_each_parse_tres_count"))
+    t.id = found[0]
 
 
 def tres_string(attr: str) -> Callable:
-    """A list of TRES ({type, name, id, count}) as slurmdbd's "id=count,..." string."""
+    """A list of TRES ({type, name, id, count}) as slurmdbd's "id=count,..."
+    string (a count of -1 is INFINITE64: no limit)."""
     def write(rec, value, store):
-        if not isinstance(value, list):
-            raise Failed(ESLURM_REST_FAIL_PARSING)
-        made = []
-        for item in value:
-            if not isinstance(item, dict):
-                raise Failed(ESLURM_REST_FAIL_PARSING)
-            made.append(store.new("slurmdb_tres_rec_t *"))
-            t = made[-1]
-            run(_TRES_INPUTS, t, item, store)  # a count of -1 is INFINITE64: no limit
-            found = _known_tres(t, store.env.tres_order)
-            if found is None:
-                name = _text(t.name)
-                raise Failed(ESLURM_REST_FAIL_PARSING, (
-                    ESLURM_INVALID_TRES, f"Couldn't find TRES matching name:"
-                    f"{'(null)' if name is None else name} type:{_text(t.type)}",
-                    "_for_each_parse_tres_count"))
-            if t.id > 0 and t.id != found[0]:
-                raise Failed(ESLURM_REST_FAIL_PARSING, (
-                    ESLURM_INVALID_TRES, f"Requested TRES id({t.id}) doesn't match TRES "
-                    f"type/name({found[1]}/{found[2]}) which id is {found[0]}",
-                    "_for_each_parse_tres_count"))
-            t.id = found[0]
+        made = _each(value, "slurmdb_tres_rec_t *", _TRES_INPUTS, store, then=_resolve_tres)
         made_str = lib.slurmdb_make_tres_string(store.list(made), lib.TRES_STR_FLAG_SIMPLE)
         if made_str == ffi.NULL:
             raise Failed(ESLURM_REST_FAIL_PARSING)
@@ -300,6 +301,7 @@ def tres_string(attr: str) -> Callable:
         finally:
             lib.slurm_xfree(ffi.new("void **", made_str))
     return write
+
 
 
 def real(attr: str) -> Callable:
