@@ -96,6 +96,8 @@ def _as_string(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
+        if "\0" in value:  # C would see only what comes before it
+            raise Failed(ESLURM_DATA_CONV_FAILED)
         return value
     if isinstance(value, int):
         return str(value)

@@ -32,8 +32,8 @@ def test_string(value, stored):
     assert text(rec.name) == stored
 
 
-@pytest.mark.parametrize("value", [[], {}, ["a"]])
-def test_string_refuses_containers(value):
+@pytest.mark.parametrize("value", [[], {}, ["a"], "a\0b"])
+def test_string_refuses_containers_and_nul(value):
     assert failure(string("name"), value).errno == ESLURM_DATA_CONV_FAILED
 
 
