@@ -71,6 +71,33 @@ def test_bearer_token(tokens, created):
     assert owner(resp.json()["job_id"]) == "bob"
 
 
+def test_slurmdb_changes_run_as_the_tokens_user(tokens):
+    """slurmdbd decides with the token's user: root's token adds and removes
+    an account, alice's is denied (the daemon's own user never counts)."""
+    accounts = "/slurmdb/v0.0.38/accounts"
+    body = {"accounts": [{"name": "rpyjwt_acct"}]}
+
+    def listed() -> str:
+        return subprocess.run(["sacctmgr", "-n", "-P", "list", "account", "rpyjwt_acct"],
+                              capture_output=True, text=True, timeout=60).stdout.strip()
+    subprocess.run(["sacctmgr", "-i", "delete", "account", "rpyjwt_acct"], capture_output=True,
+                   timeout=60)
+    try:
+        denied = one(request("POST", accounts, body, jwt_headers("alice", tokens["alice"])), True)
+        assert denied.status == 500 and denied.json()["errors"][0]["error_number"] == 2002
+        assert listed() == ""
+        added = one(request("POST", accounts, body, jwt_headers("root", tokens["root"])), True)
+        assert (added.status, added.json()["errors"]) == (200, [])
+        assert listed().startswith("rpyjwt_acct|")
+        removed = one(request("DELETE", "/slurmdb/v0.0.38/account/rpyjwt_acct", None,
+                              jwt_headers("root", tokens["root"])), True)
+        assert removed.json()["removed_associations"] == ["rpyjwt_acct"]
+        assert listed() == ""
+    finally:
+        subprocess.run(["sacctmgr", "-i", "delete", "account", "rpyjwt_acct"],
+                       capture_output=True, timeout=60)
+
+
 # ---- refusals ----
 
 def assert_refused(resp) -> None:
