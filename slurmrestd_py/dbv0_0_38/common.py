@@ -470,13 +470,19 @@ class Db:
         reports it. An empty result is an empty list (the reference: an error)."""
         return list(records(self.query(call, cond), ctype))
 
-    def query(self, call: str, cond):
-        """The List one slurmdb_*_get query returns (freed by `close()`)."""
+    def _list_call(self, call: str, *args):
+        """(List, errno) of a libslurm call that returns a List; the List is
+        freed by `close()`."""
         ffi.errno = 0
-        lst = getattr(lib, call)(self.conn[0], cond)
+        lst = getattr(lib, call)(self.conn[0], *args)
         errno = ffi.errno
         if lst != ffi.NULL:
             self.lists.append(lst)
+        return lst, errno
+
+    def query(self, call: str, cond):
+        """The List one slurmdb_*_get query returns (freed by `close()`)."""
+        lst, errno = self._list_call(call, cond)
         if errno:
             raise DbError(errno, call)
         if lst == ffi.NULL:
@@ -487,11 +493,7 @@ class Db:
         """One slurmdb_*_remove, committed: the names of what it removed.
         Nothing to remove is an empty list (the reference answers 304, 500
         or 200 with an error, by area)."""
-        ffi.errno = 0
-        lst = getattr(lib, call)(self.conn[0], cond)
-        errno = ffi.errno
-        if lst != ffi.NULL:
-            self.lists.append(lst)
+        lst, errno = self._list_call(call, cond)
         if errno == SLURM_NO_CHANGE_IN_DATA or (lst != ffi.NULL and not errno
                                                and lib.slurm_list_count(lst) == 0):
             return []
@@ -502,11 +504,8 @@ class Db:
 
     def modify(self, call: str, cond, rec) -> list[str]:
         """One slurmdb_*_modify: the names of what changed (none: no change)."""
-        ffi.errno = 0
-        lst = getattr(lib, call)(self.conn[0], cond, rec)
-        errno = ffi.errno
+        lst, errno = self._list_call(call, cond, rec)
         if lst != ffi.NULL:
-            self.lists.append(lst)
             return strings(lst)
         if errno in (0, SLURM_NO_CHANGE_IN_DATA):
             return []
