@@ -27,8 +27,8 @@ import time
 
 import pytest
 
-from conftest import (OURS, REFERENCE, Result, assert_no_traceback, parse_responses, req,
-                      run_ours, run_reference, validate)
+from conftest import (OURS, REFERENCE, Result, one, parse_responses, req, run_ours,
+                      run_reference, validate)
 
 DB = "/slurmdb/v0.0.38"
 REF_ARGS = ("-a", "rest_auth/local", "-s", "dbv0.0.38")
@@ -131,14 +131,6 @@ def _run_root(cmd, request: bytes, reference: bool) -> Result:
                           capture_output=True, env=env, timeout=120)
     responses, leftover, stray = parse_responses(proc.stdout, (), reference)
     return Result(proc.returncode, responses, proc.stderr, proc.stdout, leftover, stray)
-
-
-def one(result):
-    assert result.status_code == 0, result.stderr[-2000:]
-    assert len(result.responses) == 1, result.raw[:500]
-    assert result.leftover == b"", result.leftover[:200]
-    assert_no_traceback(result)
-    return result.responses[0]
 
 
 def both(path, root=False, headers=(), method="GET"):
