@@ -41,7 +41,10 @@ NEED_DATA = _Sentinel("NEED_DATA")
 CLOSED = _Sentinel("CLOSED")
 
 _BODY_METHODS = ("POST", "PUT", "PATCH")
-_SUPPORTED_VERSIONS = ("1.0", "1.1")
+# RFC 9112 §2.3: a server answers any HTTP/1.x of a higher minor version as 1.1.
+_VERSION = re.compile(r"1\.[0-9]\Z")
+# RFC 9112 §3.2.2: an absolute-form target names the path after its authority.
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*")
 # h11 quotes offending input as bytearray(b'...') reprs; clients need text.
 _BYTES_REPR = re.compile(r"""bytearray\((b'(?:[^'\\]|\\.)*'|b"(?:[^"\\]|\\.)*")\)""")
 _QUOTE_MAX = 80
@@ -93,9 +96,11 @@ class Connection:
         *,
         max_header_bytes: int = 64 * 1024,
         max_body_bytes: int = 50 * 1024 * 1024,
+        max_path_bytes: int = 8 * 1024,
     ) -> None:
         self._max_header_bytes = max_header_bytes
         self._max_body_bytes = max_body_bytes
+        self._max_path_bytes = max_path_bytes
         self._h11 = h11.Connection(
             our_role=h11.SERVER, max_incomplete_event_size=max_header_bytes
         )
@@ -104,6 +109,9 @@ class Connection:
         # the client went away, whatever state the request was in.
         self._eof = False
         self._request: Request | None = None  # headers seen, body pending
+        # The method of the exchange in progress, once h11 has read it: an
+        # answer to HEAD never carries a body, an error answer included.
+        self._method: bytes | None = None
         self._body: list[bytes] = []
         self._body_len = 0
 
@@ -125,12 +133,19 @@ class Connection:
             try:
                 event = self._h11.next_event()
             except h11.RemoteProtocolError as exc:
+                if self._method is None and self._h11.trailing_data[0][:5] == b"HEAD ":
+                    self._method = b"HEAD"  # refused before h11 read the request line
                 if exc.error_status_hint == 431:
                     return self._headers_too_large()
                 return self._fail(exc.error_status_hint, _describe(exc))
             if event is h11.NEED_DATA:
-                return CLOSED if self._eof else NEED_DATA
+                if not self._eof:
+                    return NEED_DATA
+                if self._request is not None or self._h11.trailing_data[0]:
+                    return self._fail(400, "Bad Request: the request ended before it was complete")
+                return CLOSED
             if type(event) is h11.Request:
+                self._method = event.method
                 error = self._start_request(event)
                 if error is not None:
                     return error
@@ -151,6 +166,9 @@ class Connection:
     def _start_request(self, event: h11.Request) -> ProtocolError | None:
         method = event.method.decode("latin-1")
         target = event.target.decode("latin-1")
+        absolute = _ABSOLUTE.match(target)
+        if absolute:
+            target = "/" + target[absolute.end():].lstrip("/")
         version = event.http_version.decode("latin-1")
         raw = event.headers.raw_items()
         headers = [
@@ -162,14 +180,23 @@ class Connection:
         header_bytes += sum(len(n) + len(v) + 4 for n, v in raw) + 2
         if header_bytes > self._max_header_bytes:
             return self._headers_too_large()
-        if version not in _SUPPORTED_VERSIONS:
+        if not _VERSION.match(version):
             return self._fail(505, f"HTTP Version Not Supported: HTTP/{version}")
+        version = "1.0" if version == "1.0" else "1.1"
         # h11 would switch protocols on a 2xx answer to CONNECT; a REST
         # server has no tunnel to offer.
         if method == "CONNECT":
             return self._fail(501, "Not Implemented: CONNECT is not supported")
         names = {n for n, _ in headers}
-        if "transfer-encoding" not in names:
+        if "transfer-encoding" in names:
+            # RFC 9112 §6.1, §6.3: framing that a proxy in front may read
+            # differently (request smuggling) is refused, and the
+            # connection closed with it.
+            if "content-length" in names:
+                return self._fail(400, "Bad Request: both Transfer-Encoding and Content-Length")
+            if version == "1.0":
+                return self._fail(400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request")
+        else:
             if "content-length" in names:
                 length = int(dict(headers)["content-length"])
                 # Refuse before reading (and before any 100 Continue) so the
@@ -187,6 +214,8 @@ class Connection:
                     "Transfer-Encoding: chunked",
                 )
         path, _, query = target.partition("?")
+        if len(path) > self._max_path_bytes:
+            return self._fail(414, f"URI Too Long: the path exceeds {self._max_path_bytes} bytes")
         self._request = Request(
             method=method,
             target=target,
@@ -221,7 +250,7 @@ class Connection:
     def send(
         self, response: Response, request: Request | None = None
     ) -> Iterator[bytes]:
-        head = request is not None and request.method == "HEAD"
+        head = self.answering_head
         closing = response.close or request is None
         headers = []
         # Framing and connection headers are ours to set so they stay correct.
@@ -235,7 +264,10 @@ class Connection:
         sized = isinstance(body, (bytes, bytearray))
         # 204/304 carry no body and (for 204) must not carry Content-Length.
         bodiless = response.status in (204, 304)
-        if sized and not bodiless:
+        # A HEAD that h11 refused may be unknown to it as HEAD: a declared
+        # length would then oblige it to send the body.
+        unread_head = head and self._h11.their_state is h11.ERROR
+        if sized and not bodiless and not unread_head:
             headers.append(("Content-Length", str(len(body))))
         if closing:
             headers.append(("Connection", "close"))
@@ -267,6 +299,12 @@ class Connection:
                 yield end
         if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
             self._h11.start_next_cycle()
+            self._method = None
+
+    @property
+    def answering_head(self) -> bool:
+        """The exchange in progress answers HEAD: no body, whatever the status."""
+        return self._method == b"HEAD"
 
     @property
     def keep_alive(self) -> bool:

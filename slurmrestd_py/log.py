@@ -10,6 +10,11 @@ Destination: stderr when stderr is a tty or SLURMRESTD_LOG_STDERR is set to
 a true value (1, yes, true, on); otherwise syslog through /dev/log (facility
 daemon, ident "slurmrestd-py"); stderr again if /dev/log is unusable.
 Never stdout: in inet mode stdout carries the HTTP response.
+
+No tracebacks: an exception logged with a record (`log.exception`) is one
+line, its type, message and the place it was raised (`describe`), so a log
+line never spreads over many and a log never holds a request's data beyond
+its first words.
 """
 
 from __future__ import annotations
@@ -51,9 +56,27 @@ class _StderrFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         tag = self._tags.get(record.levelno, record.levelname.lower() + ": ")
         text = f"{self._prefix}{tag}{record.getMessage()}"
-        if record.exc_info:
-            text += "\n" + self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += ": " + describe(record.exc_info[1])
         return text
+
+
+_MESSAGE_MAX = 160
+
+
+def describe(exc: BaseException) -> str:
+    """An exception on one line: type, message (cut short) and where it was raised."""
+    message = " ".join(str(exc).split())
+    if len(message) > _MESSAGE_MAX:
+        message = message[:_MESSAGE_MAX] + "..."
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = ""
+    if tb is not None:
+        code = tb.tb_frame.f_code
+        where = f" at {os.path.basename(code.co_filename)}:{tb.tb_lineno} in {code.co_name}"
+    return f"{type(exc).__name__}: {message!r}{where}"
 
 
 def _is_stdout(stream: IO[str]) -> bool:

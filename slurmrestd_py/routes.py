@@ -88,6 +88,7 @@ class Router:
     def __init__(self):
         self._groups: list[list] = []  # [loader, operations or None], in order
         self._pending: dict[tuple[str, ...], list[list]] = {}
+        self._longest_prefix = 0  # so matching looks at no more segments than that
         # literal segments -> {method: op}; templated paths matched in order.
         self._static: dict[tuple[str, ...], dict[str, Operation]] = {}
         self._templated: list[tuple[tuple[str, ...], dict[str, Operation]]] = []
@@ -108,6 +109,7 @@ class Router:
             self._load(group)
         for prefix in prefixes:
             self._pending.setdefault(tuple(prefix), []).append(group)
+            self._longest_prefix = max(self._longest_prefix, len(prefix))
 
     def _load(self, group) -> list[Operation]:
         if group[1] is None:
@@ -129,7 +131,7 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]]:
         segments = tuple(split_path(path))
-        for n in range(len(segments), 0, -1):
+        for n in range(min(len(segments), self._longest_prefix), 0, -1):
             for group in self._pending.pop(segments[:n], ()):
                 self._load(group)
         methods = self._static.get(segments)

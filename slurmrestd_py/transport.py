@@ -84,6 +84,12 @@ class _Plain:
         pass
 
 
+# The answer of last resort, written without the HTTP core (which may be what failed).
+_INTERNAL_ERROR = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                   b"Content-Length: 14\r\nConnection: close\r\n\r\n")
+_INTERNAL_ERROR_BODY = b"Internal error"
+
+
 def serve(conn: Connection, app, read, write, session=_Plain()) -> None:
     """Answer requests read with `read()` until the client or the core closes.
 
@@ -92,9 +98,43 @@ def serve(conn: Connection, app, read, write, session=_Plain()) -> None:
     response into the last one; `session.request_begins()` and
     `session.request_done()` mark the connection busy while a request is
     answered and idle again after it.
+
+    Whatever fails here short of the descriptors themselves (a bug in the
+    core or an app), the client gets an answer, the log gets one line, and
+    the connection ends: if no byte of the current answer was written yet,
+    a 500 (headers only for HEAD); otherwise the answer is cut short, so the
+    client sees a truncated body, never a complete-looking one.
     """
+    exchange = _Exchange()
+    try:
+        _serve(conn, app, read, write, session, exchange)
+    except (Stop, OSError):
+        raise
+    except Exception as e:
+        import logging
+        from .log import describe
+        logging.getLogger("slurmrestd-py").error(
+            "internal error serving %s: %s", exchange.what, describe(e))
+        if not exchange.written:
+            write(_INTERNAL_ERROR if conn.answering_head else _INTERNAL_ERROR + _INTERNAL_ERROR_BODY)
+
+
+class _Exchange:
+    """What `serve` knows of the exchange in progress, for its last resort."""
+
+    what = "a request"
+    written = False
+
+
+def _serve(conn: Connection, app, read, write, session, exchange: _Exchange) -> None:
+    def answer(response, request=None) -> None:
+        for chunk in conn.send(response, request):
+            exchange.written = True
+            write(chunk)
+
     try:
         while True:
+            exchange.what, exchange.written = "a request", False
             ev = conn.next_event()
             if ev is NEED_DATA:
                 out = conn.data_to_send()
@@ -110,26 +150,14 @@ def serve(conn: Connection, app, read, write, session=_Plain()) -> None:
             if ev is CLOSED:
                 return
             if isinstance(ev, ProtocolError):
-                for chunk in conn.send(error_response(ev)):
-                    write(chunk)
+                answer(error_response(ev))
                 return
+            exchange.what = f"{ev.method} {ev.target}"
             session.request_begins()
             response = app(ev)
             if session.stopping:
                 response.close = True
-            try:
-                for chunk in conn.send(response, ev):
-                    write(chunk)
-            except OSError:
-                raise
-            except Exception:
-                # A streamed body failed after its headers went out: end the
-                # connection, so the client sees a truncated body, not a
-                # complete-looking one (and never a traceback).
-                import logging
-                logging.getLogger("slurmrestd-py").exception(
-                    "failed while sending the answer to %s %s", ev.method, ev.target)
-                return
+            answer(response, ev)
             session.request_done()
             if not conn.keep_alive or session.stopping:
                 return

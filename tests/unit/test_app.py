@@ -290,3 +290,13 @@ def test_a_stream_that_fails_midway_ends_the_connection_without_a_traceback():
     assert sent.count(b"HTTP/1.1") == 1  # the pipelined second request is not answered
     assert not sent.endswith(b"0\r\n\r\n")  # no terminating chunk: visibly truncated
     assert b"Traceback" not in sent and b"RuntimeError" not in sent
+
+
+def test_matching_a_deep_path_costs_linear_time():
+    import time
+    from slurmrestd_py.app import build_router
+    r = build_router(["v0.0.38", "dbv0.0.38"])
+    start = time.process_time()
+    with pytest.raises(HttpError) as e:
+        r.match("GET", "/a" * 32768)  # quadratic matching took seconds
+    assert e.value.status == 404 and time.process_time() - start < 0.5

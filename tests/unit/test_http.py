@@ -447,13 +447,19 @@ def test_error_after_good_request():
         [b"GET / HTTP/1.1\r\nHost: h\r\n"],
         [b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc"],
         [chunked([b"abc"])[:-5]],
-        [],
+        [GET + b"GET /second HTTP/1.1\r\n"],
     ],
 )
-def test_eof_mid_request_is_closed(chunks):
+def test_eof_mid_request_is_a_400(chunks):
     out, events, _, conn = serve(chunks)
-    assert out == b""
-    assert events == [CLOSED]
+    assert events[-1].status == 400 and "before it was complete" in events[-1].message
+    assert [r.status_code for _, r, _ in parse(out, ["GET"] * len(events))][-1] == 400
+    assert not conn.keep_alive
+
+
+def test_eof_before_any_byte_is_closed_silently():
+    out, events, _, conn = serve([])
+    assert out == b"" and events == [CLOSED]
     assert conn.next_event() is CLOSED
 
 
@@ -546,3 +552,69 @@ def test_random_input_never_raises():
         chunks = [c for c in (data[:cut], data[cut:]) if c]
         _, events, _, _ = serve(chunks, max_body_bytes=20)
         assert events[-1] is CLOSED or isinstance(events[-1], (Request, ProtocolError))
+
+
+# ---- malformed input: errors answered, framing hardened (issue 9) ----
+
+@pytest.mark.parametrize(
+    "raw, status",
+    [
+        (b"HEAD / HTTP/2.0\r\nHost: h\r\n\r\n", 505),
+        (b"HEAD / HTTP/1.1\r\nHost: h\r\nX: " + b"a" * 70000 + b"\r\n\r\n", 431),
+        (b"HEAD / HTTP/1.1\r\nHost: h\r\nContent-Length: 60000000\r\n\r\n", 413),
+        (b"HEAD / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    ],
+)
+def test_error_answer_to_head_has_no_body(raw, status):
+    out, events, _, conn = serve([raw])
+    assert events[0].status == status
+    [(_, resp, body)] = parse(out, ["HEAD"])
+    assert resp.status_code == status and body == b""
+    assert header_values(resp, b"content-length") == [b"%d" % len(events[0].message)]
+    assert not conn.keep_alive
+
+
+def test_http_1_2_is_served_as_1_1():
+    out, events, _, conn = serve([b"HEAD /slurm/v0.0.38/ping HTTP/1.2\r\nHost: x\r\n\r\n" + GET])
+    assert [e.http_version for e in events[:2]] == ["1.1", "1.1"]
+    [(_, h, hb), (_, g, _)] = parse(out, ["HEAD", "GET"])
+    assert (h.status_code, hb, g.status_code) == (200, b"", 200)
+
+
+def test_absolute_form_target_is_served_by_its_path():
+    out, events, _, _ = serve([b"GET http://host:80/slurm/v0.0.38/ping?a=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                               b"GET https://host HTTP/1.1\r\nHost: x\r\n\r\n"])
+    assert (events[0].path, events[0].query, events[0].target) == (
+        "/slurm/v0.0.38/ping", "a=1", "/slurm/v0.0.38/ping?a=1")
+    assert events[1].path == "/"
+
+
+def test_chunked_with_content_length_is_refused_and_closes():
+    smuggled = (b"POST /c HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + GET)
+    out, events, _, conn = serve([smuggled])
+    assert events[0].status == 400 and "Content-Length" in events[0].message
+    [(_, resp, _)] = parse(out)
+    assert resp.status_code == 400 and header_values(resp, b"connection") == [b"close"]
+    assert len(events) == 1 and not conn.keep_alive  # the pipelined GET is never read
+
+
+def test_transfer_encoding_on_http_1_0_is_refused():
+    raw = b"POST /c HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    out, events, _, conn = serve([raw])
+    assert events[0].status == 400 and "HTTP/1.0" in events[0].message
+    assert not conn.keep_alive
+
+
+def test_over_long_path_is_414_and_query_is_not_counted():
+    out, events, _, _ = serve([b"GET /" + b"a/" * 5000 + b" HTTP/1.1\r\nHost: h\r\n\r\n"])
+    assert events[0].status == 414
+    _, events, _, _ = serve([b"GET /x?" + b"a" * 20000 + b" HTTP/1.1\r\nHost: h\r\n\r\n"])
+    assert isinstance(events[0], Request)
+
+
+def test_head_refused_before_its_request_line_ends_has_no_body():
+    out, events, _, _ = serve([b"HEAD / HTTP/1.1\r\nHost: h\r\nX: " + b"a" * 70000])
+    assert events[0].status == 431
+    assert out.endswith(b"Connection: close\r\n\r\n")

@@ -1,0 +1,67 @@
+"""The top-level guard: whatever fails while a request is handled, the client
+gets an answer (or a visibly cut one), the log one line, and the connection ends."""
+import io
+import logging
+
+import pytest
+
+from slurmrestd_py import log
+from slurmrestd_py.http import Connection, Response
+from slurmrestd_py.transport import serve
+
+
+@pytest.fixture
+def logged():
+    lg = logging.getLogger(log.LOGGER_NAME)
+    saved = lg.handlers[:], lg.propagate, lg.level
+    stream = io.StringIO()
+    log.setup(0, stream=stream)
+    yield stream
+    lg.handlers[:], lg.propagate, lg.level = saved
+    log._installed.clear()
+
+
+def run(wire: bytes, app, conn=None) -> bytes:
+    out, chunks = [], [wire, b""]
+    serve(conn or Connection(), app, lambda: chunks.pop(0), out.append)
+    return b"".join(out)
+
+
+def boom(request):
+    raise KeyError("x")
+
+
+class BrokenCore(Connection):
+    def next_event(self):
+        ev = super().next_event()
+        if hasattr(ev, "method"):
+            raise AssertionError("a bug in the core\nsecond line")
+        return ev
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_failing_core_still_answers_500_and_closes(method, logged):
+    wire = f"{method} /x HTTP/1.1\r\nHost: h\r\n\r\nGET /y HTTP/1.1\r\nHost: h\r\n\r\n".encode()
+    sent = run(wire, lambda r: Response(200, body=b"ok"), BrokenCore())
+    assert sent.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert sent.count(b"HTTP/1.1") == 1 and b"Connection: close" in sent
+    assert sent.endswith(b"\r\n\r\n" if method == "HEAD" else b"Internal error")
+    lines = logged.getvalue().splitlines()
+    assert len(lines) == 1 and "AssertionError" in lines[0] and "Traceback" not in lines[0]
+    assert "test_guard.py" in lines[0]  # where it was raised
+
+
+def test_an_app_that_raises_is_answered_by_the_guard(logged):
+    sent = run(b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n", boom)
+    assert sent.startswith(b"HTTP/1.1 500") and sent.endswith(b"Internal error")
+    assert "internal error serving GET /x: KeyError" in logged.getvalue()
+
+
+def test_logged_exceptions_are_one_line(logged):
+    try:
+        raise ValueError("first\nsecond " + "x" * 500)
+    except ValueError:
+        logging.getLogger("slurmrestd-py").exception("failed")
+    [line] = logged.getvalue().splitlines()
+    assert line.startswith("slurmrestd-py: error: failed: ValueError: 'first second x")
+    assert len(line) < 300 and "test_guard.py" in line
