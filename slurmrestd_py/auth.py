@@ -72,7 +72,13 @@ def _jwt(peer: Peer, headers, daemon_uid: int) -> Identity:
     name = headers.get("x-slurm-user-name")
     token = headers.get("x-slurm-user-token")
     bearer = headers.get("authorization")
-    if bearer is not None and token is None:
+    if bearer is not None and token is not None:
+        # Another scheme (a proxy's Basic) is no Slurm credential; a second
+        # token is, and which one would count is ambiguous (as newer
+        # slurmrestd, refuse the pair).
+        if bearer.strip().partition(" ")[0].lower() == "bearer":
+            raise HttpError(401, FAILURE)
+    elif bearer is not None:
         scheme, _, value = bearer.strip().partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise HttpError(401, FAILURE)
@@ -157,9 +163,10 @@ def token_user(token: str, now: float | None = None) -> str:
     if v.enabled:
         claims = v.verify(token, header)
     exp = claims.get("exp")
+    # slurmctld treats a missing exp as expired, and reads it as a 64-bit time.
     if not isinstance(exp, (int, float)) or isinstance(exp, bool) or \
-            exp < (time.time() if now is None else now):
-        raise HttpError(401, FAILURE)  # slurmctld treats a missing exp as expired
+            not (time.time() if now is None else now) <= exp < _TIME_MAX:
+        raise HttpError(401, FAILURE)
     user = claims.get("sun")
     if not isinstance(user, str) or not user:
         user = claims.get("username")
@@ -169,6 +176,7 @@ def token_user(token: str, now: float | None = None) -> str:
 
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+_TIME_MAX = 1 << 63
 
 
 def _unverified(token: str) -> tuple[dict, dict]:
@@ -184,7 +192,7 @@ def _unverified(token: str) -> tuple[dict, dict]:
             raise ValueError("not a signed JWT")
         header, claims = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
                           for p in parts[:2])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, RecursionError):  # RecursionError: deep nesting
         raise HttpError(401, FAILURE) from None
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise HttpError(401, FAILURE)

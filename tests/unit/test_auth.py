@@ -219,3 +219,33 @@ def test_local_plugin_still_decides_for_unix_peers():
     # Another user's peer is refused by local; jwt is not consulted.
     assert refused({"x-slurm-user-name": "bob", "x-slurm-user-token": token("bob")},
                    plugins=("local", "jwt"), peer=Peer("unix", 999, 999))
+
+
+# ---- hostile tokens and header pairs (issue 9) ----
+
+def _raw_token(header: str, claims: str) -> str:
+    import base64
+    enc = lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("=")  # noqa: E731
+    return f"{enc(header)}.{enc(claims)}.c2ln"
+
+
+@pytest.mark.parametrize("header, claims", [
+    ("[" * 20000 + "]" * 20000, '{"sun": "alice", "exp": 9999999999}'),
+    ('{"alg": "HS256"}', '{"a":' * 20000 + "1" + "}" * 20000),
+    ('{"alg": "HS256"}', '{"sun": "alice", "exp": 1e400}'),
+    ('{"alg": "HS256"}', '{"sun": "alice", "exp": NaN}'),
+    ('{"alg": "HS256"}', '{"sun": "alice", "exp": 99999999999999999999999}'),
+    ('{"alg": "HS256"}', '{"sun": "alice", "exp": ' + "9" * 5000 + "}"),
+])
+def test_hostile_tokens_are_a_401(header, claims):
+    raw = _raw_token(header, claims)
+    assert refused({"Authorization": "Bearer " + raw})
+    assert refused({"X-SLURM-USER-NAME": "alice", "X-SLURM-USER-TOKEN": raw})
+
+
+def test_token_and_bearer_together_are_refused():
+    alice, bob = token("alice"), token("bob")
+    assert refused({"X-SLURM-USER-NAME": "alice", "X-SLURM-USER-TOKEN": alice,
+                    "Authorization": f"Bearer {bob}"})
+    assert refused({"X-SLURM-USER-NAME": "alice", "X-SLURM-USER-TOKEN": alice,
+                    "Authorization": f"Bearer {alice}"})
