@@ -12,7 +12,9 @@ from typing import Callable
 
 from . import envelope, media
 from .auth import FAILURE, Authenticator, Identity, Peer
+from .convert import Invalid
 from .http import Request, Response
+from .log import describe
 from .routes import HttpError, Operation, Router
 from .schema import Array
 
@@ -71,8 +73,11 @@ class App:
             return self._handle(request)
         except HttpError as e:
             return text_response(e.status, e.message)
-        except Exception:  # never a traceback on the wire
-            log.exception("internal error serving %s %s", request.method, request.target)
+        except Invalid as e:  # a value no endpoint envelope reported
+            return text_response(400, f"Invalid {e}")
+        except Exception as e:  # a bug: one log line, never a traceback on the wire
+            log.error("internal error serving %s %s: %s", request.method, request.target,
+                      describe(e))
             return text_response(500, "Internal error")
 
     def _authenticate(self, request: Request) -> Identity:
@@ -106,6 +111,7 @@ class App:
                         _settle(media.encode(data, media_type)), close=status >= 400)
 
     def _call(self, op: Operation, call: Call) -> tuple[int, dict | None]:
+        from . import slurm
         from .slurm import SlurmError
         if not op.plugin:  # the OpenAPI document is not wrapped
             return 200, op.handler(call)
@@ -113,9 +119,17 @@ class App:
             payload = op.handler(call)
         except SlurmError as e:
             log.warning("%s: %s", e.call, e.strerror)
+            if slurm.refused_credentials(e.errno):
+                raise HttpError(401, FAILURE) from None
             error = envelope.error_entry(op.errors, e.errno, e.strerror,
                                          getattr(e, "description", ""), e.call)
             return 500, self._wrap(op, [error], self._empty_payload(op))
+        except Invalid as e:
+            from .slurm import ESLURM_DATA_CONV_FAILED, strerror
+            error = envelope.error_entry(op.errors, ESLURM_DATA_CONV_FAILED,
+                                         strerror(ESLURM_DATA_CONV_FAILED), f"Invalid {e}",
+                                         e.field)
+            return 400, self._wrap(op, [error], self._empty_payload(op))
         except ApiError as e:
             errors = list(e.errors or ())
             if e.errno:

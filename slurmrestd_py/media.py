@@ -10,6 +10,7 @@ import functools
 import json
 from typing import Any, Iterator
 
+from . import convert
 from .routes import HttpError
 
 JSON = "application/json"
@@ -60,10 +61,18 @@ def parse_body(content_type: str | None, body: bytes) -> Any:
     mtype = (content_type or "").split(";")[0].strip().lower()
     try:
         if mtype in (JSON, ""):
-            return json.loads(body)
+            # Decoded strictly first: json.loads would let CESU-8 surrogates
+            # through; then only \u escapes can still spell one.
+            text = body.decode("utf-8")
+            data = json.loads(text)
+            if "\\u" in text:
+                convert.text_only(data)
+            return data
         if mtype in YAML_TYPES or mtype == "application/yaml":
             import yaml
-            return yaml.load(body, Loader=_loader())
+            data = yaml.load(body, Loader=_loader())
+            convert.text_only(data)
+            return data
         if mtype == "application/x-www-form-urlencoded":
             return parse_query(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:

@@ -44,6 +44,20 @@ class SlurmError(Exception):
         super().__init__(f"{call}: {self.strerror}")
 
 
+# <slurm/slurm_errno.h>
+SLURM_PROTOCOL_AUTHENTICATION_ERROR = 1007
+ESLURM_AUTH_CRED_INVALID, ESLURM_AUTH_SKIP = 6000, 6008
+ESLURM_DATA_CONV_FAILED = 9202
+
+
+def refused_credentials(errno: int) -> bool:
+    """Slurm refused the credentials the request was sent with (a token
+    slurmctld or slurmdbd found forged, expired or unusable): for the
+    client, an authentication failure like any other."""
+    return (errno == SLURM_PROTOCOL_AUTHENTICATION_ERROR
+            or ESLURM_AUTH_CRED_INVALID <= errno <= ESLURM_AUTH_SKIP)
+
+
 def strerror(errno: int) -> str:
     msg = lib.slurm_strerror(errno)
     return ffi.string(msg).decode() if msg != ffi.NULL else f"Unknown error {errno}"

@@ -300,3 +300,48 @@ def test_matching_a_deep_path_costs_linear_time():
     with pytest.raises(HttpError) as e:
         r.match("GET", "/a" * 32768)  # quadratic matching took seconds
     assert e.value.status == 404 and time.process_time() - start < 0.5
+
+
+@pytest.mark.parametrize("body", [
+    rb'{"script":"#!/bin/sh\n","job":{"\ud800":1}}',
+    rb'{"a":["x", {"k": "\udfff"}]}',
+    b'{"a":"\xed\xa0\x80"}',  # a surrogate in CESU-8 bytes: no UTF-8
+])
+def test_lone_surrogates_in_a_json_body_are_a_400(body):
+    with pytest.raises(HttpError) as e:
+        media.parse_body("application/json", body)
+    assert e.value.status == 400
+    assert media.parse_body("application/json", rb'{"a":"\u00e9\\ud800"}') == {"a": "\xe9\\ud800"}
+
+
+def test_lone_surrogates_in_a_yaml_body_are_a_400():
+    with pytest.raises(HttpError) as e:
+        media.parse_body("application/x-yaml", b'a: "\\ud800"')
+    assert e.value.status == 400
+
+
+def test_an_invalid_value_is_a_400_naming_its_field(monkeypatch):
+    from slurmrestd_py.convert import Invalid
+    a = app()
+    op, _ = a.router.match("GET", "/slurm/v0.0.38/things")
+
+    def bad(call):
+        raise Invalid("update_time", "number out of range")
+    monkeypatch.setattr(op, "handler", bad)
+    resp = a(request())
+    assert resp.status == 400 and resp.close
+    [error] = json.loads(body_of(resp))["errors"]
+    assert error["description"] == "Invalid update_time: number out of range"
+    assert error["error_number"] == 9202 and error["source"] == "update_time"
+
+
+def test_credentials_slurm_refuses_are_a_401(monkeypatch):
+    from slurmrestd_py.slurm import SlurmError
+    a = app()
+    op, _ = a.router.match("GET", "/slurm/v0.0.38/things")
+
+    def refused(call):
+        raise SlurmError(6000, "slurm_load_jobs")  # ESLURM_AUTH_CRED_INVALID
+    monkeypatch.setattr(op, "handler", refused)
+    resp = a(request())
+    assert (resp.status, body_of(resp)) == (401, b"Authentication failure")

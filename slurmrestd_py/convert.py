@@ -1,0 +1,121 @@
+"""Request values into what C fields hold: range and encoding checked in one place.
+
+Every value a client sends (a body member, a query or path parameter) that
+reaches libslurm passes through here first, whatever API version parses it:
+integers of any length are read without Python's int-string limit, numbers
+are checked against the C type of the field they fill, floats must be
+finite, and text must be UTF-8 without NUL bytes (a lone surrogate that JSON
+can spell, `"\\ud800"`, is no text). A value that fails is `Invalid`, a
+client error naming the field (400), never an exception from cffi or int().
+"""
+from __future__ import annotations
+
+import re
+
+INT16 = (-(1 << 15), (1 << 15) - 1)
+INT32 = (-(1 << 31), (1 << 31) - 1)
+INT64 = (-(1 << 63), (1 << 63) - 1)
+UINT16 = (0, (1 << 16) - 1)
+UINT32 = (0, (1 << 32) - 1)
+UINT64 = (0, (1 << 64) - 1)
+_C_TYPES = {"int8_t": (-128, 127), "uint8_t": (0, 255), "int16_t": INT16,
+            "uint16_t": UINT16, "int32_t": INT32, "int": INT32, "uint32_t": UINT32,
+            "int64_t": INT64, "long": INT64, "time_t": INT64, "uint64_t": UINT64}
+
+# More significant digits than any C integer has: the value is only known to
+# be beyond every range (Python's int() refuses strings over 4300 digits, and
+# reading millions of digits would cost seconds).
+_DIGITS_MAX = 40
+HUGE = 1 << 160
+_INTEGER = re.compile(r"\s*([+-]?)0*([0-9]+)\s*\Z")
+
+
+class Invalid(ValueError):
+    """A request value that cannot be used: a client error naming `field`."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def integer(text: str) -> int | None:
+    """The integer `text` spells (sign, digits, surrounding blanks), or None.
+    Beyond _DIGITS_MAX digits it is ±HUGE: outside every C range."""
+    m = _INTEGER.match(text)
+    if m is None:
+        return None
+    sign, digits = m.groups()
+    n = int(digits) if len(digits) <= _DIGITS_MAX else HUGE
+    return -n if sign == "-" else n
+
+
+def saturate(n: int, bounds: tuple[int, int] = INT64) -> int:
+    """`n` clamped to `bounds`, as strtoll and friends clamp what overflows."""
+    return max(bounds[0], min(bounds[1], n))
+
+
+def bounded(n: int, bounds: tuple[int, int], field: str) -> int:
+    """`n` if it lies within `bounds`, else Invalid."""
+    if not bounds[0] <= n <= bounds[1]:
+        raise Invalid(field, "number out of range")
+    return n
+
+
+def real(value, field: str) -> float:
+    """A JSON number (or a numeric string) as a finite double, else Invalid."""
+    try:
+        f = float(value)
+    except (OverflowError, ValueError, TypeError):
+        raise Invalid(field, "not a finite number") from None
+    if f != f or f in (float("inf"), float("-inf")):
+        raise Invalid(field, "not a finite number")
+    return f
+
+
+def cstring(text: str, field: str) -> bytes:
+    """`text` as a C string's bytes: UTF-8, no NUL (C would stop there)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(field, "not valid Unicode text") from None
+    if b"\0" in data:
+        raise Invalid(field, "contains a NUL character")
+    return data
+
+
+def c_bounds(ctype) -> tuple[int, int]:
+    """The range of a cffi integer type (a field's `.type`)."""
+    return _C_TYPES[ctype.cname]
+
+
+def assign(record, attr: str, value: int, field: str) -> None:
+    """record.attr = value, or Invalid naming `field` if the C field cannot hold it."""
+    try:
+        setattr(record, attr, value)
+    except OverflowError:
+        raise Invalid(field, "number out of range") from None
+
+
+def text_only(data, where: str = "body") -> None:
+    """Invalid if any string in `data` (keys included) is not valid Unicode:
+    JSON and YAML can spell lone surrogates, which no C string can hold."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                raise Invalid(where, "a string is not valid Unicode (a lone surrogate)")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
