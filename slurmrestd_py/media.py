@@ -88,10 +88,13 @@ def parse_query(query: str) -> dict[str, str]:
         return {}
     from urllib.parse import parse_qs
     try:
-        return {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True, strict_parsing=True,
-                                              errors="strict").items()}
+        parsed = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True,
+                                                strict_parsing=True, errors="strict").items()}
     except ValueError:  # UnicodeDecodeError included: %ff is no UTF-8
         raise HttpError(400, "Unable to parse query.") from None
+    if any("\0" in k or "\0" in v for k, v in parsed.items()):
+        raise HttpError(400, "Unable to parse query.")  # %00: C would cut the value short
+    return parsed
 
 
 _encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))

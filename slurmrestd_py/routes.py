@@ -70,7 +70,7 @@ def split_path(path: str) -> list[str]:
             except UnicodeDecodeError:
                 raise HttpError(400, "Unable to parse URL path.") from None
         seg = raw
-        if seg in ("..", "."):
+        if seg in ("..", ".") or "\0" in seg:  # a NUL would cut the name short in C
             raise HttpError(400, "Unable to parse URL path.")
         segments.append(seg)
     return segments

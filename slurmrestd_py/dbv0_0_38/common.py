@@ -16,7 +16,7 @@ import contextlib
 import re
 from typing import Callable
 
-from .. import slurm
+from .. import convert, slurm
 from ..envelope import error_entry, response_obj
 from ..routes import Operation, Param
 from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
@@ -152,7 +152,7 @@ def boolean(value: str) -> bool:
     if _TRUE.match(value):
         return True
     if INT.match(value):
-        return int(value) != 0
+        return convert.integer(value) != 0
     if FLOAT.match(value):
         return c_float(value) != 0
     return True

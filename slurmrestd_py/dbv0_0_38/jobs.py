@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import struct
 
-from .. import slurm
+from .. import convert, slurm
 from ..routes import Param
 from ..schema import Array, Bool, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
@@ -453,7 +453,7 @@ def _add_states(lst, value: str) -> int:
         if not token:
             continue
         if token[0].isdigit() and token[0].isascii():
-            state = int(token[:len(token) - len(token.lstrip("0123456789"))])
+            state = convert.integer(token[:len(token) - len(token.lstrip("0123456789"))])
             if state >= (1 << 64) - 1:  # strtoul's ULONG_MAX
                 break
             state &= 0xFFFFFFFF
@@ -471,7 +471,7 @@ def _add_states(lst, value: str) -> int:
 def _integer(value: str) -> int | None:
     """An integer query value: digits, or a decimal rounded as lrint does."""
     if INT.match(value):
-        return max(-(1 << 63), min(int(value), (1 << 63) - 1))
+        return convert.saturate(convert.integer(value))
     if FLOAT.match(value):
         return round(c_float(value))
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .. import convert
 from ..slurm import ffi, lib, strings, text
 
 # <slurm/slurm_errno.h>
@@ -50,7 +51,7 @@ class Store:
         return obj
 
     def string(self, value: str):
-        buf = ffi.new("char[]", value.encode())
+        buf = ffi.new("char[]", convert.cstring(value, "string"))
         self._keep.append(buf)
         return buf
 
@@ -83,10 +84,14 @@ def run(inputs, rec, data: dict, store: Store) -> None:
             continue
         try:
             write(rec, value, store)
-        except Failed as e:
+        except (Failed, convert.Invalid) as e:
+            # Invalid: a value no C field can hold (range, encoding), which
+            # the reference's conversions refuse as they refuse a wrong type.
+            errno, errors = (e.errno, e.errors) if isinstance(e, Failed) else (
+                ESLURM_DATA_CONV_FAILED, ())
             what = "required field" if required else "field"
-            raise Failed(e.errno, *e.errors,
-                         (e.errno, f"Failed to parse {what} '{path}'", "_parser_run")) from None
+            raise Failed(errno, *errors,
+                         (errno, f"Failed to parse {what} '{path}'", "_parser_run")) from None
 
 
 # ---- writers: (record, JSON value, store) -> None, or Failed ----
@@ -96,8 +101,7 @@ def _as_string(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        if "\0" in value:  # C would see only what comes before it
-            raise Failed(ESLURM_DATA_CONV_FAILED)
+        convert.cstring(value, "string")  # C would see only what comes before a NUL
         return value
     if isinstance(value, int):
         return str(value)
@@ -110,12 +114,10 @@ def _as_int(value) -> int:
     """data_convert_type(..., DATA_TYPE_INT_64) of a JSON value."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip(), 10)
-        except ValueError:
-            pass
-    raise Failed(ESLURM_DATA_CONV_FAILED)
+    n = convert.integer(value) if isinstance(value, str) else None
+    if n is None:
+        raise Failed(ESLURM_DATA_CONV_FAILED)
+    return n
 
 
 def string(attr: str) -> Callable:
@@ -314,8 +316,5 @@ def real(attr: str) -> Callable:
             return
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise Failed(ESLURM_DATA_CONV_FAILED)
-        try:
-            setattr(rec, attr, float(value))
-        except ValueError:
-            raise Failed(ESLURM_DATA_CONV_FAILED) from None
+        setattr(rec, attr, convert.real(value, attr))
     return write

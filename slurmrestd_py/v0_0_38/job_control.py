@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 
-from .. import slurm
+from .. import convert, slurm
 from ..app import ApiError
 from ..envelope import response_obj
 from ..routes import Operation, Param
@@ -140,7 +140,7 @@ def as_int(v) -> int:
             return -(1 << 63)
         return round(v)
     if isinstance(v, str) and _INT.match(v):
-        return max(-(1 << 63), min((1 << 63) - 1, int(v)))
+        return convert.saturate(convert.integer(v))
     raise ValueError("not an integer")
 
 
@@ -161,7 +161,7 @@ def as_bool(v) -> bool:
         if _NULL.match(v) or _FALSE.match(v):
             return False
         if _INT.match(v):
-            return int(v) != 0
+            return convert.integer(v) != 0
         if _FLOAT.match(v):
             try:
                 return float(v) != 0
@@ -173,9 +173,11 @@ def as_bool(v) -> bool:
 
 def _string(v, message: str = "Unable to read string") -> str:
     try:
-        return as_str(v)
+        s = as_str(v)
     except ValueError:
         raise data_error(message, ESLURM_DATA_CONV_FAILED) from None
+    convert.cstring(s, "string")  # it ends in a C string
+    return s
 
 
 def _integer(v, message: str = "Unable to read integer value") -> int:
@@ -200,7 +202,7 @@ def strtol(s: str) -> tuple[int | None, str]:
     m = re.match(r"\s*([+-]?[0-9]+)", s)
     if not m:
         return None, s
-    return int(m.group(1)), s[m.end():]
+    return convert.saturate(convert.integer(m.group(1))), s[m.end():]
 
 
 def str_to_mbytes(s: str) -> int:
@@ -211,17 +213,12 @@ def str_to_mbytes(s: str) -> int:
     if not rest:
         return value
     unit, tail = rest[0].upper(), rest[1:]
-    if tail not in ("", "B", "b"):
+    scale = {"K": 1, "M": 1, "G": 1024, "T": 1024 * 1024}.get(unit)
+    if tail not in ("", "B", "b") or scale is None:
         return NO_VAL64
-    if unit == "K":
-        return (value + 1023) // 1024
-    if unit == "M":
-        return value
-    if unit == "G":
-        return value * 1024
-    if unit == "T":
-        return value * 1024 * 1024
-    return NO_VAL64
+    mbytes = (value + 1023) // 1024 if unit == "K" else value * scale
+    # pn_min_memory keeps its top bit for MEM_PER_CPU: more is no amount.
+    return mbytes if mbytes < MEM_PER_CPU else NO_VAL64
 
 
 def time_str2mins(s: str) -> int:
@@ -296,6 +293,8 @@ def verify_node_count(s: str) -> tuple[int, int] | None:
             value, rest = value * 1024, rest[1:]
         if rest[:1] in ("m", "M"):
             value, rest = value * 1024 * 1024, rest[1:]
+        if value > convert.UINT32[1]:
+            return None  # node counts are 32 bits
         return value if not rest.strip() else None
 
     if "-" in s:
@@ -323,7 +322,8 @@ def verify_dist_type(s: str) -> tuple[int, int]:
     if s[:5].lower() == "plane":
         _, eq, size = s.partition("=")
         value, rest = strtol(size) if eq else (None, "")
-        if value is None or rest or value <= 0 or value > INT_MAX:
+        # plane_size is 16 bits (the reference truncates larger sizes).
+        if value is None or rest or value <= 0 or value > convert.UINT16[1]:
             return -1, NO_VAL
         return SLURM_DIST_PLANE, value
     if not s or s.startswith(","):
@@ -797,13 +797,14 @@ def _attr_text(attr: str):
     return write
 
 
-def _int_attr(attr: str):
-    """An int option: refused at or beyond C int's range."""
+def _int_attr(attr: str, low: int = INT_MIN + 1, high: int = INT_MAX - 1):
+    """An int option: refused at or beyond C int's range, or beyond
+    [low, high] when its job_desc_msg_t field is narrower and not masked."""
     def write(spec: Spec, v):
         n = _integer(v)
-        if n >= INT_MAX:
+        if n > high:
             raise data_error("Integer too large")
-        if n <= INT_MIN:
+        if n < low:
             raise data_error("Integer too small")
         setattr(spec, attr, n)
     return write
@@ -884,7 +885,7 @@ def w_cpu_freq(spec: Spec, v):
 
 def w_cpus_per_task(spec: Spec, v):
     n = _integer(v)
-    if n >= INT_MAX:
+    if n > convert.UINT16[1]:  # a uint16_t in job_desc_msg_t
         raise data_error("Integer too large")
     if n < 1:
         raise data_error("cpus per task much be greater than 0")
@@ -914,6 +915,7 @@ def w_environment(spec: Spec, v):
             env.append(f"{key}={as_str(value)}")
         except ValueError:
             raise data_error("failure parsing environment") from None
+        convert.cstring(env[-1], "environment")
     spec.environment = env
 
 
@@ -1247,7 +1249,7 @@ PROPERTIES = Obj(f"{PLUGIN}_job_properties", [
     P("memory_per_node", _NUM_OR_TEXT, "Minimum real memory per node (MB, or a number "
       "with a K, M, G or T suffix).", _mbytes("mem", "Invalid memory specification")),
     P("minimum_cpus_per_node", Int, "Minimum number of CPUs per node.",
-      _int_attr("pn_min_cpus")),
+      _int_attr("pn_min_cpus", high=convert.UINT16[1])),
     P("minimum_nodes", Bool, "If a range of node counts is given, prefer the smaller "
       "count (set by the key's presence).", _flag(USE_MIN_NODES)),
     P("name", Str, "Specify a name for the job allocation.", w_name),
@@ -1264,12 +1266,12 @@ PROPERTIES = Obj(f"{PLUGIN}_job_properties", [
     P("ntasks", Int, _same_as("tasks"), w_ntasks),
     P("ntasks_per_core", Int, _same_as("tasks_per_core"), _int_attr("ntasks_per_core")),
     P("ntasks_per_gpu", Int, "Request that there are ntasks tasks invoked for every GPU.",
-      _int_attr("ntasks_per_gpu")),
+      _int_attr("ntasks_per_gpu", *convert.UINT16)),
     P("ntasks_per_node", Int, _same_as("tasks_per_node"), _int_attr("ntasks_per_node")),
     P("ntasks_per_socket", Int, _same_as("tasks_per_socket"),
       _int_attr("ntasks_per_socket")),
     P("ntasks_per_tres", Int, "Request that there are ntasks tasks invoked for every "
-      "GPU.", _int_attr("ntasks_per_tres")),
+      "GPU.", _int_attr("ntasks_per_tres", *convert.UINT16)),
     P("open_mode", Enum("append", "truncate"), "Open the output and error files using "
       "append or truncate mode as specified.", w_open_mode),
     P("oversubscribe", Bool, "The job allocation can over-subscribe resources with other "
@@ -1382,8 +1384,9 @@ def _parse(props, errors: list, update: bool) -> Spec | None:
             return None
         try:
             write(spec, value)
-        except PropertyError as e:
-            errors.extend(e.entries)
+        except (PropertyError, convert.Invalid) as e:
+            errors.extend(e.entries if isinstance(e, PropertyError) else [
+                {"error": f"Invalid {lkey}: {e.reason}", "error_code": ESLURM_DATA_CONV_FAILED}])
             errors.append({"description": f'Unable to process key "{lkey}"',
                            "error_number": SLURM_ERROR, "error": slurm.strerror(SLURM_ERROR),
                            "source": "slurm_process_option_data"})
@@ -1426,6 +1429,8 @@ def submit_job(call):
         script = as_str(script) if script is not None else None
     except ValueError:
         script = None
+    if script is not None:
+        convert.cstring(script, "script")
     if script is None:
         _fail(_status(ESLURM_JOB_SCRIPT_MISSING), errors, ESLURM_JOB_SCRIPT_MISSING)
     jobs = body["job"] if "job" in body else body.get("jobs")
@@ -1561,7 +1566,7 @@ def signal_number(value: str | None) -> int:
             or _FALSE.match(value) or _FLOAT.match(value):
         return 9
     if _INT.match(value):
-        n = int(value)
+        n = convert.integer(value)
         return n if INT_MIN <= n <= INT_MAX else 0
     return sig_name2num(value)
 

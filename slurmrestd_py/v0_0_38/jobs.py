@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .. import slurm
+from .. import convert, slurm
 from ..app import ApiError
 from ..envelope import response_obj
 from ..routes import Operation, Param
@@ -653,7 +653,7 @@ _TRUE = re.compile(r"(?:[Yy](?:[Ee][Ss])?|[Tt](?:[Rr][Uu][Ee])?|[Oo][Nn])\Z")
 _FALSE = re.compile(r"(?:[Nn][Oo]?|[Ff](?:[Aa][Ll][Ss][Ee])?|[Oo][Ff][Ff])\Z")
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 _FLOAT = re.compile(r"[+-]?[0-9]*\.[0-9]*(?:[Ee][+-]?[0-9]+)?\Z")
-_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_INT64_MIN, _INT64_MAX = convert.INT64
 
 
 def job_id_text(value: str) -> str:
@@ -665,7 +665,7 @@ def job_id_text(value: str) -> str:
     if _FALSE.match(value):
         return "false"
     if _INT.match(value):
-        return str(max(_INT64_MIN, min(_INT64_MAX, int(value))))
+        return str(convert.saturate(convert.integer(value)))
     if _FLOAT.match(value):
         try:
             f = float(value)

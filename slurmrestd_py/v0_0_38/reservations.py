@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .. import slurm
+from .. import convert, slurm
 from ..app import ApiError
 from ..envelope import response_obj
 from ..routes import Operation, Param
@@ -12,7 +12,7 @@ from ..slurm import ffi, lib
 
 from . import PLUGIN
 NO_CHANGE_IN_DATA = 1900  # SLURM_NO_CHANGE_IN_DATA in <slurm/slurm_errno.h>
-_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+_INT64_MIN, _INT64_MAX = convert.INT64
 
 # Reservation flags as the reference names them, in the order it lists them
 # (its own table, read from the 22.05.8 binary: HOURLY comes after
@@ -122,7 +122,7 @@ def update_time(call) -> int:
     if value is None:
         return 0
     if _INT.match(value):
-        return max(_INT64_MIN, min(_INT64_MAX, int(value)))
+        return convert.saturate(convert.integer(value))
     if _FLOAT.match(value):
         f = float(value)
         if f != f or not _INT64_MIN <= f < _INT64_MAX:

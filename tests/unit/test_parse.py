@@ -32,9 +32,23 @@ def test_string(value, stored):
     assert text(rec.name) == stored
 
 
-@pytest.mark.parametrize("value", [[], {}, ["a"], "a\0b"])
-def test_string_refuses_containers_and_nul(value):
+@pytest.mark.parametrize("value", [[], {}, ["a"]])
+def test_string_refuses_containers(value):
     assert failure(string("name"), value).errno == ESLURM_DATA_CONV_FAILED
+
+
+@pytest.mark.parametrize("write, value", [
+    (string("name"), "a\0b"), (string("name"), "\ud800"),
+    (unsigned("id", 32), "9" * 5000), (unsigned("id", 32), 1 << 32),
+    (real("usage_factor"), 10 ** 400), (real("usage_factor"), "1e999"),
+])
+def test_values_no_c_field_holds_fail_their_field(write, value):
+    store = Store()
+    with pytest.raises(Failed) as e:
+        run([("field", False, write)], store.new("slurmdb_qos_rec_t *"), {"field": value}, store)
+    assert e.value.errno == ESLURM_DATA_CONV_FAILED
+    assert e.value.errors[-1] == (ESLURM_DATA_CONV_FAILED, "Failed to parse field 'field'",
+                                  "_parser_run")
 
 
 @pytest.mark.parametrize("value,stored", [
