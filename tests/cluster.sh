@@ -9,11 +9,25 @@ set -euo pipefail
 CLUSTER=restcluster
 HOST=$(hostname)
 KEY=/var/spool/slurmctld/jwt_hs256.key
-PKGS="munge slurmctld slurmd slurm-client slurmdbd mariadb-server libslurm-dev
-slurmrestd python3-venv python3-dev gcc xinetd
-wrk systemd openssl curl man-db"
+# auth_jwt.so is in slurm-wlm-jwt-plugin: slurmdbd and slurmctld die without it.
+PKGS="munge slurmctld slurmd slurm-client slurmdbd slurm-wlm-jwt-plugin
+mariadb-server libslurm-dev slurmrestd python3-venv python3-dev gcc procps
+xinetd wrk systemd openssl curl man-db"
 
 log() { echo "cluster: $*" >&2; }
+
+# Pids of the daemon NAME that runs in this root. Another root on the machine
+# (tests/root.sh) shares the process table, and its daemons are not ours.
+ours() {
+    local root p; root=$(stat -c %d:%i /)
+    for p in $(pgrep -x "$1"); do
+        [ "$(stat -Lc %d:%i "/proc/$p/root" 2>/dev/null)" = "$root" ] && echo "$p"
+    done
+    return 0
+}
+running() { [ -n "$(ours "$1")" ]; }
+stop() { local p; p=$(ours "$1"); [ -z "$p" ] || kill $p 2>/dev/null || true; }
+stopped() { local d; for d; do ! running "$d" || return 1; done; }
 
 install_packages() {
     local missing=()
@@ -98,10 +112,10 @@ PidFile=/run/slurm/slurmdbd.pid
 EOF
     chown slurm:slurm /etc/slurm/slurmdbd.conf; chmod 600 /etc/slurm/slurmdbd.conf
     # A running controller must pick up a changed configuration.
-    if [ "$before" != "$(cat /etc/slurm/slurm.conf)" ] && pgrep -x slurmctld >/dev/null; then
+    if [ "$before" != "$(cat /etc/slurm/slurm.conf)" ] && running slurmctld; then
         log "slurm.conf changed: restarting slurmctld and slurmd"
-        pkill -x slurmd || true; pkill -x slurmctld || true
-        for _ in $(seq 50); do { pgrep -x slurmd || pgrep -x slurmctld; } >/dev/null || break; sleep 0.2; done
+        stop slurmd; stop slurmctld
+        wait_for 60 "slurmctld and slurmd to stop" stopped slurmd slurmctld
     fi
 }
 
@@ -115,13 +129,13 @@ start_munge() {
     mkdir -p /run/munge /var/lib/munge /var/log/munge
     chown munge:munge /run/munge /var/lib/munge /var/log/munge
     [ -s /etc/munge/munge.key ] || runuser -u munge -- mungekey --create
-    pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
+    running munged || runuser -u munge -- /usr/sbin/munged
     wait_for 10 munge sh -c 'munge -n | unmunge'
 }
 
 start_mariadb() {
     mkdir -p /run/mysqld; chown mysql:mysql /run/mysqld
-    if ! pgrep -x mariadbd >/dev/null; then
+    if ! running mariadbd; then
         [ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql >/dev/null
         (setsid mysqld_safe --user=mysql >/dev/null 2>&1 &)
     fi
@@ -131,12 +145,12 @@ start_mariadb() {
 }
 
 start_slurm() {
-    pgrep -x slurmdbd >/dev/null || /usr/sbin/slurmdbd
+    running slurmdbd || /usr/sbin/slurmdbd
     wait_for 60 slurmdbd sacctmgr -n list cluster
     sacctmgr -n list cluster format=cluster%40 | grep -w "$CLUSTER" >/dev/null || sacctmgr -i add cluster "$CLUSTER" >/dev/null
-    pgrep -x slurmctld >/dev/null || /usr/sbin/slurmctld
+    running slurmctld || /usr/sbin/slurmctld
     wait_for 60 slurmctld scontrol ping
-    pgrep -x slurmd >/dev/null || /usr/sbin/slurmd
+    running slurmd || /usr/sbin/slurmd
     wait_for 60 "node $HOST" sh -c "sinfo -h -n $HOST -o %T | grep -Eq 'idle|mix|alloc|drain|plnd|planned|comp'"
     accounts
 }
@@ -155,11 +169,11 @@ down() {
     # Each daemon is waited for: slurmctld saves every job's state before it
     # exits (seconds, with thousands of jobs), and an "up" meanwhile would
     # find it still running and start nothing.
-    for d in slurmd slurmctld slurmdbd; do pkill -x "$d" || true; done
-    wait_for 60 "slurm to stop" sh -c '! pgrep -x "slurmd|slurmctld|slurmdbd"'
+    for d in slurmd slurmctld slurmdbd; do stop "$d"; done
+    wait_for 60 "slurm to stop" stopped slurmd slurmctld slurmdbd
     if [ -S /run/mysqld/mysqld.sock ]; then mariadb-admin shutdown 2>/dev/null || true; fi
-    pkill -x munged || true
-    wait_for 60 "munged and mariadb to stop" sh -c '! pgrep -x "munged|mariadbd"'
+    stop munged
+    wait_for 60 "munged and mariadb to stop" stopped munged mariadbd
 }
 
 case "${1:-up}" in
@@ -169,6 +183,6 @@ case "${1:-up}" in
         start_munge; start_mariadb; start_slurm
         log "up: $(sinfo -h -o '%P %T %N' | tr '\n' ' ')" ;;
     down) down ;;
-    status) sinfo; pgrep -a 'munged|mariadbd|slurm' ;;
+    status) sinfo; for d in munged mariadbd slurmdbd slurmctld slurmd; do echo "$d: $(ours $d)"; done ;;
     *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac

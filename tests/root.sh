@@ -1,0 +1,127 @@
+#!/bin/bash
+# A fresh Debian root, to check the project as a new machine would see it.
+#   root.sh build SUITE DIR        debootstrap --variant=minbase SUITE into DIR
+#   root.sh run DIR COMMAND...     copy this checkout into DIR/src, run COMMAND
+#                                  there with chroot; end what it left running
+#   root.sh remove DIR             end its processes, unmount, delete it
+#   root.sh fresh SUITE COMMAND... all three, in a new directory under /var/tmp
+# As root. The archive is the one this machine's apt sources name, so the root
+# gets packages the way the machine does. The root shares the machine's
+# network and process table: nothing else may hold the cluster's ports.
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+log() { echo "root: $*" >&2; }
+
+# Host apt sources, in one-line form, with the host's codename replaced by SUITE.
+sources() {
+    local suite=$1 host; host=$(. /etc/os-release && echo "$VERSION_CODENAME")
+    {
+        [ -f /etc/apt/sources.list ] && grep -E '^deb ' /etc/apt/sources.list || true
+        for f in /etc/apt/sources.list.d/*.sources; do
+            [ -f "$f" ] || continue
+            # deb822 stanzas: one "deb URI SUITE COMPONENTS" line per URI and suite.
+            awk '/^Types:/{t=$0} /^URIs:/{$1=""; u=$0} /^Suites:/{$1=""; s=$0}
+                 /^Components:/{$1=""; c=$0}
+                 /^$/{emit()} END{emit()}
+                 function emit(  i,j,n,m,U,S){ if (t ~ /deb( |$)/ && u != "") {
+                     n=split(u,U," "); m=split(s,S," ");
+                     for(i=1;i<=n;i++) for(j=1;j<=m;j++) print "deb " U[i] " " S[j] c }
+                     t=u=s=c="" }' "$f"
+        done
+    } | sed -E "s/ $host(-[a-z]+)? / $suite\1 /" | sort -u
+}
+
+# The root's own processes: their root directory is DIR's (compared by inode,
+# which works whether we look from inside or outside).
+procs_in() {
+    local id p; id=$(stat -c %d:%i "$1")
+    for p in /proc/[0-9]*; do
+        [ "$(stat -Lc %d:%i "$p/root" 2>/dev/null)" = "$id" ] && echo "${p#/proc/}"
+    done
+    return 0
+}
+
+stop_procs() {
+    local pids; pids=$(procs_in "$1")
+    [ -z "$pids" ] && return
+    log "ending what still runs in $1: $(echo $pids)"
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 100); do [ -z "$(procs_in "$1")" ] && return; sleep 0.2; done
+    kill -9 $(procs_in "$1") 2>/dev/null || true
+}
+
+mounts_under() { awk -v d="$1" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/mounts | sort -r; }
+
+mount_all() {
+    local d=$1
+    mountpoint -q "$d/proc" || mount -t proc proc "$d/proc"
+    # /sys with the machine's cgroup mounts under it: slurmd needs them.
+    local m; for m in sys dev; do
+        mountpoint -q "$d/$m" || { mount --rbind "/$m" "$d/$m" && mount --make-rslave "$d/$m"; }
+    done
+}
+
+unmount_all() {
+    local m
+    for m in $(mounts_under "$1"); do umount -l "$m" 2>/dev/null || umount "$m"; done
+}
+
+build() {
+    local suite=$1 dir=$2 mirror
+    mirror=$(sources "$suite" | awk -v s="$suite" '$3 == s {print $2; exit}')
+    [ -n "$mirror" ] || { log "no archive for $suite in this machine's apt sources"; exit 1; }
+    command -v debootstrap >/dev/null || {
+        log "installing debootstrap"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+    }
+    log "debootstrap $suite from $mirror into $dir"
+    mkdir -p "$dir"
+    debootstrap --variant=minbase "$suite" "$dir" "$mirror" >"$dir.debootstrap.log" 2>&1 \
+        || { tail -20 "$dir.debootstrap.log" >&2; exit 1; }
+    rm -f "$dir.debootstrap.log"
+    sources "$suite" > "$dir/etc/apt/sources.list"
+    cp /etc/hosts /etc/resolv.conf "$dir/etc/"
+    # pip verifies against this machine's certificate chain; apt needs nothing.
+    cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/host-ca-certificates.crt"
+}
+
+run() {
+    local dir=$1; shift
+    [ -x "$dir/bin/bash" ] || { log "$dir is not a root built by '$0 build'"; exit 1; }
+    # A clean copy: what git tracks or would track, never build products.
+    rm -rf "$dir/src"; mkdir -p "$dir/src"
+    (cd "$SRC" && git ls-files -z --cached --others --exclude-standard \
+        | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _ \
+        | tar --null -T - -cf -) | tar -xf - -C "$dir/src"
+    mount_all "$dir"
+    local rc=0
+    chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+        PIP_CERT=/etc/host-ca-certificates.crt SSL_CERT_FILE=/etc/host-ca-certificates.crt \
+        bash -c 'cd /src && exec "$@"' _ "$@" || rc=$?
+    stop_procs "$dir"
+    return $rc
+}
+
+remove() {
+    local dir=$1
+    [ -d "$dir" ] || return 0
+    stop_procs "$dir"
+    unmount_all "$dir"
+    [ -z "$(mounts_under "$dir")" ] || { log "still mounted under $dir; not removing"; exit 1; }
+    rm -rf --one-file-system "$dir"
+}
+
+[ "$(id -u)" = 0 ] || { log "run as root"; exit 1; }
+case "${1:-}" in
+    build) [ $# = 3 ] || exec "$0"; build "$2" "$3" ;;
+    run) [ $# -ge 3 ] || exec "$0"; dir=$2; shift 2; run "$dir" "$@" ;;
+    remove) [ $# = 2 ] || exec "$0"; remove "$2" ;;
+    fresh)
+        [ $# -ge 3 ] || exec "$0"; suite=$2; shift 2
+        dir=$(mktemp -d "/var/tmp/slurmrestd-py-$suite.XXXXXX")
+        trap 'remove "$dir"' EXIT
+        build "$suite" "$dir"; run "$dir" "$@" ;;
+    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+esac
