@@ -77,6 +77,7 @@ build() {
     }
     log "debootstrap $suite from $mirror into $dir"
     mkdir -p "$dir"
+    chmod 755 "$dir"  # it becomes "/": every user must reach what is in it (mktemp makes 700)
     debootstrap --variant=minbase "$suite" "$dir" "$mirror" >"$dir.debootstrap.log" 2>&1 \
         || { tail -20 "$dir.debootstrap.log" >&2; exit 1; }
     rm -f "$dir.debootstrap.log"
