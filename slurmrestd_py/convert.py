@@ -100,17 +100,17 @@ def assign(record, attr: str, value: int, field: str) -> None:
 def text_only(data, where: str = "body") -> None:
     """Invalid if any string in `data` (keys included) is not valid Unicode:
     JSON and YAML can spell lone surrogates, which no C string can hold."""
-    stack = [data]
+    stack, seen = [data], set()
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             if not _encodable(item):
                 raise Invalid(where, "a string is not valid Unicode (a lone surrogate)")
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        elif isinstance(item, (dict, list)) and id(item) not in seen:
+            seen.add(id(item))  # YAML aliases share containers: each is read once
+            stack.extend(item.keys() if isinstance(item, dict) else item)
+            if isinstance(item, dict):
+                stack.extend(item.values())
 
 
 def _encodable(text: str) -> bool:

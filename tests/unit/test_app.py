@@ -345,3 +345,13 @@ def test_credentials_slurm_refuses_are_a_401(monkeypatch):
     monkeypatch.setattr(op, "handler", refused)
     resp = a(request())
     assert (resp.status, body_of(resp)) == (401, b"Authentication failure")
+
+
+def test_yaml_aliases_are_checked_once_each():
+    import time
+    laughs = b'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + b"".join(
+        b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i, 98 + i) + (97 + i,) * 9)
+        for i in range(9))  # 9**10 strings if every alias were walked
+    start = time.process_time()
+    assert media.parse_body("application/x-yaml", laughs)["a"] == ["x"] * 9
+    assert time.process_time() - start < 1
