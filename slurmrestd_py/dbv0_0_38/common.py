@@ -229,7 +229,7 @@ class Env:
         self.tres_order: list[tuple] = []  # (id, type, name) as slurmdbd listed them
         self.qos: dict[int, str] = {}  # id -> name
         self.qos_list = ffi.NULL  # slurmdbd's List of them, for libslurm's lookups
-        self.assocs: dict[int, dict] = {}  # id -> short record
+        self.assocs: dict[tuple, dict] = {}  # (cluster, id) -> short record
         self._tres_strings: dict[bytes, list] = {}
         self.errors: list[dict] = []  # error entries of an answer that goes on
 

@@ -134,7 +134,8 @@ def _association(job):
     associd = job.associd
     if not associd or associd == slurm.NO_VAL:
         return None
-    found = ENV.assocs.get(associd)
+    # Association ids are unique only within a cluster.
+    found = ENV.assocs.get((job.cluster != ffi.NULL and ffi.string(job.cluster), associd))
     if found is None:
         return {"id": associd, "account": None, "cluster": None, "partition": None,
                 "user": None}
@@ -541,7 +542,8 @@ def _load(db, cond: Conditions, jc) -> list:
         "with_deleted": 1, "without_parent_info": 1,
         "without_parent_limits": 1})
     assocs = db.get("slurmdb_associations_get", assoc_cond, "slurmdb_assoc_rec_t *")
-    ENV.assocs = {a.id: {"account": slurm.text(a.acct), "cluster": slurm.text(a.cluster),
+    ENV.assocs = {(a.cluster != ffi.NULL and ffi.string(a.cluster), a.id): {
+                      "account": slurm.text(a.acct), "cluster": slurm.text(a.cluster),
                          "partition": slurm.text(a.partition), "user": slurm.text(a.user)}
                   for a in assocs}
     db.qos()

@@ -564,6 +564,33 @@ def test_jobs_unfiltered(jobs, openapi_doc):
                                                  + ["rpydb_array"] * 2)
 
 
+def test_job_association_of_its_own_cluster(jobs, openapi_doc):
+    """Association ids are unique only within a cluster: with a second
+    cluster whose associations reuse the ids of restcluster's, every job
+    still shows the association of the cluster it ran on."""
+    other = "rpydb_zother"  # listed after restcluster, so a lookup by id alone picks it
+    own = {int(i) for i in sh("sacctmgr", "-n", "-P", "list", "assoc", "cluster=restcluster",
+                              "format=id").stdout.split()}
+    users = [f"rpydb_zu{i}" for i in range(max(own))]
+    try:
+        sacctmgr("add", "cluster", other)
+        sacctmgr("add", "account", "rpydb_zacct", f"cluster={other}")
+        sacctmgr("add", "user", ",".join(users), "account=rpydb_zacct", f"cluster={other}")
+        theirs = {int(i) for i in sh("sacctmgr", "-n", "-P", "list", "assoc",
+                                     f"cluster={other}", "format=id").stdout.split()}
+        assert own <= theirs  # every id collides
+        for name, job_id in jobs.items():
+            data = checked(ours(f"{DB}/job/{job_id}"), openapi_doc, f"{DB}/job/{job_id}", 200)
+            for job in data["jobs"]:
+                assert job["association"]["cluster"] == "restcluster", name
+                assert job["association"]["user"] == "alice", name
+                assert job["association"]["account"] in ("physics", "chem", ACCOUNT), name
+    finally:
+        sacctmgr("delete", "cluster", other, check=False)
+        sacctmgr("delete", "account", "rpydb_zacct", check=False)
+        sacctmgr("delete", "user", ",".join(users), check=False)
+
+
 def test_job_empty(openapi_doc):
     check_empty(f"{DB}/job/999999999", openapi_doc, "jobs", "slurmdb_jobs_get")
 
