@@ -130,11 +130,15 @@ class Connection:
         if self._request is None and not self.keep_alive:
             return CLOSED
         while True:
+            if self._method is None:
+                # Seen before h11 reads (and drops) the request line: an
+                # answer to a HEAD it refuses must have no body either.
+                head_hint = self._h11.trailing_data[0][:5] == b"HEAD "
             try:
                 event = self._h11.next_event()
             except h11.RemoteProtocolError as exc:
-                if self._method is None and self._h11.trailing_data[0][:5] == b"HEAD ":
-                    self._method = b"HEAD"  # refused before h11 read the request line
+                if self._method is None and head_hint:
+                    self._method = b"HEAD"
                 if exc.error_status_hint == 431:
                     return self._headers_too_large()
                 return self._fail(exc.error_status_hint, _describe(exc))
@@ -188,6 +192,8 @@ class Connection:
         if method == "CONNECT":
             return self._fail(501, "Not Implemented: CONNECT is not supported")
         names = {n for n, _ in headers}
+        if sum(n == "host" for n, _ in headers) > 1:  # RFC 9112 §3.2: a MUST
+            return self._fail(400, "Bad Request: more than one Host header")
         if "transfer-encoding" in names:
             # RFC 9112 §6.1, §6.3: framing that a proxy in front may read
             # differently (request smuggling) is refused, and the
@@ -264,11 +270,11 @@ class Connection:
         sized = isinstance(body, (bytes, bytearray))
         # 204/304 carry no body and (for 204) must not carry Content-Length.
         bodiless = response.status in (204, 304)
-        # A HEAD that h11 refused may be unknown to it as HEAD: a declared
-        # length would then oblige it to send the body.
+        # A HEAD that h11 refused may be unknown to it as HEAD: it would
+        # frame (and expect) a body unless the length says there is none.
         unread_head = head and self._h11.their_state is h11.ERROR
-        if sized and not bodiless and not unread_head:
-            headers.append(("Content-Length", str(len(body))))
+        if sized and not bodiless:
+            headers.append(("Content-Length", "0" if unread_head else str(len(body))))
         if closing:
             headers.append(("Connection", "close"))
         try:

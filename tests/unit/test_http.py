@@ -618,3 +618,15 @@ def test_head_refused_before_its_request_line_ends_has_no_body():
     out, events, _, _ = serve([b"HEAD / HTTP/1.1\r\nHost: h\r\nX: " + b"a" * 70000])
     assert events[0].status == 431
     assert out.endswith(b"Connection: close\r\n\r\n")
+
+
+def test_head_with_a_refused_request_line_has_no_body():
+    out, events, _, _ = serve([b"HEAD / HTTP/x\r\nHost: h\r\n\r\n"])
+    assert events[0].status == 400 and out.endswith(b"Connection: close\r\n\r\n")
+    out, events, _, _ = serve([GET + b"HEAD / HTTP/x\r\nHost: h\r\n\r\n"])
+    assert events[1].status == 400 and out.endswith(b"Connection: close\r\n\r\n")
+
+
+def test_two_host_headers_are_a_400():
+    _, events, _, _ = serve([b"GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"])
+    assert events[0].status == 400 and "Host" in events[0].message
