@@ -13,9 +13,11 @@ from typing import Callable
 from . import envelope, media
 from .auth import FAILURE, Authenticator, Identity, Peer
 from .convert import Invalid
+from .errors import (ESLURM_DATA_CONV_FAILED, SLURM_NO_CHANGE_IN_DATA, ApiError, HttpError,
+                     SlurmError, error_entry, refused_credentials)
 from .http import Request, Response
 from .log import describe
-from .routes import HttpError, Operation, Router
+from .routes import Operation, Router
 from .schema import Array
 
 log = logging.getLogger("slurmrestd-py")
@@ -32,26 +34,6 @@ class Call:
         self.body = body
         self.identity = identity
         self.request = request
-
-
-class ApiError(Exception):
-    """An answer in the endpoint's own envelope with `status`: its (empty) list
-    payload and one error entry for `errno`, or none when errno is 0 (the
-    reference answers a malformed update_time with a bare 400 envelope).
-    `description` fills the error entry's description; `payload`, when given,
-    replaces the empty list payload (e.g. {} for an answer without one).
-    `errors`, when given, are ready-made error entries listed first, as is
-    (endpoints whose answers carry several errors of different shapes)."""
-
-    def __init__(self, status: int, errno: int = 0, call: str = "", description: str = "",
-                 payload: dict | None = None, errors: list | None = None):
-        super().__init__(status, errno, call)
-        self.status = status
-        self.errno = errno
-        self.call = call
-        self.description = description
-        self.payload = payload
-        self.errors = errors
 
 
 def text_response(status: int, message: str, close: bool = True) -> Response:
@@ -111,35 +93,31 @@ class App:
                         _settle(media.encode(data, media_type)), close=status >= 400)
 
     def _call(self, op: Operation, call: Call) -> tuple[int, dict | None]:
-        from . import slurm
-        from .slurm import SlurmError
         if not op.plugin:  # the OpenAPI document is not wrapped
             return 200, op.handler(call)
         try:
             payload = op.handler(call)
         except SlurmError as e:
+            if e.errno == SLURM_NO_CHANGE_IN_DATA:  # nothing changed since update_time
+                return 304, None
             log.warning("%s: %s", e.call, e.strerror)
-            if slurm.refused_credentials(e.errno):
+            if refused_credentials(e.errno):
                 raise HttpError(401, FAILURE) from None
-            error = envelope.error_entry(op.errors, e.errno, e.strerror,
-                                         getattr(e, "description", ""), e.call)
+            error = error_entry(op.errors, e.errno, e.strerror, e.description, e.call)
             return 500, self._wrap(op, [error], self._empty_payload(op))
         except Invalid as e:
-            from .slurm import ESLURM_DATA_CONV_FAILED, strerror
-            error = envelope.error_entry(op.errors, ESLURM_DATA_CONV_FAILED,
-                                         strerror(ESLURM_DATA_CONV_FAILED), f"Invalid {e}",
-                                         e.field)
+            from .slurm import strerror
+            error = error_entry(op.errors, ESLURM_DATA_CONV_FAILED,
+                                strerror(ESLURM_DATA_CONV_FAILED), f"Invalid {e}", e.field)
             return 400, self._wrap(op, [error], self._empty_payload(op))
         except ApiError as e:
             errors = list(e.errors or ())
             if e.errno:
                 from .slurm import strerror
-                errors.append(envelope.error_entry(op.errors, e.errno, strerror(e.errno),
-                                                   e.description, e.call))
+                errors.append(error_entry(op.errors, e.errno, strerror(e.errno),
+                                          e.description, e.call))
             payload = self._empty_payload(op) if e.payload is None else e.payload
             return e.status, self._wrap(op, errors, payload)
-        if payload is None:  # not modified since update_time
-            return 304, None
         return 200, self._wrap(op, [], payload)
 
     @staticmethod

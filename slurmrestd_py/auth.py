@@ -13,7 +13,7 @@ import stat
 import time
 from dataclasses import dataclass
 
-from .routes import HttpError
+from .errors import HttpError
 
 FAILURE = "Authentication failure"
 log = logging.getLogger("slurmrestd-py")

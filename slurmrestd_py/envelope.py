@@ -61,18 +61,3 @@ def meta(plugin: str) -> dict:
         "Slurm": {"version": {"major": major, "micro": micro, "minor": minor},
                   "release": slurm.RELEASE},
     }
-
-
-def error_entry(style: str, errno: int, message: str, description: str = "",
-                source: str = "") -> dict:
-    """One error object in the shape the endpoint's `style` calls for."""
-    entry = {"error": message, style: errno}
-    if style == "slurmdb":  # /slurmdb: description and source only when known
-        entry = {"description": description} if description else {}
-        entry.update(error_number=errno, error=message)
-        if source:
-            entry["source"] = source
-    elif style == "error_number":
-        entry = {"description": description, "error_number": errno,
-                 "error": message, "source": source}
-    return entry

@@ -11,7 +11,7 @@ import json
 from typing import Any, Iterator
 
 from . import convert
-from .routes import HttpError
+from .errors import HttpError
 
 JSON = "application/json"
 YAML_TYPES = ("application/x-yaml", "text/yaml")

@@ -10,16 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .errors import HttpError
 from .schema import Obj, Type
-
-
-class HttpError(Exception):
-    """An answer with a plain-text body and a status, then the connection closes."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 NOT_FOUND = "Unable find requested URL. Please view /openapi/v3 for API reference."

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Inline, Str
 from ..slurm import ffi, lib
-from .common import (ENV, ESLURM_REST_INVALID_QUERY, F64, PLUGIN, TRES_LIST, U16, U32, U64,
+from ..errors import ESLURM_REST_INVALID_QUERY
+from .common import (ENV, F64, PLUGIN, TRES_LIST, U16, U32, U64,
                      Conditions, DbError, Names, Nullable, P, Text, W, addition, answer,
                      deletion, entries, operation, partial, response, strings, tree)
 from .parse import Store, flag_names, new_assoc, qos_id, qos_ids

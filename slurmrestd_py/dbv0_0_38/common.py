@@ -17,7 +17,9 @@ import re
 from typing import Callable
 
 from .. import convert, slurm
-from ..envelope import error_entry, response_obj
+from ..envelope import response_obj
+from ..errors import (ESLURM_DATA_PATH_NOT_FOUND, ESLURM_DB_CONNECTION,
+                      ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError, error_entry)
 from ..routes import Operation, Param
 from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
 from ..slurm import ffi, lib, records, strings
@@ -25,13 +27,6 @@ from ..slurm import ffi, lib, records, strings
 from . import PLUGIN
 from .parse import Failed, Store, new_assoc, objects, real, run, string, tres_string, unsigned
 API = "/slurmdb/v0.0.38"
-
-# Slurm error numbers the reference reports (<slurm/slurm_errno.h>).
-ESLURM_REST_INVALID_QUERY = 9000
-ESLURM_DB_CONNECTION = 7000
-ESLURM_DATA_CONV_FAILED = 9202
-ESLURM_DATA_PATH_NOT_FOUND = 9200
-SLURM_NO_CHANGE_IN_DATA = 1900
 
 _U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
 _U16_NULL = 0xFFFE
@@ -584,7 +579,6 @@ class Conditions:
 
 def answer(build: Callable, *args) -> dict:
     """Run one area's builder in a session; errors become the reference's answer."""
-    from ..app import ApiError
     db = Db()
     try:
         with db:

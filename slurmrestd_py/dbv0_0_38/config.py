@@ -6,7 +6,8 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Obj, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
-from .common import (ESLURM_DATA_PATH_NOT_FOUND, PLUGIN, TRES_LIST, DbError, addition, answer,
+from ..errors import ESLURM_DATA_PATH_NOT_FOUND
+from .common import (PLUGIN, TRES_LIST, DbError, addition, answer,
                      operation, response, soft_error)
 
 # key, its listed object, the area's dump(db, query) and add(db, body).

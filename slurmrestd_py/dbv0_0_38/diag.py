@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..schema import Array, Field, Inline, Int, Str
 from ..slurm import ffi, lib
-from .common import (ESLURM_DATA_CONV_FAILED, U32, DbError, P, Text, answer,
+from ..errors import ESLURM_DATA_CONV_FAILED
+from .common import (U32, DbError, P, Text, answer,
                      list_of, operation, response, tree)
 from .dbd_names import dbd_name
 from .jobs import user_name

@@ -9,7 +9,8 @@ from .. import convert, slurm
 from ..routes import Param
 from ..schema import Array, Bool, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
-from .common import (ENV, ESLURM_REST_INVALID_QUERY, FLOAT, INT, PLUGIN, TRES, TRES_LIST, U32,
+from ..errors import ESLURM_REST_INVALID_QUERY
+from .common import (ENV, FLOAT, INT, PLUGIN, TRES, TRES_LIST, U32,
                      ArrayOf, Conditions, DbError, I64, Names, Nullable, OneOf, P, Text,
                      answer, boolean, c_float, flags, operation, partial, response,
                      tres_field, tree)

@@ -14,13 +14,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import convert
+from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_INVALID_TRES, ESLURM_REST_EMPTY_RESULT,
+                      ESLURM_REST_FAIL_PARSING)
 from ..slurm import ffi, lib, strings, text
-
-# <slurm/slurm_errno.h>
-ESLURM_REST_FAIL_PARSING = 9001
-ESLURM_REST_EMPTY_RESULT = 9003
-ESLURM_DATA_CONV_FAILED = 9202
-ESLURM_INVALID_TRES = 2115
 
 MISSING = object()
 _INFINITE, _NO_VAL = 0xFFFFFFFF, 0xFFFFFFFE

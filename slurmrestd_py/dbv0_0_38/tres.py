@@ -1,11 +1,10 @@
 """GET /slurmdb/v0.0.38/tres; POST, which changes nothing (as the reference)."""
 from __future__ import annotations
 
+from ..errors import ESLURM_NOT_SUPPORTED
 from ..schema import Field, Obj
 from .common import (PLUGIN, TRES_LIST, DbError, addition, answer, operation, partial,
                      read_tres_record, response)
-
-ESLURM_NOT_SUPPORTED = 2036
 
 TRES_INFO = response("tres_info", [Field("TRES", TRES_LIST, description="TRES")])
 

@@ -2,13 +2,15 @@
 
 Every call into libslurm goes through this package. Buffers libslurm returns
 are released with their matching slurm_free_* call by `owned()`, on error
-paths too; failures become one exception type, SlurmError.
+paths too; failures become one exception type, errors.SlurmError.
 """
 import contextlib
 import grp
 import os
 import pwd
 import sys
+
+from ..errors import SlurmError
 
 # Slurm's plugins (auth/munge, hash/k12 ...) resolve libslurm's symbols from
 # the global namespace, so the library must be loaded RTLD_GLOBAL.
@@ -32,30 +34,6 @@ VERSION = (
     lib.SLURM_VERSION_NUMBER & 0xFF,
 )
 RELEASE = "%d.%02d.%d" % VERSION
-
-
-class SlurmError(Exception):
-    """A libslurm call failed: `errno` is Slurm's error number."""
-
-    def __init__(self, errno: int, call: str):
-        self.errno = errno
-        self.call = call
-        self.strerror = strerror(errno)
-        super().__init__(f"{call}: {self.strerror}")
-
-
-# <slurm/slurm_errno.h>
-SLURM_PROTOCOL_AUTHENTICATION_ERROR = 1007
-ESLURM_AUTH_CRED_INVALID, ESLURM_AUTH_SKIP = 6000, 6008
-ESLURM_DATA_CONV_FAILED = 9202
-
-
-def refused_credentials(errno: int) -> bool:
-    """Slurm refused the credentials the request was sent with (a token
-    slurmctld or slurmdbd found forged, expired or unusable): for the
-    client, an authentication failure like any other."""
-    return (errno == SLURM_PROTOCOL_AUTHENTICATION_ERROR
-            or ESLURM_AUTH_CRED_INVALID <= errno <= ESLURM_AUTH_SKIP)
 
 
 def strerror(errno: int) -> str:

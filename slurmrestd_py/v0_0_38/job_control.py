@@ -23,25 +23,18 @@ import os
 import re
 
 from .. import convert, slurm
-from ..app import ApiError
 from ..envelope import response_obj
+from ..errors import (EPERM, ESLURM_ALREADY_DONE, ESLURM_DATA_CONV_FAILED,
+                      ESLURM_ENVIRONMENT_MISSING, ESLURM_INVALID_TIME_VALUE,
+                      ESLURM_JOB_SCRIPT_MISSING, ESLURM_REST_FAIL_PARSING,
+                      ESLURM_REST_INVALID_JOBS_DESC, ESLURM_REST_INVALID_QUERY, SLURM_ERROR,
+                      ApiError)
 from ..routes import Operation, Param
 from ..schema import Array, Bool, CText, Enum, Field, Int, Map, Obj, OneOf, Str
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
 
 from . import PLUGIN
 
-# <slurm/slurm_errno.h>
-SLURM_ERROR = -1
-EPERM = 1
-ESLURM_JOB_SCRIPT_MISSING = 2009
-ESLURM_ALREADY_DONE = 2021
-ESLURM_INVALID_TIME_VALUE = 2054
-ESLURM_ENVIRONMENT_MISSING = 2127
-ESLURM_REST_INVALID_QUERY = 9000
-ESLURM_REST_FAIL_PARSING = 9001
-ESLURM_REST_INVALID_JOBS_DESC = 9002
-ESLURM_DATA_CONV_FAILED = 9202
 # Failures the reference answers with 400; any other is a 500.
 _BAD_REQUEST = (ESLURM_REST_INVALID_QUERY, ESLURM_REST_FAIL_PARSING,
                 ESLURM_REST_INVALID_JOBS_DESC)

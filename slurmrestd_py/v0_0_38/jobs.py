@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from .. import convert, slurm
-from ..app import ApiError
+from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
 from ..envelope import response_obj
 from ..routes import Operation, Param
 from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Obj, Scalar, Str,
@@ -27,7 +27,6 @@ from .reservations import update_time
 
 from . import PLUGIN
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL
-NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 
 Text = CText  # NULL is "" in JSON, null in YAML, as the reference writes it
 NInt = Scalar("integer", "int64", nullable=True)
@@ -639,9 +638,7 @@ def get_jobs(call):
     since = update_time(call)
     try:
         msg = _load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(since, out, SHOW_FLAGS))
-    except slurm.SlurmError as e:
-        if e.errno == NO_CHANGE_IN_DATA:
-            return None
+    except SlurmError as e:
         e.description = "Failed while looking for jobs"
         raise
     return {"jobs": _stream(msg)}
@@ -683,11 +680,11 @@ def get_job(call):
     slurm.init()
     job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
     if not job_id:
-        raise ApiError(400, lib.ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get", description,
+        raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get", description,
                        payload={})
     try:
         msg = _load("slurm_load_job", lambda out: lib.slurm_load_job(out, job_id, SHOW_FLAGS))
-    except slurm.SlurmError as e:
+    except SlurmError as e:
         e.description = description
         raise
     return {"jobs": _stream(msg)}

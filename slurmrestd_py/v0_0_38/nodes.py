@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from .. import slurm
 from ..envelope import response_obj
+from ..errors import ESLURM_INVALID_NODE_NAME, SlurmError
 from ..routes import Operation, Param
 from ..schema import Array, CText, Field, Int, Num, Obj, Scalar, Str
 from ..slurm import ffi, lib
 from .reservations import update_time
 
 from . import PLUGIN
-NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL | lib.SHOW_MIXED
 
 
@@ -245,17 +245,12 @@ def _partitions_holding(msg, parts) -> list[list[str]]:
 
 
 def _answer(call_name: str, loader, whole_table: bool):
-    """Load nodes; None when unchanged; the payload otherwise."""
-    try:
-        msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
-    except slurm.SlurmError as e:
-        if e.errno == NO_CHANGE_IN_DATA:
-            return None
-        raise
+    """Load nodes: the payload."""
+    msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
     partitions = None
     try:
         if msg.record_count == 0:
-            raise slurm.SlurmError(lib.ESLURM_INVALID_NODE_NAME, call_name)
+            raise SlurmError(ESLURM_INVALID_NODE_NAME, call_name)
         # All partitions, whatever update_time says: the reference passes
         # update_time here too and fails with "Unspecified error" when nodes
         # changed but partitions did not.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import slurm
 from ..envelope import response_obj
+from ..errors import ESLURM_INVALID_PARTITION_NAME, SlurmError
 from ..routes import Operation, Param
 from ..schema import Array, Field, Int, Obj, Scalar, Str
 from ..slurm import ffi, lib
@@ -15,7 +16,6 @@ from .nodes import UPDATE_TIME, Text
 from .reservations import update_time
 
 from . import PLUGIN
-NO_CHANGE_IN_DATA = lib.SLURM_NO_CHANGE_IN_DATA
 NO_VAL = slurm.NO_VAL
 INFINITE = slurm.INFINITE
 NO_VAL16 = slurm.NO_VAL16
@@ -146,25 +146,18 @@ read_partition = PARTITION.read
 
 
 def _load(since: int):
-    """The partitions buffer, or None when none changed since `since`."""
-    try:
-        return slurm.load("slurm_load_partitions", lib.slurm_free_partition_info_msg,
-                          "partition_info_msg_t",
-                          lambda out: lib.slurm_load_partitions(since, out, lib.SHOW_ALL))
-    except slurm.SlurmError as e:
-        if e.errno == NO_CHANGE_IN_DATA:
-            return None
-        raise
+    """The partitions buffer (SlurmError "no change" when none changed since `since`)."""
+    return slurm.load("slurm_load_partitions", lib.slurm_free_partition_info_msg,
+                      "partition_info_msg_t",
+                      lambda out: lib.slurm_load_partitions(since, out, lib.SHOW_ALL))
 
 
 def _invalid():
-    return slurm.SlurmError(lib.ESLURM_INVALID_PARTITION_NAME, "slurm_load_partitions")
+    return SlurmError(ESLURM_INVALID_PARTITION_NAME, "slurm_load_partitions")
 
 
 def get_partitions(call):
     msg = _load(update_time(call))
-    if msg is None:
-        return None
     if msg.record_count == 0:
         lib.slurm_free_partition_info_msg(msg)
         raise _invalid()
@@ -176,8 +169,6 @@ def get_partition(call):
     since = update_time(call)
     wanted = call.params["partition_name"].encode().lower()
     msg = _load(since)
-    if msg is None:
-        return None
     try:
         arr = msg.partition_array
         found = [read_partition(arr[i]) for i in range(msg.record_count)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 from .. import convert, slurm
-from ..app import ApiError
+from ..errors import (ESLURM_RESERVATION_INVALID, SLURM_NO_CHANGE_IN_DATA, ApiError,
+                      SlurmError)
 from ..envelope import response_obj
 from ..routes import Operation, Param
 from ..schema import Array, CText, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
 from . import PLUGIN
-NO_CHANGE_IN_DATA = 1900  # SLURM_NO_CHANGE_IN_DATA in <slurm/slurm_errno.h>
 _INT64_MIN, _INT64_MAX = convert.INT64
 
 # Reservation flags as the reference names them, in the order it lists them
@@ -138,12 +138,7 @@ def _load(since: int):
 
 
 def get_reservations(call):
-    try:
-        msg = _load(update_time(call))
-    except slurm.SlurmError as e:
-        if e.errno == NO_CHANGE_IN_DATA:
-            return None
-        raise
+    msg = _load(update_time(call))
     return {"reservations": slurm.stream(msg, lib.slurm_free_reservation_info_msg,
                                          msg.reservation_array, msg.record_count,
                                          read_reservation)}
@@ -154,11 +149,11 @@ def get_reservation(call):
     wanted = call.params["reservation_name"].encode().lower()
     try:
         msg = _load(since)
-    except slurm.SlurmError as e:
-        if e.errno == NO_CHANGE_IN_DATA:
-            return None
+    except SlurmError as e:
+        if e.errno == SLURM_NO_CHANGE_IN_DATA:
+            raise
         # The reference reports any failure to load as an invalid reservation.
-        raise slurm.SlurmError(lib.ESLURM_RESERVATION_INVALID, e.call) from None
+        raise SlurmError(ESLURM_RESERVATION_INVALID, e.call) from None
     try:
         arr = msg.reservation_array
         found = [read_reservation(arr[i]) for i in range(msg.record_count)
@@ -166,7 +161,7 @@ def get_reservation(call):
     finally:
         lib.slurm_free_reservation_info_msg(msg)
     if not found:
-        raise slurm.SlurmError(lib.ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
+        raise SlurmError(ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
     return {"reservations": found}
 
 

@@ -9,7 +9,7 @@ import atheris
 
 with atheris.instrument_imports():
     from slurmrestd_py.auth import FAILURE, Authenticator, Peer
-    from slurmrestd_py.routes import HttpError
+    from slurmrestd_py.errors import HttpError
 
 AUTH = Authenticator(["local", "jwt"], daemon_uid=4242)
 TCP = Peer("tcp")

@@ -8,7 +8,7 @@ import atheris
 with atheris.instrument_imports():
     from slurmrestd_py import media
     from slurmrestd_py.app import build_router
-    from slurmrestd_py.routes import HttpError
+    from slurmrestd_py.errors import HttpError
 
 ROUTER = build_router(["v0.0.38", "dbv0.0.38"])
 ROUTER.operations  # every group loaded: matching is then what is fuzzed

@@ -12,7 +12,8 @@ from slurmrestd_py import media, openapi
 from slurmrestd_py.app import App
 from slurmrestd_py.auth import Authenticator, Peer
 from slurmrestd_py.http import Request
-from slurmrestd_py.routes import HttpError, Operation, Param, Router, split_path
+from slurmrestd_py.errors import HttpError
+from slurmrestd_py.routes import Operation, Param, Router, split_path
 from slurmrestd_py.schema import Array, Bool, Field, Inline, Int, Obj, Str
 from slurmrestd_py.envelope import response_obj
 
@@ -336,7 +337,7 @@ def test_an_invalid_value_is_a_400_naming_its_field(monkeypatch):
 
 
 def test_credentials_slurm_refuses_are_a_401(monkeypatch):
-    from slurmrestd_py.slurm import SlurmError
+    from slurmrestd_py.errors import SlurmError
     a = app()
     op, _ = a.router.match("GET", "/slurm/v0.0.38/things")
 

@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 from slurmrestd_py import auth  # noqa: E402
 from slurmrestd_py.auth import FAILURE, Authenticator, Identity, Peer  # noqa: E402
-from slurmrestd_py.routes import HttpError  # noqa: E402
+from slurmrestd_py.errors import HttpError  # noqa: E402
 
 KEY = b"k" * 32
 TCP = Peer("tcp")
