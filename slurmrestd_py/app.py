@@ -101,7 +101,7 @@ class App:
             if e.errno == SLURM_NO_CHANGE_IN_DATA:  # nothing changed since update_time
                 return 304, None
             log.warning("%s: %s", e.call, e.strerror)
-            if refused_credentials(e.errno):
+            if refused_credentials(e.errno, call.identity.token is not None):
                 raise HttpError(401, FAILURE) from None
             error = error_entry(op.errors, e.errno, e.strerror, e.description, e.call)
             return 500, self._wrap(op, [error], self._empty_payload(op))
@@ -111,6 +111,8 @@ class App:
                                 strerror(ESLURM_DATA_CONV_FAILED), f"Invalid {e}", e.field)
             return 400, self._wrap(op, [error], self._empty_payload(op))
         except ApiError as e:
+            if e.status >= 500 and refused_credentials(e.errno, call.identity.token is not None):
+                raise HttpError(401, FAILURE) from None  # slurmdbd refused them
             errors = list(e.errors or ())
             if e.errno:
                 from .slurm import strerror

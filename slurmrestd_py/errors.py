@@ -16,6 +16,7 @@ from __future__ import annotations
 SLURM_ERROR = -1
 EPERM = 1
 SLURM_PROTOCOL_AUTHENTICATION_ERROR = 1007
+SLURMCTLD_COMMUNICATIONS_RECEIVE_ERROR = 1802
 SLURM_NO_CHANGE_IN_DATA = 1900
 ESLURM_INVALID_PARTITION_NAME = 2000
 ESLURM_JOB_SCRIPT_MISSING = 2009
@@ -26,6 +27,7 @@ ESLURM_RESERVATION_INVALID = 2053
 ESLURM_INVALID_TIME_VALUE = 2054
 ESLURM_INVALID_TRES = 2115
 ESLURM_ENVIRONMENT_MISSING = 2127
+SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT = 5005
 ESLURM_AUTH_CRED_INVALID = 6000
 ESLURM_AUTH_SKIP = 6008
 ESLURM_DB_CONNECTION = 7000
@@ -79,12 +81,17 @@ class SlurmError(Exception):
         super().__init__(f"{call}: {self.strerror}")
 
 
-def refused_credentials(errno: int) -> bool:
+def refused_credentials(errno: int, token: bool = False) -> bool:
     """Slurm refused the credentials the request was sent with (a token
     slurmctld or slurmdbd found forged, expired or unusable): for the
-    client, an authentication failure like any other."""
+    client, an authentication failure like any other. slurmdbd says so;
+    slurmctld closes the connection on a token it refuses, which libslurm
+    reports as nothing received (a controller that is down is a connection
+    error instead), so with a `token` that counts too."""
     return (errno == SLURM_PROTOCOL_AUTHENTICATION_ERROR
-            or ESLURM_AUTH_CRED_INVALID <= errno <= ESLURM_AUTH_SKIP)
+            or ESLURM_AUTH_CRED_INVALID <= errno <= ESLURM_AUTH_SKIP
+            or token and errno in (SLURMCTLD_COMMUNICATIONS_RECEIVE_ERROR,
+                                   SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT))
 
 
 def error_entry(style: str, errno: int, message: str, description: str = "",

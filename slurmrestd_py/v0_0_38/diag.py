@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import slurm
 from ..envelope import response_obj
+from ..errors import SlurmError, refused_credentials
 from ..routes import Operation
 from ..schema import Array, Bool, CStr, Enum, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
@@ -34,6 +35,8 @@ def ping(call) -> dict:
     pings = []
     for i in range(conf.control_cnt):
         status = lib.slurm_ping(i)
+        if status and refused_credentials(status, call.identity.token is not None):
+            raise SlurmError(status, "slurm_ping")  # not DOWN: it would not hear us
         pings.append({
             "hostname": slurm.text(conf.control_machine[i]),
             "ping": "UP" if status == 0 else "DOWN",

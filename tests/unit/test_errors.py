@@ -33,6 +33,10 @@ def test_refused_credentials():
     assert errors.refused_credentials(errors.SLURM_PROTOCOL_AUTHENTICATION_ERROR)
     assert errors.refused_credentials(errors.ESLURM_AUTH_CRED_INVALID)
     assert not errors.refused_credentials(errors.ESLURM_INVALID_NODE_NAME)
+    # slurmctld hangs up on a token it refuses; without a token that is no refusal.
+    assert errors.refused_credentials(errors.SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT, token=True)
+    assert not errors.refused_credentials(errors.SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT)
+    assert errors.refused_credentials(errors.SLURMCTLD_COMMUNICATIONS_RECEIVE_ERROR, token=True)
 
 
 def test_slurm_error_has_slurms_message():
