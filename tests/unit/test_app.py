@@ -368,3 +368,13 @@ def test_slurms_refusal_of_a_token_is_a_401(monkeypatch, token, failure, status)
     identity = types.SimpleNamespace(user="alice", token="t" if token else None)
     monkeypatch.setattr(a, "_authenticate", lambda request: identity)
     assert a(request()).status == status
+
+
+def test_yaml_aliases_are_checked_once_each():
+    import time
+    laughs = b'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + b"".join(
+        b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i, 98 + i) + (97 + i,) * 9)
+        for i in range(9))  # 9**10 strings if every alias were walked
+    start = time.process_time()
+    assert media.parse_body("application/x-yaml", laughs)["a"] == ["x"] * 9
+    assert time.process_time() - start < 1
