@@ -117,8 +117,16 @@ def _keep_logs_off_the_wire() -> None:
 
 def run() -> None:
     """The console entry point: `main`, then exit without the interpreter's
-    finalisation (about 10 ms of every inet connection), once logs are flushed."""
-    code = main()
+    finalisation (about 10 ms of every inet connection), once logs are flushed.
+    Whatever escapes `main` (a descriptor that fails, not a client's
+    request: those are answered) is one log line and exit status 1."""
+    try:
+        code = main()
+    except Exception as e:
+        import logging
+        from .log import describe
+        logging.getLogger("slurmrestd-py").error("stopped: %s", describe(e))
+        code = 1
     if "logging" in sys.modules:
         sys.modules["logging"].shutdown()
     for stream in (sys.stdout, sys.stderr):

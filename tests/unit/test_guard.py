@@ -65,3 +65,16 @@ def test_logged_exceptions_are_one_line(logged):
     [line] = logged.getvalue().splitlines()
     assert line.startswith("slurmrestd-py: error: failed: ValueError: 'first second x")
     assert len(line) < 300 and "test_guard.py" in line
+
+
+def test_what_escapes_main_is_one_line_and_status_1():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-c", (
+        "import os; os.environ['SLURMRESTD_LOG_STDERR'] = '1'\n"
+        "from slurmrestd_py import cli, log\n"
+        "def main():\n    log.setup(0)\n    raise OSError(5, 'I/O error')\n"
+        "cli.main = main\ncli.run()")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert len(proc.stderr.splitlines()) == 1 and "stopped: OSError" in proc.stderr
+    assert "Traceback" not in proc.stderr
