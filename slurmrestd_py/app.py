@@ -143,22 +143,19 @@ def _settle(body):
     return itertools.chain((first, second), body)
 
 
-API_PACKAGES = {"v0.0.38": "slurmrestd_py.v0_0_38", "dbv0.0.38": "slurmrestd_py.dbv0_0_38"}
-
-
 def build_router(plugins: list[str]) -> Router:
     """A router for the selected API versions and the OpenAPI document."""
     import importlib
     from . import openapi
+    from .versions import VERSIONS
     router = Router()
-    for plugin, package in API_PACKAGES.items():
-        if plugin not in plugins:
+    for version in VERSIONS:
+        if version.plugin not in plugins:
             continue
-        api = importlib.import_module(package)
-        for module, heads in api.MODULES:
-            router.add_group([(*api.PREFIX, head) for head in heads],
-                             lambda name=f"{package}.{module}":
-                             importlib.import_module(name).OPERATIONS)
+        for module, heads in version.modules:
+            router.add_group([(*version.prefix, head) for head in heads],
+                             lambda v=version, name=f"{version.package}.{module}":
+                             [op.bound(v) for op in importlib.import_module(name).OPERATIONS])
     for op in openapi.operations(router):
         router.add(op)
     return router

@@ -10,11 +10,8 @@ import functools
 
 from . import slurm
 from .schema import Array, Field, Inline, Int, Obj, Str
+from .versions import BY_PLUGIN
 
-PLUGIN_NAMES = {
-    "v0.0.38": "Slurm OpenAPI v0.0.38",
-    "dbv0.0.38": "Slurm OpenAPI DB v0.0.38",
-}
 
 
 @functools.cache
@@ -57,7 +54,7 @@ def response_obj(plugin: str, name: str, payload: list[Field], description: str 
 def meta(plugin: str) -> dict:
     major, minor, micro = slurm.VERSION
     return {
-        "plugin": {"type": f"openapi/{plugin}", "name": PLUGIN_NAMES[plugin]},
+        "plugin": {"type": f"openapi/{plugin}", "name": BY_PLUGIN[plugin].title},
         "Slurm": {"version": {"major": major, "micro": micro, "minor": minor},
                   "release": slurm.RELEASE},
     }

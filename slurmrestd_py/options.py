@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .versions import PLUGINS
+
 PROG = "slurmrestd-py"
 
 AUTH_PLUGINS = ("local", "jwt")
-OPENAPI_PLUGINS = ("v0.0.38", "dbv0.0.38")
+OPENAPI_PLUGINS = PLUGINS
 # Plugins the reference ships that we deliberately do not serve.
 _OPENAPI_NOT_SERVED = ("v0.0.36", "v0.0.37", "dbv0.0.36", "dbv0.0.37")
 
@@ -94,7 +96,7 @@ class ListenSpec:
 
 _USAGE = f"""\
 Usage: {PROG} [OPTIONS] [LISTEN]...
-Serve the Slurm REST API (openapi v0.0.38 and dbv0.0.38).
+Serve the Slurm REST API (openapi {", ".join(PLUGINS)}).
 
 With no LISTEN address, serve one HTTP client on standard input and standard
 output (inet mode: a pipe, a tty, or a socket handed over by inetd, xinetd or
@@ -109,7 +111,7 @@ Options:
   -g GROUP             setgid to GROUP (name or number) after opening sockets
   -h, --help           print this help and exit
   -s PLUGIN[,PLUGIN]...
-                       OpenAPI plugins to serve: v0.0.38, dbv0.0.38
+                       OpenAPI plugins to serve: {", ".join(PLUGINS)}
                        (the openapi/ prefix is optional; default: all);
                        "-s list" lists them and exits
   -t THREADS           accepted for compatibility, {MIN_THREADS} to {MAX_THREADS} (default {DEFAULT_THREADS}); every

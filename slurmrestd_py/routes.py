@@ -6,6 +6,7 @@ on them and openapi.py documents them, from the same list.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -30,8 +31,10 @@ class Param:
 
 @dataclass
 class Operation:
+    """Declared without a version (path "job/{job_id}", operation_id
+    "get_job"); `bound` makes the operation a version serves."""
     method: str
-    path: str  # template: /slurm/v0.0.38/job/{job_id}
+    path: str  # template: job/{job_id}; bound: /slurm/v0.0.38/job/{job_id}
     operation_id: str
     summary: str
     tag: str
@@ -39,9 +42,15 @@ class Operation:
     response: Obj | None = None
     params: list[Param] = field(default_factory=list)
     body: Obj | None = None
-    plugin: str = ""  # the API version it belongs to, e.g. "v0.0.38"
+    plugin: str = ""  # the API version it belongs to once bound, e.g. "v0.0.38"
     errors: str = "error_number"  # which error-object shape this endpoint emits
     media: str | None = None  # a response media type that overrides Accept
+
+    def bound(self, version) -> Operation:
+        """This operation as `version` (a versions.Version) serves it."""
+        return dataclasses.replace(self, path=version.path(self.path),
+                                   operation_id=version.op_id(self.operation_id),
+                                   plugin=version.plugin)
 
 
 _SEGMENT = re.compile(r"^(?:[A-Za-z0-9~\-._]|%[0-9A-Fa-f]{2})+$")

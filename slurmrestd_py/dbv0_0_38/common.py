@@ -26,7 +26,6 @@ from ..slurm import ffi, lib, records, strings
 
 from . import PLUGIN
 from .parse import Failed, Store, new_assoc, objects, real, run, string, tres_string, unsigned
-API = "/slurmdb/v0.0.38"
 
 _U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
 _U16_NULL = 0xFFFE
@@ -601,8 +600,8 @@ def response(name: str, fields: list[Field], description: str = "") -> Obj:
 
 def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,
               params: list[Param] | None = None) -> Operation:
-    return Operation(method, API + path, "slurmdb_v0_0_38_" + op_id, summary, "slurmdb",
-                     handler, response_obj, params or [], plugin=PLUGIN, errors="slurmdb")
+    return Operation(method, path.lstrip("/"), op_id, summary, "slurmdb",
+                     handler, response_obj, params or [], errors="slurmdb")
 
 
 def entries(body, key: str, obj: Obj, ctype: str, store: Store,

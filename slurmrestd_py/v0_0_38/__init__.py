@@ -1,16 +1,3 @@
-"""The /slurm/v0.0.38 API.
-
-MODULES lists its modules in document order, each with the path segments
-after /slurm/v0.0.38/ that it serves: a request imports only those modules
-(see routes.Router.add_group); each module's OPERATIONS declares the rest.
-"""
-PLUGIN = "v0.0.38"
-PREFIX = ("slurm", PLUGIN)
-MODULES = (
-    ("diag", ("diag", "licenses", "ping")),
-    ("reservations", ("reservation", "reservations")),
-    ("nodes", ("node", "nodes")),
-    ("partitions", ("partition", "partitions")),
-    ("jobs", ("job", "jobs")),
-    ("job_control", ("job",)),
-)
+"""The /slurm/v0.0.38 API: one module per area, each declaring its OPERATIONS without a
+version (versions.py lists the modules and binds their operations)."""
+PLUGIN = "v0.0.38"  # the prefix of its schema names

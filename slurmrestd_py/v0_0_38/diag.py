@@ -176,13 +176,12 @@ def licenses(call) -> dict:
 
 
 def _op(name: str, op_id: str, summary: str, handler, response) -> Operation:
-    return Operation("GET", f"/slurm/{PLUGIN}/{name}", op_id, summary, "slurm", handler,
-                     response, plugin=PLUGIN)
+    return Operation("GET", name, op_id, summary, "slurm", handler, response)
 
 
 OPERATIONS = [
-    _op("diag", "slurm_v0_0_38_diag", "get diagnostics", diag, DIAG),
-    _op("licenses", "slurm_v0_0_38_slurmctld_get_licenses", "get all Slurm tracked license info",
+    _op("diag", "diag", "get diagnostics", diag, DIAG),
+    _op("licenses", "slurmctld_get_licenses", "get all Slurm tracked license info",
         licenses, LICENSES),
-    _op("ping", "slurm_v0_0_38_ping", "ping test", ping, PINGS),
+    _op("ping", "ping", "ping test", ping, PINGS),
 ]

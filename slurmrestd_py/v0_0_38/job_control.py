@@ -1585,16 +1585,14 @@ def cancel_job(call):
 _JOB_ID = Param("job_id", "path", Str, "Slurm Job ID", True)
 
 OPERATIONS = [
-    Operation("POST", f"/slurm/{PLUGIN}/job/submit", "slurm_v0_0_38_submit_job",
-              "submit new job", "slurm", submit_job, SUBMIT_RESPONSE, body=SUBMISSION,
-              plugin=PLUGIN, errors="error_code"),
-    Operation("POST", f"/slurm/{PLUGIN}/job/{{job_id}}", "slurm_v0_0_38_update_job",
+    Operation("POST", "job/submit", "submit_job", "submit new job", "slurm", submit_job,
+              SUBMIT_RESPONSE, body=SUBMISSION, errors="error_code"),
+    Operation("POST", "job/{job_id}", "update_job",
               "update job", "slurm", update_job, CONTROL_RESPONSE, [_JOB_ID],
-              body=PROPERTIES, plugin=PLUGIN),
-    Operation("DELETE", f"/slurm/{PLUGIN}/job/{{job_id}}", "slurm_v0_0_38_cancel_job",
+              body=PROPERTIES),
+    Operation("DELETE", "job/{job_id}", "cancel_job",
               "cancel or signal job", "slurm", cancel_job, CONTROL_RESPONSE,
               [_JOB_ID, Param("signal", "query", OneOf(Int, Enum(*SIGNALS)),
                               "signal to send to job (number or name, with or without "
-                              "SIG; default KILL)")],
-              plugin=PLUGIN),
+                              "SIG; default KILL)")]),
 ]

@@ -691,13 +691,12 @@ def get_job(call):
 
 
 OPERATIONS = [
-    Operation("GET", f"/slurm/{PLUGIN}/jobs", "slurm_v0_0_38_get_jobs", "get list of jobs",
+    Operation("GET", "jobs", "get_jobs", "get list of jobs",
               "slurm", get_jobs, JOBS,
               [Param("update_time", "query", Int,
                      "Filter if changed since update_time. Use of this parameter can result "
-                     "in faster replies.")],
-              plugin=PLUGIN),
-    Operation("GET", f"/slurm/{PLUGIN}/job/{{job_id}}", "slurm_v0_0_38_get_job", "get job info",
+                     "in faster replies.")]),
+    Operation("GET", "job/{job_id}", "get_job", "get job info",
               "slurm", get_job, JOBS,
-              [Param("job_id", "path", Str, "Slurm JobID", True)], plugin=PLUGIN),
+              [Param("job_id", "path", Str, "Slurm JobID", True)]),
 ]

@@ -284,10 +284,9 @@ UPDATE_TIME = Param("update_time", "query", Int,
                     "in faster replies.")
 
 OPERATIONS = [
-    Operation("GET", f"/slurm/{PLUGIN}/nodes", "slurm_v0_0_38_get_nodes", "get all node info",
-              "slurm", get_nodes, NODES, [UPDATE_TIME], plugin=PLUGIN, errors="errno"),
-    Operation("GET", f"/slurm/{PLUGIN}/node/{{node_name}}", "slurm_v0_0_38_get_node",
+    Operation("GET", "nodes", "get_nodes", "get all node info",
+              "slurm", get_nodes, NODES, [UPDATE_TIME], errors="errno"),
+    Operation("GET", "node/{node_name}", "get_node",
               "get node info", "slurm", get_node, NODES,
-              [Param("node_name", "path", Str, "Slurm Node Name", True)],
-              plugin=PLUGIN, errors="errno"),
+              [Param("node_name", "path", Str, "Slurm Node Name", True)], errors="errno"),
 ]

@@ -181,15 +181,13 @@ def get_partition(call):
 
 
 OPERATIONS = [
-    Operation("GET", f"/slurm/{PLUGIN}/partitions", "slurm_v0_0_38_get_partitions",
-              "get all partition info", "slurm", get_partitions, PARTITIONS, [UPDATE_TIME],
-              plugin=PLUGIN, errors="errno"),
-    Operation("GET", f"/slurm/{PLUGIN}/partition/{{partition_name}}",
-              "slurm_v0_0_38_get_partition", "get partition info", "slurm", get_partition,
+    Operation("GET", "partitions", "get_partitions", "get all partition info", "slurm",
+              get_partitions, PARTITIONS, [UPDATE_TIME], errors="errno"),
+    Operation("GET", "partition/{partition_name}",
+              "get_partition", "get partition info", "slurm", get_partition,
               PARTITIONS,
               [Param("partition_name", "path", Str, "Slurm Partition Name", True),
                Param("update_time", "query", Int,
                      "Filter if there were no partition changes (not limited to partition "
-                     "in URL endpoint) since update_time.")],
-              plugin=PLUGIN, errors="errno"),
+                     "in URL endpoint) since update_time.")], errors="errno"),
 ]

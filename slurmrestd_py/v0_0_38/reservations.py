@@ -170,15 +170,14 @@ _UPDATE_TIME = Param("update_time", "query", Int,
                      "in faster replies.")
 
 OPERATIONS = [
-    Operation("GET", f"/slurm/{PLUGIN}/reservations", "slurm_v0_0_38_get_reservations",
+    Operation("GET", "reservations", "get_reservations",
               "get all reservation info", "slurm", get_reservations, RESERVATIONS,
-              [_UPDATE_TIME], plugin=PLUGIN, errors="errno"),
-    Operation("GET", f"/slurm/{PLUGIN}/reservation/{{reservation_name}}",
-              "slurm_v0_0_38_get_reservation", "get reservation info", "slurm",
+              [_UPDATE_TIME], errors="errno"),
+    Operation("GET", "reservation/{reservation_name}",
+              "get_reservation", "get reservation info", "slurm",
               get_reservation, RESERVATIONS,
               [Param("reservation_name", "path", Str, "Slurm Reservation Name", True),
                Param("update_time", "query", Int,
                      "Filter if no reservation (not limited to reservation in URL) "
-                     "changed since update_time.")],
-              plugin=PLUGIN, errors="errno"),
+                     "changed since update_time.")], errors="errno"),
 ]

@@ -14,6 +14,7 @@ from slurmrestd_py.auth import Authenticator, Peer
 from slurmrestd_py.http import Request
 from slurmrestd_py.errors import HttpError
 from slurmrestd_py.routes import Operation, Param, Router, split_path
+from slurmrestd_py.versions import VERSIONS
 from slurmrestd_py.schema import Array, Bool, Field, Inline, Int, Obj, Str
 from slurmrestd_py.envelope import response_obj
 
@@ -240,18 +241,29 @@ def test_openapi_yaml_ignores_accept():
     assert yaml.safe_load(body_of(resp))["openapi"].startswith("3.0")
 
 
-@pytest.mark.parametrize("package", ["slurmrestd_py.v0_0_38", "slurmrestd_py.dbv0_0_38"])
-def test_module_index_matches_operations(package):
-    # The lazy router finds a module by the heads its package lists: every
+@pytest.mark.parametrize("version", VERSIONS, ids=lambda v: v.plugin)
+def test_module_index_matches_operations(version):
+    # The lazy router finds a module by the heads the registry lists: every
     # operation's path must start with a head listed for its own module.
     import importlib
-    api = importlib.import_module(package)
-    for module, heads in api.MODULES:
-        ops = importlib.import_module(f"{package}.{module}").OPERATIONS
+    for module, heads in version.modules:
+        ops = importlib.import_module(f"{version.package}.{module}").OPERATIONS
         assert ops
         for op in ops:
-            segments = tuple(s for s in op.path.split("/") if s)
-            assert segments[:2] == api.PREFIX and segments[2] in heads, (module, op.path)
+            bound = op.bound(version)
+            segments = tuple(s for s in bound.path.split("/") if s)
+            assert segments[:2] == version.prefix and segments[2] in heads, (module, op.path)
+            assert bound.plugin == version.plugin
+            assert bound.operation_id.startswith(f"{version.area}_v0_0_")
+
+
+def test_registry_is_the_only_list():
+    # -s, -s list and the envelope read the registry.
+    from slurmrestd_py import envelope, options
+    assert options.OPENAPI_PLUGINS == tuple(v.plugin for v in VERSIONS)
+    for v in VERSIONS:
+        assert envelope.meta(v.plugin)["plugin"] == {"type": f"openapi/{v.plugin}",
+                                                     "name": v.title}
 
 
 def test_lazy_router_loads_only_what_a_request_needs():
