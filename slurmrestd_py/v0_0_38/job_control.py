@@ -28,7 +28,7 @@ from ..errors import (EPERM, ESLURM_ALREADY_DONE, ESLURM_DATA_CONV_FAILED,
                       ESLURM_ENVIRONMENT_MISSING, ESLURM_INVALID_TIME_VALUE,
                       ESLURM_JOB_SCRIPT_MISSING, ESLURM_REST_FAIL_PARSING,
                       ESLURM_REST_INVALID_JOBS_DESC, ESLURM_REST_INVALID_QUERY, SLURM_ERROR,
-                      ApiError)
+                      ApiError, SlurmError, refused_credentials)
 from ..routes import Operation, Param
 from ..schema import Array, Bool, CText, Enum, Field, Int, Map, Obj, OneOf, Str
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
@@ -1478,6 +1478,7 @@ def _submit(descs: list, errors: list, het: bool) -> dict:
         err = lib.slurm_get_errno() or SLURM_ERROR
         if out[0] != ffi.NULL:
             lib.slurm_free_submit_response_response_msg(out[0])
+        _unless_refused(err, "slurm_submit_batch_job")
         _fail(_status(err), errors, err)
     resp = out[0]
     try:
@@ -1529,7 +1530,7 @@ def update_job(call):
     resp = out[0]
     try:
         if rc:
-            err = lib.slurm_get_errno() or SLURM_ERROR
+            err = _unless_refused(lib.slurm_get_errno() or SLURM_ERROR, "slurm_update_job2")
             errors.append(_control_error(err, "job update failed", "_parse_job_list"))
             _fail(500, errors)
         if resp != ffi.NULL and resp.error_code != ffi.NULL:
@@ -1543,6 +1544,14 @@ def update_job(call):
         if resp != ffi.NULL:
             lib.slurm_free_job_array_resp(resp)
     return {"errors": errors}
+
+
+def _unless_refused(err: int, call: str) -> int:
+    """`err`, unless it may mean Slurm refused the request's credentials:
+    that is the app's to answer (a 401 for a token), as for any SlurmError."""
+    if refused_credentials(err, token=True):
+        raise SlurmError(err, call)
+    return err
 
 
 def _control_error(errno: int, description: str, source: str) -> dict:
@@ -1573,7 +1582,7 @@ def cancel_job(call):
                                                    "HTTP request: signal")], payload={})
     slurm.init()
     if lib.slurm_kill_job2(job_id.encode(), sig, lib.KILL_FULL_JOB, ffi.NULL):
-        err = lib.slurm_get_errno()
+        err = _unless_refused(lib.slurm_get_errno(), "slurm_kill_job2")
         if err == ESLURM_ALREADY_DONE:  # already signalled: success, as the reference
             return {}
         raise ApiError(500, errors=[_control_error(

@@ -87,3 +87,10 @@ def test_query_integers_of_any_length_saturate():
     assert update_time(call) == (1 << 63) - 1
     assert _integer("-" + "9" * 5000) == -(1 << 63)
     assert boolean("0" * 5000) is False and boolean("1" * 5000) is True
+
+
+def test_a_refusal_of_the_credentials_is_left_to_the_app():
+    from slurmrestd_py.errors import SlurmError
+    with pytest.raises(SlurmError):
+        job_control._unless_refused(5005, "slurm_submit_batch_job")  # slurmctld hung up
+    assert job_control._unless_refused(2017, "slurm_update_job2") == 2017
