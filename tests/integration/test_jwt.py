@@ -296,3 +296,41 @@ def test_listener_never_holds_a_clients_token(tokens, listener):
     environ = open(f"/proc/{listener.proc.pid}/environ", "rb").read()
     assert tokens["alice"].encode() not in environ
     assert b"SLURM_JWT=daemon" in environ
+
+
+def _forged(claims: dict) -> str:
+    return jwt.encode(claims, b"not slurmctld's key" * 2, algorithm="HS256")
+
+
+def test_token_and_bearer_together_are_refused(tokens):
+    """Newer slurmrestd refuses the pair; served as either user it would be a
+    confusion a proxy could exploit."""
+    headers = [*jwt_headers("alice", tokens["alice"]),
+               ("Authorization", f"Bearer {tokens['bob']}")]
+    for method, path, body in (("GET", PING, None),
+                               ("POST", SUBMIT, submission("rpy_jwt_pair"))):
+        assert_refused(one(request(method, path, body, headers), True))
+
+
+@pytest.mark.parametrize("claims", [
+    {"sun": "root", "exp": 4102444800},  # forged: slurmctld refuses it
+    {"sun": "alice", "exp": 4102444800},
+], ids=["root", "alice"])
+def test_tokens_slurm_refuses_are_a_401(claims):
+    """However far a forged token gets, the client is told 401."""
+    forged = _forged(claims)
+    for method, path, body in (("GET", PING, None), ("GET", f"{API}/jobs", None),
+                               ("GET", "/slurmdb/v0.0.38/qos", None),
+                               ("POST", SUBMIT, submission("rpy_jwt_forged"))):
+        for headers in (jwt_headers(claims["sun"], forged),
+                        [("Authorization", f"Bearer {forged}")]):
+            assert_refused(one(request(method, path, body, headers), True))
+
+
+def test_token_with_an_infinite_expiry_is_refused():
+    raw = jwt.encode({"sun": "alice"}, b"k" * 32, algorithm="HS256")
+    head, _, sig = raw.split(".")
+    import base64
+    claims = base64.urlsafe_b64encode(b'{"sun": "alice", "exp": 1e400}').decode().rstrip("=")
+    assert_refused(one(request("GET", PING, None, jwt_headers("alice", f"{head}.{claims}.{sig}")),
+                       True))
