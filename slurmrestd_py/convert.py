@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import re
 
-INT16 = (-(1 << 15), (1 << 15) - 1)
-INT32 = (-(1 << 31), (1 << 31) - 1)
+# The C ranges request values are checked against, as (lowest, highest).
 INT64 = (-(1 << 63), (1 << 63) - 1)
 UINT16 = (0, (1 << 16) - 1)
 UINT32 = (0, (1 << 32) - 1)
-UINT64 = (0, (1 << 64) - 1)
-_C_TYPES = {"int8_t": (-128, 127), "uint8_t": (0, 255), "int16_t": INT16,
-            "uint16_t": UINT16, "int32_t": INT32, "int": INT32, "uint32_t": UINT32,
-            "int64_t": INT64, "long": INT64, "time_t": INT64, "uint64_t": UINT64}
 
 # More significant digits than any C integer has: the value is only known to
 # be beyond every range (Python's int() refuses strings over 4300 digits, and
@@ -55,13 +50,6 @@ def saturate(n: int, bounds: tuple[int, int] = INT64) -> int:
     return max(bounds[0], min(bounds[1], n))
 
 
-def bounded(n: int, bounds: tuple[int, int], field: str) -> int:
-    """`n` if it lies within `bounds`, else Invalid."""
-    if not bounds[0] <= n <= bounds[1]:
-        raise Invalid(field, "number out of range")
-    return n
-
-
 def real(value, field: str) -> float:
     """A JSON number (or a numeric string) as a finite double, else Invalid."""
     try:
@@ -82,19 +70,6 @@ def cstring(text: str, field: str) -> bytes:
     if b"\0" in data:
         raise Invalid(field, "contains a NUL character")
     return data
-
-
-def c_bounds(ctype) -> tuple[int, int]:
-    """The range of a cffi integer type (a field's `.type`)."""
-    return _C_TYPES[ctype.cname]
-
-
-def assign(record, attr: str, value: int, field: str) -> None:
-    """record.attr = value, or Invalid naming `field` if the C field cannot hold it."""
-    try:
-        setattr(record, attr, value)
-    except OverflowError:
-        raise Invalid(field, "number out of range") from None
 
 
 def text_only(data, where: str = "body") -> None:
