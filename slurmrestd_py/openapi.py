@@ -20,28 +20,29 @@ DOC_PATHS = ("/openapi.json", "/openapi.yaml", "/openapi", "/openapi/v3")
 _MEDIA = ("application/json", "application/x-yaml")
 
 
-def _content(obj) -> dict:
-    return {m: {"schema": obj.schema()} for m in _MEDIA}
+def _content(obj, ns: str) -> dict:
+    return {m: {"schema": obj.schema(ns)} for m in _MEDIA}
 
 
 def _operation(op: Operation) -> dict:
+    ns = op.plugin  # the version whose schema names the operation's objects take
     d = {"tags": [op.tag], "operationId": op.operation_id, "summary": op.summary}
     if op.params:
         d["parameters"] = [{
             "name": p.name, "in": p.where, "description": p.description,
             "required": p.required or p.where == "path",
-            "schema": p.type.schema(),
+            "schema": p.type.schema(ns),
             **({"style": "simple", "explode": False} if p.where == "path" else {}),
         } for p in op.params]
     if op.body is not None:
         d["requestBody"] = {"description": op.summary, "required": True,
-                            "content": _content(op.body)}
+                            "content": _content(op.body, ns)}
     responses = {}
     if op.response is not None:
-        responses["200"] = {"description": op.summary, "content": _content(op.response)}
+        responses["200"] = {"description": op.summary, "content": _content(op.response, ns)}
         # Errors carry the same envelope, with `errors` filled in.
         responses["default"] = {"description": "the request failed; see errors",
-                                "content": _content(op.response)}
+                                "content": _content(op.response, ns)}
     else:
         responses["200"] = {"description": op.summary}
     if any(p.name == "update_time" for p in op.params):
@@ -51,7 +52,7 @@ def _operation(op: Operation) -> dict:
         # update_time) or request body gets the envelope; an unparsable request, text.
         responses["400"] = {"description": "bad query parameter, bad request body or "
                                            "unparsable request",
-                            "content": {**_content(op.response),
+                            "content": {**_content(op.response, ns),
                                         "text/plain": {"schema": Str.schema()}}}
     d["responses"] = responses
     return d
@@ -79,7 +80,7 @@ def document(router: Router) -> dict:
         paths.setdefault(op.path, {})[op.method.lower()] = entry
         for obj in (op.response, op.body):
             if obj is not None:
-                obj.components(schemas)
+                obj.components(op.plugin, schemas)
     return {
         "openapi": "3.0.3",
         "info": {

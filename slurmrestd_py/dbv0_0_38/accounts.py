@@ -4,14 +4,14 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi
-from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN,
+from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
                      Conditions, Names, P, Text, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, response, tree, with_deleted)
+                     entries, flags, list_and_one, listing, partial, response, Tree, with_deleted)
 from .parse import Store, flag_names, string
 
 ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 
-ACCOUNT = tree(f"{PLUGIN}_account", [
+ACCOUNT = Tree("account", [
     P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations",
       ASSOC_SHORT_INPUT),
     P("coordinators", Array(COORDINATOR), coordinators("coordinators"),

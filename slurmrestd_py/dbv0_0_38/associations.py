@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..routes import Param
-from ..schema import Array, Field, Inline, Str
+from ..schema import Array, Field, Inline, Nullable, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
-from .common import (ENV, F64, PLUGIN, TRES_LIST, U16, U32, U64,
-                     Conditions, DbError, Names, Nullable, P, Text, W, addition, answer,
-                     deletion, entries, operation, partial, response, strings, tree)
+from .common import (ENV, F64, TRES_LIST, U16, U32, U64,
+                     Conditions, DbError, Names, P, Text, W, addition, answer,
+                     deletion, entries, operation, partial, response, strings, Tree)
 from .parse import Store, flag_names, new_assoc, qos_id, qos_ids
 
 ASSOC_FLAG_DELETED = 0x0001
@@ -73,7 +73,7 @@ def _usage(a):
     return None if a.usage == ffi.NULL else USAGE.read(a.usage)
 
 
-ASSOCIATION = tree(f"{PLUGIN}_association", [
+ASSOCIATION = Tree("association", [
     W("account", Text, "acct", "Assigned account", required=True),
     W("cluster", Text, description="Assigned cluster"),
     P("default/qos", Text, _default_qos, "Default QOS", qos_id("def_qos_id")),

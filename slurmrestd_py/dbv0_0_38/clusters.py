@@ -1,12 +1,12 @@
 """GET and POST /slurmdb/v0.0.38/clusters; GET and DELETE /cluster/{cluster_name}."""
 from __future__ import annotations
 
-from ..schema import Array, Field
+from ..errors import ESLURM_REST_FAIL_PARSING
+from ..schema import Array, Field, Nullable
 from ..slurm import NO_VAL, ffi, lib
-from .common import (ASSOC_SHORT, PLUGIN, TRES_LIST, U16, U32, Conditions, Names,
-                     Nullable, P, Text, W, addition, entries, flags, list_and_one, listing,
-                     partial, response, tree)
-from .parse import ESLURM_REST_FAIL_PARSING, Failed, Store, flag_names
+from .common import (ASSOC_SHORT, TRES_LIST, U16, U32, Conditions, Names, P, Text, W, addition,
+                     entries, flags, list_and_one, listing, partial, response, Tree)
+from .parse import Failed, Store, flag_names
 
 # CLUSTER_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "CRAY_NATIVE"),
@@ -25,7 +25,7 @@ def _select_plugin(rec, value, store) -> None:
     rec.plugin_id_select = ids[0]
 
 
-CLUSTER = tree(f"{PLUGIN}_cluster", [
+CLUSTER = Tree("cluster", [
     W("controller/host", Text, "control_host", "Hostname"),
     W("controller/port", U32, "control_port", "Port number"),
     P("flags", Names, flags("flags", CLUSTER_FLAGS), "List of properties of cluster",

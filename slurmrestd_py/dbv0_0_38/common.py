@@ -3,7 +3,7 @@ types, nested declarations, TRES lists and short association records.
 
 The reference builds each record from a table of slash-separated key paths
 ("max/jobs/per/count") whose nested objects get their keys in the order the
-paths first name them; `tree()` turns the same kind of table into nested
+paths first name them; `Tree()` turns the same kind of table into nested
 `Obj`/`Inline` declarations, so key order, schema and reader come from one list.
 
 Lookups the records need (TRES names by id, QOS names by id, associations by
@@ -21,10 +21,9 @@ from ..envelope import response_obj
 from ..errors import (ESLURM_DATA_PATH_NOT_FOUND, ESLURM_DB_CONNECTION,
                       ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError, error_entry)
 from ..routes import Operation, Param
-from ..schema import Array, CStr, Field, Inline, Obj, Scalar, Str, Type
+from ..schema import Array, ArrayOf, CStr, Field, Inline, Obj, Scalar, Str, Type
 from ..slurm import ffi, lib, records, strings
 
-from . import PLUGIN
 from .parse import Failed, Store, new_assoc, objects, real, run, string, tres_string, unsigned
 
 _U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
@@ -71,53 +70,6 @@ I64 = Scalar("integer", "int64", convert=_i64, nullable=True)
 F64 = Scalar("number", "double", convert=_f64, nullable=True)
 Text = CStr  # char *: NULL is null
 Names = Array(Str)
-
-
-class OneOf(Type):
-    """A value of one of several JSON types (e.g. a step id: integer or name)."""
-
-    def __init__(self, *types: Type, nullable: bool = False):
-        self.types = types
-        self.nullable = nullable
-
-    def schema(self) -> dict:
-        s = {"oneOf": [t.schema() for t in self.types]}
-        if self.nullable:
-            s["nullable"] = True
-        return s
-
-
-class Nullable(Type):
-    """`type`, or null (for objects and arrays the reference may leave unset)."""
-
-    def __init__(self, type: Type):
-        self.type = type
-
-    def schema(self) -> dict:
-        # OpenAPI 3.0 ignores the siblings of a $ref: a named object is written out.
-        t = self.type
-        s = t.definition() if isinstance(t, Obj) and t.name else t.schema()
-        return {**s, "nullable": True}
-
-
-class ArrayOf(Obj):
-    """A named array component (the reference's dbv0.0.38_tres_list)."""
-
-    def __init__(self, name: str, items: Type, description: str = ""):
-        super().__init__(name, [], description)
-        self.items = items
-
-    def definition(self) -> dict:
-        d = {"type": "array", "items": self.items.schema()}
-        if self.description:
-            d["description"] = self.description
-        return d
-
-    def components(self, into=None):
-        into = super().components(into)
-        if isinstance(self.items, Obj):
-            self.items.components(into)
-        return into
 
 
 def flags(attr: str, table) -> Callable:
@@ -179,23 +131,45 @@ class P:
         self.required = required
 
 
-def tree(name: str, leaves: list[P], description: str = "",
-         objects: dict[str, str] | None = None) -> Obj:
+class Tree(Obj):
     """An object whose nested keys come from the leaves' paths, in the order
-    each key is first named. `objects` describes intermediate objects by path."""
-    root: dict = {}
-    for leaf in leaves:
-        *parents, key = leaf.path.split("/")
-        node = root
-        for p in parents:
-            node = node.setdefault(p, {})
-        assert key not in node, leaf.path
-        node[key] = leaf
-    fields = _fields(root, "", objects or {})
-    obj = Obj(name, fields, description) if name else Inline(fields, description)
-    # What a request body may set, in the declaration's order (parse.run).
-    obj.inputs = [(leaf.path, leaf.required, leaf.write) for leaf in leaves if leaf.write]
-    return obj
+    each key is first named; unnamed, it is written in place. `objects`
+    describes intermediate objects by path. `inputs` are what a request body
+    may set, in the declaration's order (parse.run)."""
+
+    def __init__(self, name: str, leaves: list[P], description: str = "",
+                 objects: dict[str, str] | None = None):
+        root: dict = {}
+        for leaf in leaves:
+            *parents, key = leaf.path.split("/")
+            node = root
+            for p in parents:
+                node = node.setdefault(p, {})
+            assert key not in node, leaf.path
+            node[key] = leaf
+        self.leaves = leaves
+        self.objects = objects or {}
+        super().__init__(name, _fields(root, "", self.objects), description)
+        self.inputs = [(leaf.path, leaf.required, leaf.write) for leaf in leaves if leaf.write]
+
+    def schema(self, ns: str = "") -> dict:
+        return super().schema(ns) if self.name else self.definition(ns)
+
+    @property
+    def entries(self) -> list:
+        return self.leaves
+
+    @staticmethod
+    def entry_keys(entry) -> list[str]:
+        return [entry.path]
+
+    @staticmethod
+    def entry_renamed(entry, path: str):
+        return P(path, entry.type, entry.read, entry.description, entry.write, entry.required)
+
+    def rebuilt(self, name, entries, description, required):
+        return Tree(name, entries, description, self.objects)
+
 
 
 def _fields(node: dict, prefix: str, objects: dict[str, str]) -> list[Field]:
@@ -247,7 +221,7 @@ TRES = Inline([
     Field("id", U32, description="database id"),
     Field("count", I64, description="count of TRES"),
 ])
-TRES_LIST = ArrayOf(f"{PLUGIN}_tres_list", TRES, "TRES list of attributes")
+TRES_LIST = ArrayOf("tres_list", TRES, "TRES list of attributes")
 
 _ATOI = re.compile(rb"[ \t\n\v\f\r]*([+-]?[0-9]+)")
 
@@ -326,13 +300,13 @@ def read_tres_record(t) -> dict:
 
 # ---- records shared by several areas ----
 
-ASSOC_SHORT = tree(f"{PLUGIN}_association_short_info", [
+ASSOC_SHORT = Tree("association_short_info", [
     P("account", Text, "acct", "Account name", string("acct"), True),
     P("cluster", Text, description="Cluster name", write=string("cluster")),
     P("partition", Text, description="Partition name (optional)", write=string("partition")),
     P("user", Text, description="User name", write=string("user"), required=True),
 ])
-COORDINATOR = tree(f"{PLUGIN}_coordinator_info", [
+COORDINATOR = Tree("coordinator_info", [
     P("name", Text, description="Name of user", write=string("name"), required=True),
     P("direct", U16, description="If user is coordinator of this account directly or "
                                  "coordinator status was inherited from a higher account "
@@ -595,7 +569,7 @@ def answer(build: Callable, *args) -> dict:
 
 
 def response(name: str, fields: list[Field], description: str = "") -> Obj:
-    return response_obj(PLUGIN, name, fields, description)
+    return response_obj(name, fields, description)
 
 
 def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,
@@ -637,7 +611,7 @@ def entries(body, key: str, obj: Obj, ctype: str, store: Store,
 
 def listing(name: str, key: str, listed: Obj) -> Obj:
     """A request body that lists objects under `key`."""
-    return Obj(f"{PLUGIN}_{name}", [Field(key, Array(listed))])
+    return Obj(name, [Field(key, Array(listed))])
 
 
 def addition(path: str, op_id: str, summary: str, body: Obj, response_name: str,

@@ -7,7 +7,7 @@ from ..routes import Param
 from ..schema import Array, Field, Obj, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
 from ..errors import ESLURM_DATA_PATH_NOT_FOUND
-from .common import (PLUGIN, TRES_LIST, DbError, addition, answer,
+from .common import (TRES_LIST, DbError, addition, answer,
                      operation, response, soft_error)
 
 # key, its listed object, the area's dump(db, query) and add(db, body).
@@ -23,7 +23,7 @@ AREAS = (
 
 CONFIG_INFO = response("config_info", [
     Field(key, listed, description=f"Array of {key}") for key, listed, _, _ in AREAS])
-SET_CONFIG = Obj(f"{PLUGIN}_set_config", [Field(key, listed) for key, listed, _, _ in AREAS])
+SET_CONFIG = Obj("set_config", [Field(key, listed) for key, listed, _, _ in AREAS])
 
 
 def dump(db, query: dict) -> dict:

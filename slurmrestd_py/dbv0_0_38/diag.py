@@ -5,7 +5,7 @@ from ..schema import Array, Field, Inline, Int, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_DATA_CONV_FAILED
 from .common import (U32, DbError, P, Text, answer,
-                     list_of, operation, response, tree)
+                     list_of, operation, response, Tree)
 from .dbd_names import dbd_name
 from .jobs import user_name
 
@@ -18,12 +18,12 @@ def _time(what: str) -> list[P]:
             P("time/total", Int, "time", f"Total time spent processing {what}")]
 
 
-RPC = tree("", [
+RPC = Tree("", [
     P("rpc", Str, lambda r: dbd_name(r.id), "RPC type"),
     P("count", U32, "cnt", "Number of RPCs"),
     *_time("this RPC type"),
 ], "Statistics by RPC type", {"time": "Time values"})
-USER_RPC = tree("", [
+USER_RPC = Tree("", [
     P("user", Text, lambda r: user_name(r.id), "User name"),
     P("count", U32, "cnt", "Number of RPCs"),
     *_time("each user RPC"),

@@ -7,13 +7,13 @@ import struct
 
 from .. import convert, slurm
 from ..routes import Param
-from ..schema import Array, Bool, Field, Inline, Int, Obj, Str
+from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
-from .common import (ENV, FLOAT, INT, PLUGIN, TRES, TRES_LIST, U32,
-                     ArrayOf, Conditions, DbError, I64, Names, Nullable, OneOf, P, Text,
+from .common import (ENV, FLOAT, INT, TRES, TRES_LIST, U32,
+                     Conditions, DbError, I64, Names, P, Text,
                      answer, boolean, c_float, flags, operation, partial, response,
-                     tres_field, tree)
+                     tres_field, Tree)
 
 # ---- value readers ----
 
@@ -99,7 +99,7 @@ def _signal_name(sig: int) -> str:
         return f"Unknown signal {sig}"
 
 
-EXIT_CODE = Obj(f"{PLUGIN}_job_exit_code", [
+EXIT_CODE = Obj("job_exit_code", [
     Field("status", Str, description="Job exit status: PENDING, SUCCESS, SIGNALED, "
                                      "CORE_DUMPED or ERROR"),
     Field("return_code", Nullable(Int), description="Return code from parent process (null "
@@ -163,7 +163,7 @@ def _resv_name(job):
 
 # ---- steps ----
 
-TRES_NCT = ArrayOf(f"{PLUGIN}_tres_nct_list", Inline([
+TRES_NCT = ArrayOf("tres_nct_list", Inline([
     *TRES.fields,
     Field("task", I64, description="Task (index) holding the value"),
     Field("node", Text, description="Node holding the value"),
@@ -244,7 +244,7 @@ def _time(prefix: str, attr: str, what: str) -> list[P]:
 _SYSTEM = "by the system on behalf of the process (in kernel mode)"
 _USER = "by the job in user land"
 
-STEP = tree(f"{PLUGIN}_job_step", [
+STEP = Tree("job_step", [
     P("nodes/list", Names, lambda s: None, "Nodes of the step (only when it has some)"),
     P("tres/requested/max", TRES_NCT, lambda s: None, "Max TRES usage in"),
     P("tres/requested/min", TRES_NCT, lambda s: None, "Min TRES usage in"),
@@ -328,7 +328,7 @@ def _steps(job) -> list[dict]:
     return [read_step(s) for s in records(job.steps, "slurmdb_step_rec_t *")]
 
 
-JOB = tree(f"{PLUGIN}_job", [
+JOB = Tree("job", [
     P("account", Text, description="Account charged by job"),
     P("comment/administrator", Text, "admin_comment", "Administrator set comment"),
     P("allocation_nodes", U32, "alloc_nodes", "Nodes allocated to job"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import NO_VAL, ffi, lib
-from .common import (ENV, F64, PLUGIN, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
-                     entries, flags, list_and_one, listing, partial, response, tree,
+from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
+                     entries, flags, list_and_one, listing, partial, response, Tree,
                      with_deleted)
 from .parse import Store, flag_names, qos_ids
 
@@ -41,7 +41,7 @@ def _preempt_list(q) -> list[str]:
     return out
 
 
-QOS = tree(f"{PLUGIN}_qos", [
+QOS = Tree("qos", [
     W("description", Text, description="QOS description"),
     P("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS",
       flag_names("flags", QOS_FLAGS)),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import ESLURM_NOT_SUPPORTED
 from ..schema import Field, Obj
-from .common import (PLUGIN, TRES_LIST, DbError, addition, answer, operation, partial,
+from .common import (TRES_LIST, DbError, addition, answer, operation, partial,
                      read_tres_record, response)
 
 TRES_INFO = response("tres_info", [Field("TRES", TRES_LIST, description="TRES")])
@@ -28,5 +28,5 @@ def add(db, body) -> None:
 OPERATIONS = [
     operation("GET", "/tres", "get_tres", "Get TRES info", get_tres, TRES_INFO),
     addition("/tres", "update_tres", "Set TRES info",
-             Obj(f"{PLUGIN}_tres_update", [Field("TRES", TRES_LIST)]), "response_tres", add),
+             Obj("tres_update", [Field("TRES", TRES_LIST)]), "response_tres", add),
 ]

@@ -4,16 +4,16 @@ from __future__ import annotations
 from ..routes import Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi
-from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR, PLUGIN,
+from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
                      Names, P, Text, Conditions, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, records, response, tree,
+                     entries, flags, list_and_one, listing, partial, records, response, Tree,
                      with_deleted)
 from .parse import Store, admin_level, flag_names, string
 
 ADMIN_LEVELS = {0: "Not Set", 1: "None", 2: "Operator", 3: "Administrator"}
 USER_FLAGS = ((1, "DELETED"),)  # SLURMDB_USER_FLAG_DELETED
 
-USER = tree(f"{PLUGIN}_user", [
+USER = Tree("user", [
     P("administrator_level", Str, lambda u: ADMIN_LEVELS.get(u.admin_level, "Unknown"),
       "Description of administrator level", admin_level("admin_level")),
     P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "Assigned associations",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..schema import Array, Field
 from ..slurm import ffi
-from .common import (PLUGIN, U32, Conditions, Names, P, Text, addition, entries, list_and_one,
-                     partial, response, tree)
+from .common import (U32, Conditions, Names, P, Text, addition, entries, list_and_one,
+                     partial, response, Tree)
 from .parse import Store, flag_names, string, unsigned
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
@@ -17,7 +17,7 @@ def _flags(w) -> list[str]:
     return out
 
 
-WCKEY = tree(f"{PLUGIN}_wckey", [
+WCKEY = Tree("wckey", [
     # slurmdbd sends no accounting records without usage: always empty.
     P("accounts", Names, lambda w: [], "Accounting records (always empty)"),
     P("cluster", Text, description="Cluster name", write=string("cluster"), required=True),

@@ -33,7 +33,6 @@ from ..routes import Operation, Param
 from ..schema import Array, Bool, CText, Enum, Field, Int, Map, Obj, OneOf, Str
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
 
-from . import PLUGIN
 
 # Failures the reference answers with 400; any other is a 500.
 _BAD_REQUEST = (ESLURM_REST_INVALID_QUERY, ESLURM_REST_FAIL_PARSING,
@@ -1151,7 +1150,7 @@ def _same_as(key: str) -> str:
     return f"Same as `{key}`."
 
 
-PROPERTIES = Obj(f"{PLUGIN}_job_properties", [
+PROPERTIES = Obj("job_properties", [
     P("account", Str, "Charge resources used by this job to specified account.",
       _text("account")),
     P("account_gather_frequency", Str, "Define the job accounting and profiling sampling "
@@ -1337,20 +1336,20 @@ reserve_port reserve_ports slurmd_debug task_epilog task_prolog threads unbuffer
 usage user_id version verbose wait_for_switch wait wrap x11
 """.split())
 
-SUBMISSION = Obj(f"{PLUGIN}_job_submission", [
+SUBMISSION = Obj("job_submission", [
     Field("script", Str, description="Executable script (full contents) to run in batch "
           "step"),
     Field("job", PROPERTIES),
     Field("jobs", Array(PROPERTIES), description="Properties of an HetJob"),
 ], required=["script"])
 
-SUBMIT_RESPONSE = response_obj(PLUGIN, "job_submission_response", [
+SUBMIT_RESPONSE = response_obj("job_submission_response", [
     Field("job_id", Int, description="new job ID"),
     Field("step_id", Str, description="new job step ID (BATCH for a batch job)"),
     Field("job_submit_user_msg", CText, description="Message to user from job_submit "
           "plugin"),
 ])
-CONTROL_RESPONSE = response_obj(PLUGIN, "job_control_response", [],
+CONTROL_RESPONSE = response_obj("job_control_response", [],
                                 description="The outcome of a job update or signal")
 
 

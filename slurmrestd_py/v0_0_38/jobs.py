@@ -20,12 +20,11 @@ from .. import convert, slurm
 from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
 from ..envelope import response_obj
 from ..routes import Operation, Param
-from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Obj, Scalar, Str,
-                      Type)
+from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Map, Nullable, Obj,
+                      Scalar, Str, Type)
 from ..slurm import ffi, lib
 from .reservations import update_time
 
-from . import PLUGIN
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL
 
 Text = CText  # NULL is "" in JSON, null in YAML, as the reference writes it
@@ -34,29 +33,7 @@ NStr = Scalar("string", nullable=True)
 NBool = Scalar("boolean", nullable=True)
 NNum = Scalar("number", "double", nullable=True)
 StrList = Array(Str)
-
-
-class Nullable(Type):
-    """Another type, or null."""
-
-    def __init__(self, inner: Type):
-        self.inner = inner
-
-    def schema(self) -> dict:
-        return dict(self.inner.schema(), nullable=True)
-
-
 NStrList = Nullable(StrList)
-
-
-class Map(Type):
-    """An object whose keys are data (ids), all values of one type."""
-
-    def __init__(self, values: Type):
-        self.values = values
-
-    def schema(self) -> dict:
-        return {"type": "object", "additionalProperties": self.values.schema()}
 
 
 # ---- names of numbers, as libslurm spells them ----
@@ -352,7 +329,7 @@ def _resources(r) -> dict:
     return {"job_resources": res}
 
 
-NODE_ALLOCATION = Obj(f"{PLUGIN}_node_allocation", [
+NODE_ALLOCATION = Obj("node_allocation", [
     Field("sockets", Map(Inline([
         Field("cores", Map(Enum("allocated", "allocated_and_in_use")),
               description="assignment status of each core by core id in each socket"),
@@ -362,7 +339,7 @@ NODE_ALLOCATION = Obj(f"{PLUGIN}_node_allocation", [
     Field("memory_used", Int, description="memory (MB) used by job steps on this node"),
     Field("memory_allocated", Int, description="memory (MB) allocated to the job on this node"),
 ])
-JOB_RESOURCES = Obj(f"{PLUGIN}_job_resources", [
+JOB_RESOURCES = Obj("job_resources", [
     Field("nodes", Text, description="list of assigned job nodes"),
     Field("allocated_cores", Int,
           description="number of assigned job cores (SelectTypeParameters CR_Core or CR_Socket)"),
@@ -600,7 +577,24 @@ class CompiledObj(Obj):
         for f in fields:
             f.getter = None  # read by the compiled function only
         super().__init__(name, fields, description)
+        self.table = table
         self.source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
+
+    @property
+    def entries(self) -> list:
+        return self.table
+
+    @staticmethod
+    def entry_keys(entry) -> list[str]:
+        return [f.key for f in entry.fields] if isinstance(entry, Splice) else [entry[0].key]
+
+    @staticmethod
+    def entry_renamed(entry, key: str):
+        field, expr = entry  # a Splice's keys are in its expression: replace it instead
+        return field.renamed(key), expr
+
+    def rebuilt(self, name, entries, description, required):
+        return CompiledObj(name, entries, description)
 
     def reader(self):
         """The compiled reader, compiled on first use (most requests read no job)."""
@@ -616,9 +610,9 @@ class CompiledObj(Obj):
         return self.reader()(c)
 
 
-JOB = CompiledObj(f"{PLUGIN}_job_response_properties", JOB_TABLE)
+JOB = CompiledObj("job_response_properties", JOB_TABLE)
 
-JOBS = response_obj(PLUGIN, "jobs_response", [
+JOBS = response_obj("jobs_response", [
     Field("jobs", Array(JOB), description="job descriptions"),
 ])
 

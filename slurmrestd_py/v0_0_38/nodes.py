@@ -14,7 +14,6 @@ from ..schema import Array, CText, Field, Int, Num, Obj, Scalar, Str
 from ..slurm import ffi, lib
 from .reservations import update_time
 
-from . import PLUGIN
 SHOW_FLAGS = lib.SHOW_ALL | lib.SHOW_DETAIL | lib.SHOW_MIXED
 
 
@@ -109,7 +108,7 @@ def _partitions(n) -> list[str]:
 
 # Every key in the reference's order. The last five come from the node's
 # select plugin data and are filled in by read_node.
-NODE = Obj(f"{PLUGIN}_node", [
+NODE = Obj("node", [
     Field("architecture", Text, "arch", "computer architecture"),
     Field("burstbuffer_network_address", Text, "bcast_address", "BcastAddr"),
     Field("boards", Int, description="total number of boards per node"),
@@ -162,7 +161,7 @@ NODE = Obj(f"{PLUGIN}_node", [
     Field("tres_weighted", Num, lambda n: None, "TRES weight used on node"),
 ])
 _read_base = Obj("", NODE.fields[:-5]).read
-NODES = response_obj(PLUGIN, "nodes_response", [
+NODES = response_obj("nodes_response", [
     Field("nodes", Array(NODE), description="nodes info"),
 ])
 

@@ -15,7 +15,6 @@ from ..slurm import ffi, lib
 from .nodes import UPDATE_TIME, Text
 from .reservations import update_time
 
-from . import PLUGIN
 NO_VAL = slurm.NO_VAL
 INFINITE = slurm.INFINITE
 NO_VAL16 = slurm.NO_VAL16
@@ -96,7 +95,7 @@ def _over_time(p):
 
 
 # Every key in the reference's order (its spelling "min nodes per job" included).
-PARTITION = Obj(f"{PLUGIN}_partition", [
+PARTITION = Obj("partition", [
     Field("flags", Array(Str), _flags, "partition options"),
     Field("preemption_mode", Array(Str), _preemption, "preemption type"),
     Field("allowed_allocation_nodes", Text, "allow_alloc_nodes",
@@ -139,7 +138,7 @@ PARTITION = Obj(f"{PLUGIN}_partition", [
     Field("total_nodes", Int, description="Total number of nodes in partition"),
     Field("tres", Text, "tres_fmt_str", "configured TRES in partition"),
 ])
-PARTITIONS = response_obj(PLUGIN, "partitions_response", [
+PARTITIONS = response_obj("partitions_response", [
     Field("partitions", Array(PARTITION), description="partition info"),
 ])
 read_partition = PARTITION.read

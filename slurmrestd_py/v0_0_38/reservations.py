@@ -11,7 +11,6 @@ from ..routes import Operation, Param
 from ..schema import Array, CText, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-from . import PLUGIN
 _INT64_MIN, _INT64_MAX = convert.INT64
 
 # Reservation flags as the reference names them, in the order it lists them
@@ -71,7 +70,7 @@ PURGE_COMPLETED = Inline([
 ], description="If PURGE_COMP flag is set the amount of seconds this reservation will "
                "sit idle until it is revoked (present only with that flag)")
 
-RESERVATION = Obj(f"{PLUGIN}_reservation", [
+RESERVATION = Obj("reservation", [
     Field("flags", Array(Str), _flags, "Reservation options"),
     Field("accounts", Text, description="Allowed accounts"),
     Field("burst_buffer", Text, description="Reserved burst buffer"),
@@ -95,7 +94,7 @@ RESERVATION = Obj(f"{PLUGIN}_reservation", [
     Field("tres", Text, "tres_str", "List of TRES"),
     Field("users", Text, description="List of users"),
 ])
-RESERVATIONS = response_obj(PLUGIN, "reservations_response", [
+RESERVATIONS = response_obj("reservations_response", [
     Field("reservations", Array(RESERVATION), description="reservation info"),
 ])
 

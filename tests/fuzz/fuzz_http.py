@@ -21,7 +21,7 @@ with atheris.instrument_imports():
     from slurmrestd_py.envelope import response_obj
     from slurmrestd_py.transport import serve
 
-THINGS = response_obj("v0.0.38", "things", [Field("things", Array(Obj("v0.0.38_thing", [
+THINGS = response_obj("things", [Field("things", Array(Obj("thing", [
     Field("name", Str)])))])
 
 
