@@ -154,7 +154,7 @@ def build_router(plugins: list[str]) -> Router:
             continue
         for module, heads in version.modules:
             router.add_group([(*version.prefix, head) for head in heads],
-                             lambda v=version, name=f"{version.package}.{module}":
+                             lambda v=version, name=f"slurmrestd_py.{module}":
                              [op.bound(v) for op in importlib.import_module(name).OPERATIONS])
     for op in openapi.operations(router):
         router.add(op)

@@ -28,7 +28,8 @@ PROG = "slurmrestd-py"
 AUTH_PLUGINS = ("local", "jwt")
 OPENAPI_PLUGINS = PLUGINS
 # Plugins the reference ships that we deliberately do not serve.
-_OPENAPI_NOT_SERVED = ("v0.0.36", "v0.0.37", "dbv0.0.36", "dbv0.0.37")
+_OPENAPI_NOT_SERVED = tuple(n for n in ("v0.0.36", "v0.0.37", "dbv0.0.36", "dbv0.0.37")
+                            if n not in PLUGINS)
 
 SECURITY_WORDS = frozenset(
     {"disable_unshare_sysv", "disable_unshare_files", "disable_user_check"}

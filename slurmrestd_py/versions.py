@@ -2,9 +2,10 @@
 
 Each `Version` says what a version is called where it shows (its `-s` plugin
 name, the `meta.plugin` of its answers, its path prefix and operation ids)
-and where its operations are declared: the package and its modules, each
+and where its operations are declared: modules (under slurmrestd_py), each
 with the path segments after the prefix that it serves, so a request imports
-only the modules it needs. The router, `-s`, `-s list`, the envelope and the
+only the modules it needs. A version serves another version's module where
+its shape is the same, and its own module (a derivation) where it differs. The router, `-s`, `-s list`, the envelope and the
 OpenAPI document all read this list.
 """
 from __future__ import annotations
@@ -18,7 +19,6 @@ class Version:
     title: str  # `meta.plugin.name`
     area: str  # "slurm" or "slurmdb": first path segment, operation id prefix, tag
     version: str  # "v0.0.38": second path segment
-    package: str  # the package declaring its operations
     modules: tuple[tuple[str, tuple[str, ...]], ...]  # (module, first segments it serves)
 
     @property
@@ -35,27 +35,30 @@ class Version:
 
 
 VERSIONS = (
-    Version("v0.0.38", "Slurm OpenAPI v0.0.38", "slurm", "v0.0.38", "slurmrestd_py.v0_0_38", (
-        ("diag", ("diag", "licenses", "ping")),
-        ("reservations", ("reservation", "reservations")),
-        ("nodes", ("node", "nodes")),
-        ("partitions", ("partition", "partitions")),
-        ("jobs", ("job", "jobs")),
-        ("job_control", ("job",)),
+    Version("v0.0.37", "Slurm OpenAPI v0.0.37", "slurm", "v0.0.37", (
+        ("v0_0_37.diag", ("diag", "ping")),
+        ("v0_0_38.nodes", ("node", "nodes")),
     )),
-    Version("dbv0.0.38", "Slurm OpenAPI DB v0.0.38", "slurmdb", "v0.0.38",
-            "slurmrestd_py.dbv0_0_38", (
-                ("accounts", ("account", "accounts")),
-                ("associations", ("association", "associations")),
-                ("clusters", ("cluster", "clusters")),
-                ("config", ("config",)),
-                ("diag", ("diag",)),
-                ("jobs", ("job", "jobs")),
-                ("qos", ("qos",)),
-                ("tres", ("tres",)),
-                ("users", ("user", "users")),
-                ("wckeys", ("wckey", "wckeys")),
-            )),
+    Version("v0.0.38", "Slurm OpenAPI v0.0.38", "slurm", "v0.0.38", (
+        ("v0_0_38.diag", ("diag", "licenses", "ping")),
+        ("v0_0_38.reservations", ("reservation", "reservations")),
+        ("v0_0_38.nodes", ("node", "nodes")),
+        ("v0_0_38.partitions", ("partition", "partitions")),
+        ("v0_0_38.jobs", ("job", "jobs")),
+        ("v0_0_38.job_control", ("job",)),
+    )),
+    Version("dbv0.0.38", "Slurm OpenAPI DB v0.0.38", "slurmdb", "v0.0.38", (
+        ("dbv0_0_38.accounts", ("account", "accounts")),
+        ("dbv0_0_38.associations", ("association", "associations")),
+        ("dbv0_0_38.clusters", ("cluster", "clusters")),
+        ("dbv0_0_38.config", ("config",)),
+        ("dbv0_0_38.diag", ("diag",)),
+        ("dbv0_0_38.jobs", ("job", "jobs")),
+        ("dbv0_0_38.qos", ("qos",)),
+        ("dbv0_0_38.tres", ("tres",)),
+        ("dbv0_0_38.users", ("user", "users")),
+        ("dbv0_0_38.wckeys", ("wckey", "wckeys")),
+    )),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
 PLUGINS = tuple(BY_PLUGIN)

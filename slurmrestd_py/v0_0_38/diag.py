@@ -1,4 +1,7 @@
-"""GET /slurm/v0.0.38/ping, /diag and /licenses."""
+"""GET /slurm/v0.0.38/ping, /diag and /licenses.
+
+`diag_operation` makes /diag for any shape of the statistics object (older
+versions derive theirs from STATISTICS)."""
 from __future__ import annotations
 
 from .. import slurm
@@ -8,7 +11,6 @@ from ..routes import Operation
 from ..schema import Array, Bool, CStr, Enum, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-from . import PLUGIN
 
 
 def _mode(index: int, count: int) -> str:
@@ -17,13 +19,13 @@ def _mode(index: int, count: int) -> str:
     return "backup" if index == 1 and count == 2 else f"backup{index}"
 
 
-PING = Obj(f"{PLUGIN}_ping", [
+PING = Obj("ping", [
     Field("hostname", Str, description="slurm controller hostname"),
     Field("ping", Enum("UP", "DOWN"), description="slurm controller host up"),
     Field("status", Int, description="slurm controller status"),
     Field("mode", Str, description="slurm controller mode"),
 ])
-PINGS = response_obj(PLUGIN, "pings", [
+PINGS = response_obj("pings", [
     Field("pings", Array(PING), description="slurm controller pings"),
 ])
 
@@ -59,7 +61,7 @@ def _per_minute(s) -> int:
 
 
 def _rpc_stats(name: str, key: Field, id_key: Field) -> Obj:
-    return Obj(f"{PLUGIN}_{name}", [
+    return Obj(name, [
         key, id_key,
         Field("count", Int, description="rpc count"),
         Field("average_time", Int, description="average time"),
@@ -144,18 +146,24 @@ STATISTICS = Inline([
     Field("bf_when_last_cycle", Int, description="Last cycle timestamp"),
     Field("bf_active", Bool, description="Backfill Schedule currently active"),
 ], description="Slurm statistics")
-DIAG = response_obj(PLUGIN, "diag", [Field("statistics", STATISTICS)])
 
 
-def diag(call) -> dict:
-    req = ffi.new("stats_info_request_msg_t *", {"command_id": lib.STAT_COMMAND_GET})
-    with slurm.owned("slurm_get_statistics", lib.slurm_free_stats_response_msg,
-                     "stats_info_response_msg_t",
-                     lambda out: lib.slurm_get_statistics(out, req)) as stats:
-        return {"statistics": STATISTICS.read(stats)}
+def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number") -> Operation:
+    """GET /diag answered with `statistics` and error entries of style `errors`."""
+    read = statistics.read
+
+    def diag(call) -> dict:
+        req = ffi.new("stats_info_request_msg_t *", {"command_id": lib.STAT_COMMAND_GET})
+        with slurm.owned("slurm_get_statistics", lib.slurm_free_stats_response_msg,
+                         "stats_info_response_msg_t",
+                         lambda out: lib.slurm_get_statistics(out, req)) as stats:
+            return {"statistics": read(stats)}
+
+    return Operation("GET", "diag", "diag", "get diagnostics", "slurm", diag,
+                     response_obj("diag", [Field("statistics", statistics)]), errors=errors)
 
 
-LICENSE = Obj(f"{PLUGIN}_license", [
+LICENSE = Obj("license", [
     Field("LicenseName", CStr, "name", "name of license"),
     Field("Total", Int, "total", "total number of licenses"),
     Field("Used", Int, "in_use", "number of licenses in use"),
@@ -163,7 +171,7 @@ LICENSE = Obj(f"{PLUGIN}_license", [
     Field("Reserved", Int, "reserved", "number of licenses reserved"),
     Field("Remote", Bool, "remote", "license is remote"),
 ])
-LICENSES = response_obj(PLUGIN, "licenses", [
+LICENSES = response_obj("licenses", [
     Field("licenses", Array(LICENSE), description="licenses info"),
 ])
 
@@ -179,9 +187,10 @@ def _op(name: str, op_id: str, summary: str, handler, response) -> Operation:
     return Operation("GET", name, op_id, summary, "slurm", handler, response)
 
 
+PING_OPERATION = _op("ping", "ping", "ping test", ping, PINGS)
 OPERATIONS = [
-    _op("diag", "diag", "get diagnostics", diag, DIAG),
+    diag_operation(),
     _op("licenses", "slurmctld_get_licenses", "get all Slurm tracked license info",
         licenses, LICENSES),
-    _op("ping", "ping", "ping test", ping, PINGS),
+    PING_OPERATION,
 ]

@@ -18,14 +18,14 @@ from slurmrestd_py.versions import VERSIONS
 from slurmrestd_py.schema import Array, Bool, Field, Inline, Int, Obj, Str
 from slurmrestd_py.envelope import response_obj
 
-THING = Obj("v0.0.38_thing", [
+THING = Obj("thing", [
     Field("name", Str, description="its name"),
     Field("size", Int, "c_size", "read from another attribute"),
     Field("big", Bool, lambda c: c.c_size > 10, "computed"),
     Field("tags", Array(Str), lambda c: list(c.tags)),
     Field("inner", Inline([Field("a", Int)]), lambda c: {"a": 1}),
 ])
-THINGS = response_obj("v0.0.38", "things", [Field("things", Array(THING))])
+THINGS = response_obj("things", [Field("things", Array(THING))])
 
 
 def fake(name, size, tags=()):
@@ -247,7 +247,7 @@ def test_module_index_matches_operations(version):
     # operation's path must start with a head listed for its own module.
     import importlib
     for module, heads in version.modules:
-        ops = importlib.import_module(f"{version.package}.{module}").OPERATIONS
+        ops = importlib.import_module(f"slurmrestd_py.{module}").OPERATIONS
         assert ops
         for op in ops:
             bound = op.bound(version)

@@ -1,0 +1,2 @@
+"""The /slurm/v0.0.37 API: only what differs from v0.0.38, derived from its
+declarations (versions.py serves v0.0.38's modules where nothing differs)."""
