@@ -160,6 +160,9 @@ def setup(verbosity: int, *, stream: IO[str] | None = None,
 
     logger.addHandler(handler)
     _installed.append(handler)
+    # A line that cannot be written (a signal's exception raised inside the
+    # write, a closed stream) is dropped: logging would print a traceback.
+    logging.raiseExceptions = False
     logger.setLevel(level_for(verbosity))
     logger.propagate = False
     return logger

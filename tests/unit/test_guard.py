@@ -78,3 +78,13 @@ def test_what_escapes_main_is_one_line_and_status_1():
     assert proc.returncode == 1
     assert len(proc.stderr.splitlines()) == 1 and "stopped: OSError" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_line_that_cannot_be_written_is_dropped_without_a_traceback(logged, capsys):
+    class Interrupted(io.StringIO):
+        def write(self, text):
+            raise RuntimeError("a signal handler raised here")
+    lg = logging.getLogger(log.LOGGER_NAME)
+    lg.handlers[0].setStream(Interrupted())
+    lg.info("TLS handshake failed: %s", "timed out")
+    assert "Traceback" not in capsys.readouterr().err
