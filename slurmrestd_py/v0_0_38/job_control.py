@@ -1338,15 +1338,17 @@ usage user_id version verbose wait_for_switch wait wrap x11
 
 class Vocabulary:
     """The job property keys a version knows: `properties` (looked up
-    case-insensitively), the keys it refuses (`disabled`) and how it
+    case-insensitively), the keys it refuses (`disabled`), how it
     describes a key whose value it could not process (`refused`, a format
-    of the lower-cased key)."""
+    of the lower-cased key) and the name of a submission that gives none."""
 
-    def __init__(self, properties: Obj, disabled: frozenset, refused: str):
+    def __init__(self, properties: Obj, disabled: frozenset, refused: str,
+                 default_name: str | None = None):
         self.properties = properties
         self.writers = {key.lower(): f.write for key, f in properties.writers().items()}
         self.disabled = disabled
         self.refused = refused
+        self.default_name = default_name
 
 
 def _submission(properties: Obj) -> Obj:
@@ -1397,6 +1399,8 @@ def _parse(props, errors: list, update: bool, words: Vocabulary) -> Spec | None:
                            "error_number": SLURM_ERROR, "error": slurm.strerror(SLURM_ERROR),
                            "source": "slurm_process_option_data"})
             return None
+    if not update and spec.job_name is None:
+        spec.job_name = words.default_name
     return spec
 
 
@@ -1512,8 +1516,8 @@ def _submit(descs: list, errors: list, het: bool) -> dict:
         lib.slurm_free_submit_response_response_msg(resp)
 
 
-def update_job(call, words: Vocabulary):
-    job_id = call.params["job_id"]
+def update_job(call, words: Vocabulary, job_id=str):
+    job_id = job_id(call.params["job_id"])
     body = call.body
     errors: list = []
     if isinstance(body, list):
@@ -1586,8 +1590,8 @@ def signal_number(value: str | None) -> int:
     return sig_name2num(value)
 
 
-def cancel_job(call):
-    job_id = call.params["job_id"]
+def cancel_job(call, job_id=str):
+    job_id = job_id(call.params["job_id"])
     sig = signal_number(call.query.get("signal"))
     if sig < 1 or sig >= SIGRTMAX:
         raise ApiError(400, errors=[_control_error(ESLURM_REST_INVALID_QUERY,
@@ -1608,18 +1612,21 @@ _JOB_ID = Param("job_id", "path", Str, "Slurm Job ID", True)
 
 
 
-def control_operations(words: Vocabulary) -> list[Operation]:
-    """POST /job/submit, POST and DELETE /job/{job_id}, reading `words`."""
+def control_operations(words: Vocabulary, job_id=str, id_param: Param = _JOB_ID
+                       ) -> list[Operation]:
+    """POST /job/submit, POST and DELETE /job/{job_id}, reading `words`;
+    `job_id` makes the path's job id the text Slurm is sent."""
     return [
         Operation("POST", "job/submit", "submit_job", "submit new job", "slurm",
                   lambda call: submit_job(call, words), SUBMIT_RESPONSE,
                   body=_submission(words.properties), errors="error_code"),
         Operation("POST", "job/{job_id}", "update_job",
-                  "update job", "slurm", lambda call: update_job(call, words),
-                  CONTROL_RESPONSE, [_JOB_ID], body=words.properties),
+                  "update job", "slurm", lambda call: update_job(call, words, job_id),
+                  CONTROL_RESPONSE, [id_param], body=words.properties),
         Operation("DELETE", "job/{job_id}", "cancel_job",
-                  "cancel or signal job", "slurm", cancel_job, CONTROL_RESPONSE,
-                  [_JOB_ID, Param("signal", "query", OneOf(Int, Enum(*SIGNALS)),
+                  "cancel or signal job", "slurm", lambda call: cancel_job(call, job_id),
+                  CONTROL_RESPONSE,
+                  [id_param, Param("signal", "query", OneOf(Int, Enum(*SIGNALS)),
                                   "signal to send to job (number or name, with or without "
                                   "SIG; default KILL)")]),
     ]

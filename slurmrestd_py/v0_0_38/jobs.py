@@ -655,35 +655,45 @@ def job_id_text(value: str) -> str:
     return value
 
 
-def job_operations(job: CompiledObj = JOB) -> list[Operation]:
-    """GET /jobs and /job/{job_id} answered with `job`."""
+def xlate_job_id(value: str) -> tuple[int, str]:
+    """A {job_id} path segment as slurm_xlate_job_id reads it, and its text;
+    a 400 when it names no job id."""
+    text = job_id_text(value)
+    slurm.init()
+    job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
+    if not job_id:
+        raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get",
+                       f"Unable to find JobId={text}", payload={})
+    return job_id, text
+
+
+JOB_ID = Param("job_id", "path", Str, "Slurm JobID", True)
+
+
+def job_operations(job: CompiledObj = JOB, since=update_time, job_id=xlate_job_id,
+                   id_param: Param = JOB_ID) -> list[Operation]:
+    """GET /jobs and /job/{job_id} answered with `job`; `since` reads
+    update_time (None: the version has none), `job_id` the path's job id."""
     def stream(msg):
         return slurm.stream(msg, lib.slurm_free_job_info_msg, msg.job_array, msg.record_count,
                             job.reader())
 
     def get_jobs(call):
-        since = update_time(call)
+        t = since(call) if since else 0
         try:
-            msg = _load("slurm_load_jobs",
-                        lambda out: lib.slurm_load_jobs(since, out, SHOW_FLAGS))
+            msg = _load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(t, out, SHOW_FLAGS))
         except SlurmError as e:
             e.description = "Failed while looking for jobs"
             raise
         return {"jobs": stream(msg)}
 
     def get_job(call):
-        text = job_id_text(call.params["job_id"])
-        description = f"Unable to find JobId={text}"
-        slurm.init()
-        job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
-        if not job_id:
-            raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get", description,
-                           payload={})
+        number, text = job_id(call.params["job_id"])
         try:
             msg = _load("slurm_load_job",
-                        lambda out: lib.slurm_load_job(out, job_id, SHOW_FLAGS))
+                        lambda out: lib.slurm_load_job(out, number, SHOW_FLAGS))
         except SlurmError as e:
-            e.description = description
+            e.description = f"Unable to find JobId={text}"
             raise
         return {"jobs": stream(msg)}
 
@@ -695,10 +705,9 @@ def job_operations(job: CompiledObj = JOB) -> list[Operation]:
                   "slurm", get_jobs, response,
                   [Param("update_time", "query", Int,
                          "Filter if changed since update_time. Use of this parameter can "
-                         "result in faster replies.")]),
+                         "result in faster replies.")] if since else []),
         Operation("GET", "job/{job_id}", "get_job", "get job info",
-                  "slurm", get_job, response,
-                  [Param("job_id", "path", Str, "Slurm JobID", True)]),
+                  "slurm", get_job, response, [id_param]),
     ]
 
 

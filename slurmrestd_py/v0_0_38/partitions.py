@@ -152,12 +152,13 @@ def _invalid():
     return SlurmError(ESLURM_INVALID_PARTITION_NAME, "slurm_load_partitions")
 
 
-def partition_operations(partition: Obj = PARTITION) -> list[Operation]:
-    """GET /partitions and /partition/{name} answered with `partition`."""
+def partition_operations(partition: Obj = PARTITION, since=update_time) -> list[Operation]:
+    """GET /partitions and /partition/{name} answered with `partition`;
+    `since` reads update_time (None: the version has none)."""
     read = partition.read
 
     def get_partitions(call):
-        msg = _load(update_time(call))
+        msg = _load(since(call) if since else 0)
         if msg.record_count == 0:
             lib.slurm_free_partition_info_msg(msg)
             raise _invalid()
@@ -165,9 +166,9 @@ def partition_operations(partition: Obj = PARTITION) -> list[Operation]:
                                            msg.partition_array, msg.record_count, read)}
 
     def get_partition(call):
-        since = update_time(call)
+        t = since(call) if since else 0
         wanted = call.params["partition_name"].encode().lower()
-        msg = _load(since)
+        msg = _load(t)
         try:
             arr = msg.partition_array
             found = [read(arr[i]) for i in range(msg.record_count)
@@ -181,16 +182,17 @@ def partition_operations(partition: Obj = PARTITION) -> list[Operation]:
     response = response_obj("partitions_response", [
         Field("partitions", Array(partition), description="partition info"),
     ])
+    one_since = [Param("update_time", "query", Int,
+                       "Filter if there were no partition changes (not limited to partition "
+                       "in URL endpoint) since update_time.")] if since else []
     return [
         Operation("GET", "partitions", "get_partitions", "get all partition info", "slurm",
-                  get_partitions, response, [UPDATE_TIME], errors="errno"),
+                  get_partitions, response, [UPDATE_TIME] if since else [], errors="errno"),
         Operation("GET", "partition/{partition_name}",
                   "get_partition", "get partition info", "slurm", get_partition,
                   response,
                   [Param("partition_name", "path", Str, "Slurm Partition Name", True),
-                   Param("update_time", "query", Int,
-                         "Filter if there were no partition changes (not limited to partition "
-                         "in URL endpoint) since update_time.")], errors="errno"),
+                   *one_since], errors="errno"),
     ]
 
 
