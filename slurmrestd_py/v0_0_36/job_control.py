@@ -10,7 +10,7 @@ from ..errors import SLURM_ERROR, ApiError
 from ..schema import Field
 from ..v0_0_37 import job_control as v37
 from ..v0_0_38 import job_control
-from .jobs import JOB_ID, job_number
+from .jobs import JOB_ID, job_id
 
 _FIELDS = {f.key: f for f in v37.PROPERTIES.fields}
 
@@ -51,4 +51,4 @@ def _shaped(op):
 
 
 OPERATIONS = [_shaped(op) for op in job_control.control_operations(
-    WORDS, lambda value: str(job_number(value)), JOB_ID)]
+    WORDS, lambda value: job_id(value)[1], JOB_ID)]

@@ -15,22 +15,19 @@ from ..v0_0_38 import jobs
 JOB_ID = Param("job_id", "path", Int, "Slurm Job ID", True)
 
 
-def job_number(value: str) -> int:
+def job_id(value: str) -> tuple[int, str]:
     """A {job_id} segment as v0.0.36's integer path parameter reads it (a
-    decimal is rounded, a negative number wraps as the uint32 it becomes);
-    anything else matches no path, as in the reference."""
+    decimal is rounded; anything else matches no path, as in the
+    reference), then as the uint32 job id it becomes (-3 is 4294967293):
+    0 and NO_VAL or more name no job (the reference's 500 with error code 0:
+    a 400 with the real code here)."""
     text = jobs.job_id_text(value)
     if text in ("true", "false") or not jobs._INT.match(text):
         raise HttpError(404, NOT_FOUND)
-    return int(text) & 0xFFFFFFFF
-
-
-def job_id(value: str) -> tuple[int, str]:
-    """The job id to load; 0 and NO_VAL or more name no job (the
-    reference's 500 with error code 0: a 400 with the real code here)."""
-    number = job_number(value)
-    if not 0 < number < NO_VAL:
+    number = int(text)
+    if number == 0 or number >= NO_VAL:
         raise ApiError(400, ESLURM_INVALID_JOB_ID, "_op_handler_job", payload={})
+    number &= 0xFFFFFFFF
     return number, str(number)
 
 

@@ -34,7 +34,7 @@ def both(wire: bytes, **kw):
     return run_reference(wire, **kw), run_ours(wire, **kw)
 
 
-V37 = "/slurm/v0.0.37"
+V37, V36 = "/slurm/v0.0.37", "/slurm/v0.0.36"
 
 
 def shape(value):
@@ -70,7 +70,7 @@ def single(result):
 # ---- successful answers ----
 
 @pytest.mark.parametrize("path", [f"{API}/ping", f"{API}/diag", f"{API}/licenses",
-                                  f"{V37}/ping", f"{V37}/diag"])
+                                  f"{V37}/ping", f"{V37}/diag", f"{V36}/ping", f"{V36}/diag"])
 def test_same_status_type_and_shape(path):
     wire = req(path=path, close=True)
     ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
@@ -85,16 +85,18 @@ def test_same_status_type_and_shape(path):
     assert od["errors"] == rd["errors"] == []
 
 
-@pytest.mark.parametrize("path", [f"{API}/ping", f"{V37}/ping"])
+@pytest.mark.parametrize("path", [f"{API}/ping", f"{V37}/ping", f"{V36}/ping"])
 def test_ping_values_equal(path):
     wire = req(path=path, close=True)
     ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
     assert single(ours).json() == single(ref).json()
 
 
-def test_v0_0_37_has_no_licenses():
-    wire = req(path=f"{V37}/licenses", close=True)
-    ref, ours = run_reference(wire, reference_args(V37 + "/")), run_ours(wire)
+@pytest.mark.parametrize("path", [f"{V37}/licenses", f"{V36}/licenses", f"{V36}/reservations",
+                                  f"{V36}/reservation/x"])
+def test_what_older_versions_do_not_serve(path):
+    wire = req(path=path, close=True)
+    ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
     assert single(ref).status == single(ours).status == 404
 
 

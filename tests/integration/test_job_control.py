@@ -27,8 +27,9 @@ import time
 
 import pytest
 
-from conftest import (API, APIS, OURS, REFERENCE, TIMEOUT, assert_no_traceback, in_api,
-                      parse_responses, reference_args, req, run_ours, run_reference, validate)
+from conftest import (API, APIS, APIS_36, OURS, REFERENCE, TIMEOUT, V36, assert_no_traceback,
+                      in_api, parse_responses, reference_args, req, run_ours, run_reference,
+                      validate)
 
 DAEMON_USER = "slurmrestd"
 WORKDIR = "/tmp"
@@ -230,6 +231,9 @@ V37_NAMES = {"cpu_binding_hint": "cpu_binding hint", "mcs_label": "msc_label",
              "oversubscribe": None}
 
 
+V36_NAMES = {**V37_NAMES, "priority": None}
+
+
 def spelled(body, api):
     """A submission or update body (written for v0.0.38) as `api` spells it."""
     if api == API or not isinstance(body, dict):
@@ -237,7 +241,8 @@ def spelled(body, api):
     if "script" in body:
         return {k: ([spelled(j, api) for j in v] if k == "jobs" else spelled(v, api))
                 if k in ("job", "jobs") else v for k, v in body.items()}
-    return {V37_NAMES.get(k, k): v for k, v in body.items() if V37_NAMES.get(k, k)}
+    names = V36_NAMES if api == V36 else V37_NAMES
+    return {names.get(k, k): v for k, v in body.items() if names.get(k, k)}
 
 
 def without(d: dict, *keys) -> dict:
@@ -288,7 +293,7 @@ ACCEPTED = {
 
 
 @pytest.mark.parametrize("case", list(ACCEPTED))
-@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("api", APIS_36)
 def test_accepted_submission_makes_the_same_job(tokens, created, openapi_doc, case, api):
     ref, ours = submit_both(tokens, created, spelled(ACCEPTED[case], api), api=api)
     assert (ref.status, ours.status) == (200, 200), (ref.body, ours.body)
@@ -356,6 +361,51 @@ def test_rejected_submission_gets_the_same_errors(tokens, created, openapi_doc, 
     check_ours(openapi_doc, ours, SUBMIT, "post", api)
     assert ref.json() == ours.json()
     assert "job_id" not in ours.json() and ours.json()["errors"]
+
+
+# v0.0.36 says what failed in entries of its own shape; the texts differ
+# (the reference's name its C functions), the status does not, but for the
+# script (as in v0.0.38).
+V36_REJECTED = [*REJECTED, "priority", "bad_standard_out"]
+
+
+@pytest.mark.parametrize("case", V36_REJECTED)
+def test_v0_0_36_rejected_submission(tokens, created, openapi_doc, case):
+    body, status = REJECTED.get(case) or {
+        "priority": ({"script": SCRIPT, "job": {**HELD, "priority": 5}}, 400),
+        "bad_standard_out": ({"script": SCRIPT, "job": {**HELD, "standard_out": {}}}, 400),
+    }[case]
+    ref, ours = submit_both(tokens, created, body, api=V36)
+    expected = status if isinstance(status, tuple) else (status, status)
+    assert (ref.status, ours.status) == expected, (ref.body, ours.body)
+    check_ours(openapi_doc, ours, SUBMIT, "post", V36)
+    for entry in ours.json()["errors"]:
+        assert set(entry) == {"error", "error_code"}, entry
+    assert {tuple(sorted(e)) for e in ref.json()["errors"]} <= \
+        {("error",), ("error", "error_code")}
+    assert "job_id" not in ours.json() and ours.json()["errors"]
+
+
+def test_v0_0_36_names_nameless_submissions_only(tokens, created, update_pair, openapi_doc):
+    """A nameless v0.0.36 submission is named "openapi" by both; an update
+    renames the job "openapi" in the reference only (its fault)."""
+    ref, ours = submit_both(tokens, created, {"script": SCRIPT, "job": HELD}, api=V36)
+    assert ref.status == ours.status == 200
+    for answer in (ref, ours):
+        assert job_records(answer.json()["job_id"])["0"]["JobName"] == "openapi"
+    assert differences(ref.json()["job_id"], ours.json()["job_id"]) == []
+    ref_id, our_id = update_pair
+    headers = jwt_headers("alice", tokens["alice"])
+    try:
+        ref = one(request("POST", f"{V36}/job/{ref_id}", {"comment": "v36"}, headers), False)
+        ours = one(request("POST", f"{V36}/job/{our_id}", {"comment": "v36"}, headers), True)
+        assert ref.status == ours.status == 200, (ref.body, ours.body)
+        check_ours(openapi_doc, ours, JOB, "post", V36)
+        assert (job_records(ref_id)["0"]["JobName"], job_records(our_id)["0"]["JobName"]) == \
+            ("openapi", "upd")
+        assert differences(ref_id, our_id, ignore={"JobName"}) == []
+    finally:
+        subprocess.run(["scontrol", "update", f"jobid={ref_id}", "name=upd"], timeout=60)
 
 
 # ---- where the reference is wrong ----

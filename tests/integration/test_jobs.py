@@ -21,12 +21,12 @@ import time
 import pytest
 
 import conftest
-from conftest import API, APIS, declared_alike, get_both, json_of, one, req, run_ours
+from conftest import API, APIS, APIS_36, declared_alike, get_both, json_of, one, req, run_ours
 
 PREFIX = "rpyj_"
 LIST_PATH = f"{API}/jobs"
 ONE_PATH = f"{API}/job/{{job_id}}"
-V37 = "/slurm/v0.0.37"
+V37, V36 = "/slurm/v0.0.37", "/slurm/v0.0.36"
 # Values that may change between the reference's call and ours.
 MOVING = {"last_sched_evaluation", "accrue_time", "start_time", "end_time", "eligible_time"}
 FUTURE = int(time.time()) + 10 * 365 * 86400
@@ -184,7 +184,7 @@ def by_id(data):
 # ---- the list ----
 
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/?update_time=0"])
-@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("api", APIS_36)
 def test_list_same_as_reference(path, jobs, openapi_doc, api):
     data = check_same(path, openapi_doc, LIST_PATH, jobs.values(), api=api)
     mine = [j for j in data["jobs"] if j["name"].startswith(PREFIX)]
@@ -291,6 +291,31 @@ def test_v0_0_37_records(jobs):
         {"assigned", "unassigned"}
 
 
+@pytest.mark.parametrize("path, status", [
+    ("{held}_1", 404), ("abc", 404), ("yes", 404), ("{held}.4", 200), ("0", (500, 400)),
+    (str(UNKNOWN), 500), ("-3", 500), ("99999999999", (500, 400)),
+])
+def test_v0_0_36_integer_job_ids(path, status, jobs, openapi_doc):
+    """v0.0.36's job id is an integer: anything else matches no path. Its
+    errors are {"error", "error_code"} entries, with the real error number
+    (the reference's is 0) and a 400 for ids that cannot name a job."""
+    ref, ours = get_both(f"{V36}/job/{path.format(**jobs)}")
+    ref_status, our_status = status if isinstance(status, tuple) else (status, status)
+    assert (ref.status, ours.status) == (ref_status, our_status), (ref.body, ours.body)
+    if our_status == 404:
+        assert ours.body == ref.body
+        return
+    rd, od = json_of(ref), json_of(ours)
+    conftest.validate(openapi_doc, (f"{V36}/job/{{job_id}}", "get", our_status), od)
+    if our_status == 200:
+        assert [j["job_id"] for j in od["jobs"]] == [j["job_id"] for j in rd["jobs"]]
+        return
+    assert [list(e) for e in od["errors"]] == [list(e) for e in rd["errors"]] == \
+        [["error", "error_code"]]
+    assert [e["error_code"] for e in rd["errors"]] == [0]
+    assert [e["error_code"] for e in od["errors"]] == [2017]
+
+
 # ---- one job ----
 
 KINDS = ["held", "run", "dep", "done", "fail", "cancel", "harray", "het", "bob", "nice",
@@ -298,7 +323,7 @@ KINDS = ["held", "run", "dep", "done", "fail", "cancel", "harray", "het", "bob",
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("api", APIS_36)
 def test_one_same_as_reference(kind, jobs, openapi_doc, api):
     job_id = jobs[kind]
     data = check_same(f"{API}/job/{job_id}", openapi_doc, ONE_PATH, api=api)
