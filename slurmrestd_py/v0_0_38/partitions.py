@@ -11,9 +11,9 @@ from ..envelope import response_obj
 from ..errors import ESLURM_INVALID_PARTITION_NAME, SlurmError
 from ..routes import Operation, Param
 from ..schema import Array, Field, Int, Obj, Scalar, Str
-from ..slurm import ffi, lib
+from ..slurm import lib
 from .nodes import UPDATE_TIME, Text
-from .reservations import update_time
+from .reservations import named, update_time
 
 NO_VAL = slurm.NO_VAL
 INFINITE = slurm.INFINITE
@@ -166,15 +166,9 @@ def partition_operations(partition: Obj = PARTITION, since=update_time) -> list[
                                            msg.partition_array, msg.record_count, read)}
 
     def get_partition(call):
-        t = since(call) if since else 0
-        wanted = call.params["partition_name"].encode().lower()
-        msg = _load(t)
-        try:
-            arr = msg.partition_array
-            found = [read(arr[i]) for i in range(msg.record_count)
-                     if arr[i].name != ffi.NULL and ffi.string(arr[i].name).lower() == wanted]
-        finally:
-            lib.slurm_free_partition_info_msg(msg)
+        msg = _load(since(call) if since else 0)
+        found = named(msg, msg.partition_array, call.params["partition_name"], read,
+                      lib.slurm_free_partition_info_msg)
         if not found:
             raise _invalid()
         return {"partitions": found}

@@ -121,6 +121,17 @@ def update_time(call) -> int:
     raise ApiError(400)
 
 
+def named(msg, records, wanted: str, read, free) -> list[dict]:
+    """The records of `msg` named `wanted`, read (names match whatever their
+    case, as in the reference); the buffer freed."""
+    key = wanted.encode().lower()
+    try:
+        return [read(records[i]) for i in range(msg.record_count)
+                if records[i].name != ffi.NULL and ffi.string(records[i].name).lower() == key]
+    finally:
+        free(msg)
+
+
 def _load(since: int):
     return slurm.load("slurm_load_reservations", lib.slurm_free_reservation_info_msg,
                       "reserve_info_msg_t",
@@ -150,7 +161,6 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
 
     def get_reservation(call):
         since = update_time(call)
-        wanted = call.params["reservation_name"].encode().lower()
         try:
             msg = _load(since)
         except SlurmError as e:
@@ -158,12 +168,8 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
                 raise
             # The reference reports any failure to load as an invalid reservation.
             raise SlurmError(ESLURM_RESERVATION_INVALID, e.call) from None
-        try:
-            arr = msg.reservation_array
-            found = [read_reservation(arr[i]) for i in range(msg.record_count)
-                     if arr[i].name != ffi.NULL and ffi.string(arr[i].name).lower() == wanted]
-        finally:
-            lib.slurm_free_reservation_info_msg(msg)
+        found = named(msg, msg.reservation_array, call.params["reservation_name"],
+                      read_reservation, lib.slurm_free_reservation_info_msg)
         if not found:
             raise SlurmError(ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
         return {"reservations": found}
