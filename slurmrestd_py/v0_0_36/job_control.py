@@ -24,7 +24,8 @@ PROPERTIES = v37.PROPERTIES.derive(drop=["priority"], add=[
     _alias("kill_on_invalid dependency", "kill_on_invalid_dependency"),
     _alias("standard_in", "standard_input"), _alias("standard_out", "standard_output")])
 WORDS = job_control.Vocabulary(PROPERTIES, v37.WORDS.disabled | {"priority"},
-                               "process failed for key {}", default_name="openapi")
+                               "process failed for key {} with error: Unspecified error",
+                               default_name="openapi")
 
 
 def _entry(e: dict) -> dict:

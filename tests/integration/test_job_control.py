@@ -366,7 +366,9 @@ def test_rejected_submission_gets_the_same_errors(tokens, created, openapi_doc, 
 # v0.0.36 says what failed in entries of its own shape; the texts differ
 # (the reference's name its C functions), the status does not, but for the
 # script (as in v0.0.38).
-V36_REJECTED = [*REJECTED, "priority", "bad_standard_out"]
+# (An unconfigured GRES crashes the v0.0.36 reference: test_v0_0_36_gres.)
+V36_REJECTED = [*(c for c in REJECTED if c != "unconfigured_gres"), "priority",
+                "bad_standard_out"]
 
 
 @pytest.mark.parametrize("case", V36_REJECTED)
@@ -384,6 +386,19 @@ def test_v0_0_36_rejected_submission(tokens, created, openapi_doc, case):
     assert {tuple(sorted(e)) for e in ref.json()["errors"]} <= \
         {("error",), ("error", "error_code")}
     assert "job_id" not in ours.json() and ours.json()["errors"]
+
+
+def test_v0_0_36_gres(tokens, openapi_doc):
+    """The v0.0.36 reference dies on an unconfigured GRES (no answer); ours
+    refuses it as v0.0.38 does."""
+    body, _ = REJECTED["unconfigured_gres"]
+    data = request("POST", in_api(SUBMIT, V36), body, jwt_headers("alice", tokens["alice"]))
+    code, responses, _ = run_jwt(data, False)
+    assert (code, responses) == (139, [])  # SIGSEGV
+    ours = one(data, True)
+    assert ours.status == 400
+    check_ours(openapi_doc, ours, SUBMIT, "post", V36)
+    assert [set(e) for e in ours.json()["errors"]] == [{"error", "error_code"}] * 2
 
 
 def test_v0_0_36_names_nameless_submissions_only(tokens, created, update_pair, openapi_doc):
