@@ -1335,7 +1335,6 @@ usage user_id version verbose wait_for_switch wait wrap x11
 """.split())
 
 
-
 class Vocabulary:
     """The job property keys a version knows: `properties` (looked up
     case-insensitively), the keys it refuses (`disabled`), how it
@@ -1358,6 +1357,7 @@ def _submission(properties: Obj) -> Obj:
         Field("job", properties),
         Field("jobs", Array(properties), description="Properties of an HetJob"),
     ], required=["script"])
+
 
 SUBMIT_RESPONSE = response_obj("job_submission_response", [
     Field("job_id", Int, description="new job ID"),
@@ -1609,7 +1609,6 @@ def cancel_job(call, job_id=str):
 
 
 _JOB_ID = Param("job_id", "path", Str, "Slurm Job ID", True)
-
 
 
 def control_operations(words: Vocabulary, job_id=str, id_param: Param = _JOB_ID
