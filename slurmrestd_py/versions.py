@@ -35,9 +35,20 @@ class Version:
 
 
 VERSIONS = (
+    Version("v0.0.36", "REST v0.0.36", "slurm", "v0.0.36", (
+        ("v0_0_36.diag", ("diag", "ping")),
+        ("v0_0_36.nodes", ("node", "nodes")),
+        ("v0_0_36.partitions", ("partition", "partitions")),
+        ("v0_0_36.jobs", ("job", "jobs")),
+        ("v0_0_36.job_control", ("job",)),
+    )),
     Version("v0.0.37", "Slurm OpenAPI v0.0.37", "slurm", "v0.0.37", (
         ("v0_0_37.diag", ("diag", "ping")),
+        ("v0_0_37.reservations", ("reservation", "reservations")),
         ("v0_0_38.nodes", ("node", "nodes")),
+        ("v0_0_37.partitions", ("partition", "partitions")),
+        ("v0_0_37.jobs", ("job", "jobs")),
+        ("v0_0_37.job_control", ("job",)),
     )),
     Version("v0.0.38", "Slurm OpenAPI v0.0.38", "slurm", "v0.0.38", (
         ("v0_0_38.diag", ("diag", "licenses", "ping")),

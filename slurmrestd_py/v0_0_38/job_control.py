@@ -1322,8 +1322,6 @@ PROPERTIES = Obj("job_properties", [
     P("wckey", Str, "Specify wckey to be used with job.", _text("wckey")),
 ], description="Job properties (keys are case-insensitive)", required=["environment"])
 
-_WRITERS = {key.lower(): field.write for key, field in PROPERTIES.writers().items()}
-
 # Keys the reference knows but refuses ("Disabled key").
 DISABLED = frozenset("""
 accelerator_binding allocation_node_list bell burst_buffer_file cluster clusters compress
@@ -1336,12 +1334,30 @@ reserve_port reserve_ports slurmd_debug task_epilog task_prolog threads unbuffer
 usage user_id version verbose wait_for_switch wait wrap x11
 """.split())
 
-SUBMISSION = Obj("job_submission", [
-    Field("script", Str, description="Executable script (full contents) to run in batch "
-          "step"),
-    Field("job", PROPERTIES),
-    Field("jobs", Array(PROPERTIES), description="Properties of an HetJob"),
-], required=["script"])
+
+class Vocabulary:
+    """The job property keys a version knows: `properties` (looked up
+    case-insensitively), the keys it refuses (`disabled`), how it
+    describes a key whose value it could not process (`refused`, a format
+    of the lower-cased key) and the name of a submission that gives none."""
+
+    def __init__(self, properties: Obj, disabled: frozenset, refused: str,
+                 default_name: str | None = None):
+        self.properties = properties
+        self.writers = {key.lower(): f.write for key, f in properties.writers().items()}
+        self.disabled = disabled
+        self.refused = refused
+        self.default_name = default_name
+
+
+def _submission(properties: Obj) -> Obj:
+    return Obj("job_submission", [
+        Field("script", Str, description="Executable script (full contents) to run in batch "
+              "step"),
+        Field("job", properties),
+        Field("jobs", Array(properties), description="Properties of an HetJob"),
+    ], required=["script"])
+
 
 SUBMIT_RESPONSE = response_obj("job_submission_response", [
     Field("job_id", Int, description="new job ID"),
@@ -1356,7 +1372,7 @@ CONTROL_RESPONSE = response_obj("job_control_response", [],
 # ---------------------------------------------------------------------------
 # Parsing a job component as the reference does
 
-def _parse(props, errors: list, update: bool) -> Spec | None:
+def _parse(props, errors: list, update: bool, words: Vocabulary) -> Spec | None:
     """A Spec from one component's properties; None (with `errors` filled
     as the reference fills them) if it cannot be used."""
     spec = Spec()
@@ -1365,9 +1381,9 @@ def _parse(props, errors: list, update: bool) -> Spec | None:
         return None
     for key, value in props.items():
         lkey = str(key)[:255].lower()
-        write = _WRITERS.get(lkey)
+        write = words.writers.get(lkey)
         if write is None:
-            if lkey in DISABLED:
+            if lkey in words.disabled:
                 errors.append({"description": f'Disabled key: "{lkey}"', "error_number": EPERM,
                                "error": slurm.strerror(EPERM),
                                "source": "openapi specification"})
@@ -1379,10 +1395,12 @@ def _parse(props, errors: list, update: bool) -> Spec | None:
         except (PropertyError, convert.Invalid) as e:
             errors.extend(e.entries if isinstance(e, PropertyError) else [
                 {"error": f"Invalid {lkey}: {e.reason}", "error_code": ESLURM_DATA_CONV_FAILED}])
-            errors.append({"description": f'Unable to process key "{lkey}"',
+            errors.append({"description": words.refused.format(lkey),
                            "error_number": SLURM_ERROR, "error": slurm.strerror(SLURM_ERROR),
                            "source": "slurm_process_option_data"})
             return None
+    if not update and spec.job_name is None:
+        spec.job_name = words.default_name
     return spec
 
 
@@ -1411,7 +1429,7 @@ def _status(rc: int) -> int:
 # ---------------------------------------------------------------------------
 # Handlers
 
-def submit_job(call):
+def submit_job(call, words: Vocabulary):
     body = call.body
     errors: list = []
     if body is None:
@@ -1432,7 +1450,7 @@ def submit_job(call):
     if isinstance(jobs, list):
         descs = []
         for i, props in enumerate(jobs):
-            spec = _parse(props, errors, False)
+            spec = _parse(props, errors, False, words)
             desc = _prepare(spec, errors, False, keep) if spec is not None else None
             if desc is None:
                 errors.append({"description": f"unexpected failure parsing het job: {i}",
@@ -1446,7 +1464,7 @@ def submit_job(call):
         return _submit(descs, errors, het=True)
     if not isinstance(jobs, dict):
         _fail(400, errors, ESLURM_REST_INVALID_JOBS_DESC)
-    spec = _parse(jobs, errors, False)
+    spec = _parse(jobs, errors, False, words)
     desc = _prepare(spec, errors, False, keep) if spec is not None else None
     if desc is None:
         _fail(400, errors, ESLURM_REST_FAIL_PARSING)
@@ -1498,8 +1516,8 @@ def _submit(descs: list, errors: list, het: bool) -> dict:
         lib.slurm_free_submit_response_response_msg(resp)
 
 
-def update_job(call):
-    job_id = call.params["job_id"]
+def update_job(call, words: Vocabulary, job_id=str):
+    job_id = job_id(call.params["job_id"])
     body = call.body
     errors: list = []
     if isinstance(body, list):
@@ -1507,7 +1525,7 @@ def update_job(call):
         _fail(400, errors)
     if body is None:
         body = {}
-    spec = _parse(body, errors, True) if isinstance(body, dict) else None
+    spec = _parse(body, errors, True, words) if isinstance(body, dict) else None
     keep: list = []
     desc = _prepare(spec, errors, True, keep) if spec is not None else None
     if desc is None:
@@ -1572,8 +1590,8 @@ def signal_number(value: str | None) -> int:
     return sig_name2num(value)
 
 
-def cancel_job(call):
-    job_id = call.params["job_id"]
+def cancel_job(call, job_id=str):
+    job_id = job_id(call.params["job_id"])
     sig = signal_number(call.query.get("signal"))
     if sig < 1 or sig >= SIGRTMAX:
         raise ApiError(400, errors=[_control_error(ESLURM_REST_INVALID_QUERY,
@@ -1592,15 +1610,26 @@ def cancel_job(call):
 
 _JOB_ID = Param("job_id", "path", Str, "Slurm Job ID", True)
 
-OPERATIONS = [
-    Operation("POST", "job/submit", "submit_job", "submit new job", "slurm", submit_job,
-              SUBMIT_RESPONSE, body=SUBMISSION, errors="error_code"),
-    Operation("POST", "job/{job_id}", "update_job",
-              "update job", "slurm", update_job, CONTROL_RESPONSE, [_JOB_ID],
-              body=PROPERTIES),
-    Operation("DELETE", "job/{job_id}", "cancel_job",
-              "cancel or signal job", "slurm", cancel_job, CONTROL_RESPONSE,
-              [_JOB_ID, Param("signal", "query", OneOf(Int, Enum(*SIGNALS)),
-                              "signal to send to job (number or name, with or without "
-                              "SIG; default KILL)")]),
-]
+
+def control_operations(words: Vocabulary, job_id=str, id_param: Param = _JOB_ID
+                       ) -> list[Operation]:
+    """POST /job/submit, POST and DELETE /job/{job_id}, reading `words`;
+    `job_id` makes the path's job id the text Slurm is sent."""
+    return [
+        Operation("POST", "job/submit", "submit_job", "submit new job", "slurm",
+                  lambda call: submit_job(call, words), SUBMIT_RESPONSE,
+                  body=_submission(words.properties), errors="error_code"),
+        Operation("POST", "job/{job_id}", "update_job",
+                  "update job", "slurm", lambda call: update_job(call, words, job_id),
+                  CONTROL_RESPONSE, [id_param], body=words.properties),
+        Operation("DELETE", "job/{job_id}", "cancel_job",
+                  "cancel or signal job", "slurm", lambda call: cancel_job(call, job_id),
+                  CONTROL_RESPONSE,
+                  [id_param, Param("signal", "query", OneOf(Int, Enum(*SIGNALS)),
+                                  "signal to send to job (number or name, with or without "
+                                  "SIG; default KILL)")]),
+    ]
+
+
+WORDS = Vocabulary(PROPERTIES, DISABLED, 'Unable to process key "{}"')
+OPERATIONS = control_operations(WORDS)

@@ -148,7 +148,7 @@ PROFILES = (
 )
 
 
-def _bit_names(table):
+def bit_names(table):
     """value -> tuple of names of the bits set, cached (few distinct values occur)."""
     cache: dict[int, tuple] = {}
 
@@ -160,8 +160,8 @@ def _bit_names(table):
     return cache, names
 
 
-_flag_cache, _flag_names = _bit_names(JOB_FLAGS)
-_show_cache, _show_names = _bit_names(SHOW_FLAG_NAMES)
+_flag_cache, _flag_names = bit_names(JOB_FLAGS)
+_show_cache, _show_names = bit_names(SHOW_FLAG_NAMES)
 
 
 def _profile(value: int) -> list[str]:
@@ -562,9 +562,11 @@ _GLOBALS = {
 
 class CompiledObj(Obj):
     """An Obj whose reader is one generated function: a dict display of the
-    table's expressions (Splice entries as `**expr`)."""
+    table's expressions (Splice entries as `**expr`). `names` add to or
+    replace the names the expressions use (another version's tables)."""
 
-    def __init__(self, name: str, table: list, description: str = ""):
+    def __init__(self, name: str, table: list, description: str = "",
+                 names: dict | None = None):
         fields, parts = [], []
         for entry in table:
             if isinstance(entry, Splice):
@@ -578,6 +580,7 @@ class CompiledObj(Obj):
             f.getter = None  # read by the compiled function only
         super().__init__(name, fields, description)
         self.table = table
+        self.names = {**_GLOBALS, **(names or {})}
         self.source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
 
     @property
@@ -594,14 +597,18 @@ class CompiledObj(Obj):
         return field.renamed(key), expr
 
     def rebuilt(self, name, entries, description, required):
-        return CompiledObj(name, entries, description)
+        return CompiledObj(name, entries, description, self.names)
+
+    def with_names(self, **names) -> CompiledObj:
+        """The same table read with some of its names bound otherwise."""
+        return CompiledObj(self.name, self.table, self.description, {**self.names, **names})
 
     def reader(self):
         """The compiled reader, compiled on first use (most requests read no job)."""
         read = self.__dict__.get("read")
         if read is None:
             namespace: dict = {}
-            exec(compile(self.source, f"<{self.name} reader>", "exec"), dict(_GLOBALS),
+            exec(compile(self.source, f"<{self.name} reader>", "exec"), dict(self.names),
                  namespace)
             read = self.read = namespace["read"]  # shadows the method from now on
         return read
@@ -612,30 +619,10 @@ class CompiledObj(Obj):
 
 JOB = CompiledObj("job_response_properties", JOB_TABLE)
 
-JOBS = response_obj("jobs_response", [
-    Field("jobs", Array(JOB), description="job descriptions"),
-])
-
-
 # ---- handlers ----
 
 def _load(call: str, loader):
     return slurm.load(call, lib.slurm_free_job_info_msg, "job_info_msg_t", loader)
-
-
-def _stream(msg):
-    return slurm.stream(msg, lib.slurm_free_job_info_msg, msg.job_array, msg.record_count,
-                        JOB.reader())
-
-
-def get_jobs(call):
-    since = update_time(call)
-    try:
-        msg = _load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(since, out, SHOW_FLAGS))
-    except SlurmError as e:
-        e.description = "Failed while looking for jobs"
-        raise
-    return {"jobs": _stream(msg)}
 
 
 # How the reference reads a path parameter: by its look (YAML 1.1 style) as a
@@ -668,29 +655,60 @@ def job_id_text(value: str) -> str:
     return value
 
 
-def get_job(call):
-    text = job_id_text(call.params["job_id"])
-    description = f"Unable to find JobId={text}"
+def xlate_job_id(value: str) -> tuple[int, str]:
+    """A {job_id} path segment as slurm_xlate_job_id reads it, and its text;
+    a 400 when it names no job id."""
+    text = job_id_text(value)
     slurm.init()
     job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
     if not job_id:
-        raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get", description,
-                       payload={})
-    try:
-        msg = _load("slurm_load_job", lambda out: lib.slurm_load_job(out, job_id, SHOW_FLAGS))
-    except SlurmError as e:
-        e.description = description
-        raise
-    return {"jobs": _stream(msg)}
+        raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get",
+                       f"Unable to find JobId={text}", payload={})
+    return job_id, text
 
 
-OPERATIONS = [
-    Operation("GET", "jobs", "get_jobs", "get list of jobs",
-              "slurm", get_jobs, JOBS,
-              [Param("update_time", "query", Int,
-                     "Filter if changed since update_time. Use of this parameter can result "
-                     "in faster replies.")]),
-    Operation("GET", "job/{job_id}", "get_job", "get job info",
-              "slurm", get_job, JOBS,
-              [Param("job_id", "path", Str, "Slurm JobID", True)]),
-]
+JOB_ID = Param("job_id", "path", Str, "Slurm JobID", True)
+
+
+def job_operations(job: CompiledObj = JOB, since=update_time, job_id=xlate_job_id,
+                   id_param: Param = JOB_ID) -> list[Operation]:
+    """GET /jobs and /job/{job_id} answered with `job`; `since` reads
+    update_time (None: the version has none), `job_id` the path's job id."""
+    def stream(msg):
+        return slurm.stream(msg, lib.slurm_free_job_info_msg, msg.job_array, msg.record_count,
+                            job.reader())
+
+    def get_jobs(call):
+        t = since(call) if since else 0
+        try:
+            msg = _load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(t, out, SHOW_FLAGS))
+        except SlurmError as e:
+            e.description = "Failed while looking for jobs"
+            raise
+        return {"jobs": stream(msg)}
+
+    def get_job(call):
+        number, text = job_id(call.params["job_id"])
+        try:
+            msg = _load("slurm_load_job",
+                        lambda out: lib.slurm_load_job(out, number, SHOW_FLAGS))
+        except SlurmError as e:
+            e.description = f"Unable to find JobId={text}"
+            raise
+        return {"jobs": stream(msg)}
+
+    response = response_obj("jobs_response", [
+        Field("jobs", Array(job), description="job descriptions"),
+    ])
+    return [
+        Operation("GET", "jobs", "get_jobs", "get list of jobs",
+                  "slurm", get_jobs, response,
+                  [Param("update_time", "query", Int,
+                         "Filter if changed since update_time. Use of this parameter can "
+                         "result in faster replies.")] if since else []),
+        Operation("GET", "job/{job_id}", "get_job", "get job info",
+                  "slurm", get_job, response, [id_param]),
+    ]
+
+
+OPERATIONS = job_operations()

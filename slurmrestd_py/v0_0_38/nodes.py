@@ -161,9 +161,6 @@ NODE = Obj("node", [
     Field("tres_weighted", Num, lambda n: None, "TRES weight used on node"),
 ])
 _read_base = Obj("", NODE.fields[:-5]).read
-NODES = response_obj("nodes_response", [
-    Field("nodes", Array(NODE), description="nodes info"),
-])
 
 _ALLOCATED = lib.NODE_STATE_ALLOCATED
 
@@ -197,7 +194,7 @@ def read_node(n) -> dict:
     return d
 
 
-def _stream(msg, partitions=None):
+def _stream(msg, read, partitions=None):
     """The node records as dicts, then the buffer freed (also if abandoned).
     `partitions`: each record's partition names, when not in the records."""
     try:
@@ -205,7 +202,7 @@ def _stream(msg, partitions=None):
         for i in range(msg.record_count):
             n = arr[i]
             if n.name != ffi.NULL:  # the reference skips defunct records
-                d = read_node(n)
+                d = read(n)
                 if partitions is not None:
                     d["partitions"] = partitions[i]
                 yield d
@@ -243,13 +240,10 @@ def _partitions_holding(msg, parts) -> list[list[str]]:
     return found
 
 
-def _answer(call_name: str, loader, whole_table: bool):
-    """Load nodes: the payload."""
-    msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
-    partitions = None
+def _with_partitions(msg, whole_table: bool):
+    """Each node record's partitions: filled into the records (the whole
+    table), or returned by record (one node)."""
     try:
-        if msg.record_count == 0:
-            raise SlurmError(ESLURM_INVALID_NODE_NAME, call_name)
         # All partitions, whatever update_time says: the reference passes
         # update_time here too and fails with "Unspecified error" when nodes
         # changed but partitions did not.
@@ -258,34 +252,53 @@ def _answer(call_name: str, loader, whole_table: bool):
                          lambda out: lib.slurm_load_partitions(0, out, lib.SHOW_ALL)) as parts:
             if whole_table:
                 lib.slurm_populate_node_partitions(msg, parts)
-            else:
-                partitions = _partitions_holding(msg, parts)
+                return None
+            return _partitions_holding(msg, parts)
     except BaseException:
         lib.slurm_free_node_info_msg(msg)
         raise
-    return {"nodes": _stream(msg, partitions)}
-
-
-def get_nodes(call):
-    since = update_time(call)
-    return _answer("slurm_load_node",
-                   lambda out: lib.slurm_load_node(since, out, SHOW_FLAGS), True)
-
-
-def get_node(call):
-    name = ffi.new("char[]", call.params["node_name"].encode())
-    return _answer("slurm_load_node_single",
-                   lambda out: lib.slurm_load_node_single(out, name, SHOW_FLAGS), False)
 
 
 UPDATE_TIME = Param("update_time", "query", Int,
                     "Filter if changed since update_time. Use of this parameter can result "
                     "in faster replies.")
 
-OPERATIONS = [
-    Operation("GET", "nodes", "get_nodes", "get all node info",
-              "slurm", get_nodes, NODES, [UPDATE_TIME], errors="errno"),
-    Operation("GET", "node/{node_name}", "get_node",
-              "get node info", "slurm", get_node, NODES,
-              [Param("node_name", "path", Str, "Slurm Node Name", True)], errors="errno"),
-]
+
+def node_operations(node: Obj = NODE, read=read_node, show_flags: int = SHOW_FLAGS,
+                    since=update_time) -> list[Operation]:
+    """GET /nodes and /node/{name} answered with `node` as `read` reads it,
+    loaded with `show_flags`; partitions are loaded when `node` lists them;
+    `since` reads update_time (None: the version has none)."""
+    partitions = any(f.key == "partitions" for f in node.fields)
+
+    def answer(call_name: str, loader, whole_table: bool):
+        msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
+        if msg.record_count == 0:
+            lib.slurm_free_node_info_msg(msg)
+            raise SlurmError(ESLURM_INVALID_NODE_NAME, call_name)
+        by_record = _with_partitions(msg, whole_table) if partitions else None
+        return {"nodes": _stream(msg, read, by_record)}
+
+    def get_nodes(call):
+        t = since(call) if since else 0
+        return answer("slurm_load_node",
+                      lambda out: lib.slurm_load_node(t, out, show_flags), True)
+
+    def get_node(call):
+        name = ffi.new("char[]", call.params["node_name"].encode())
+        return answer("slurm_load_node_single",
+                      lambda out: lib.slurm_load_node_single(out, name, show_flags), False)
+
+    response = response_obj("nodes_response", [
+        Field("nodes", Array(node), description="nodes info"),
+    ])
+    return [
+        Operation("GET", "nodes", "get_nodes", "get all node info", "slurm", get_nodes,
+                  response, [UPDATE_TIME] if since else [], errors="errno"),
+        Operation("GET", "node/{node_name}", "get_node",
+                  "get node info", "slurm", get_node, response,
+                  [Param("node_name", "path", Str, "Slurm Node Name", True)], errors="errno"),
+    ]
+
+
+OPERATIONS = node_operations()

@@ -11,9 +11,9 @@ from ..envelope import response_obj
 from ..errors import ESLURM_INVALID_PARTITION_NAME, SlurmError
 from ..routes import Operation, Param
 from ..schema import Array, Field, Int, Obj, Scalar, Str
-from ..slurm import ffi, lib
+from ..slurm import lib
 from .nodes import UPDATE_TIME, Text
-from .reservations import update_time
+from .reservations import named, update_time
 
 NO_VAL = slurm.NO_VAL
 INFINITE = slurm.INFINITE
@@ -51,11 +51,14 @@ def _flags(p) -> list[str]:
     return [name for bit, name in FLAG_NAMES if f & bit]
 
 
-def _preemption(p) -> list[str]:
-    mode = p.preempt_mode
-    if mode == lib.PREEMPT_MODE_OFF or mode == NO_VAL16:
-        return ["disabled"]
-    return [name for bit, name in PREEMPT_NAMES if mode & bit]
+def preemption_reader(table):
+    """A reader of the preemption mode named by `table` (each version has its own)."""
+    def preemption(p) -> list[str]:
+        mode = p.preempt_mode
+        if mode == lib.PREEMPT_MODE_OFF or mode == NO_VAL16:
+            return ["disabled"]
+        return [name for bit, name in table if mode & bit]
+    return preemption
 
 
 def _limit(attr: str, no_val_is_null: bool):
@@ -97,7 +100,7 @@ def _over_time(p):
 # Every key in the reference's order (its spelling "min nodes per job" included).
 PARTITION = Obj("partition", [
     Field("flags", Array(Str), _flags, "partition options"),
-    Field("preemption_mode", Array(Str), _preemption, "preemption type"),
+    Field("preemption_mode", Array(Str), preemption_reader(PREEMPT_NAMES), "preemption type"),
     Field("allowed_allocation_nodes", Text, "allow_alloc_nodes",
           "list names of allowed allocating nodes"),
     Field("allowed_accounts", Text, "allow_accounts", "comma delimited list of accounts"),
@@ -138,12 +141,6 @@ PARTITION = Obj("partition", [
     Field("total_nodes", Int, description="Total number of nodes in partition"),
     Field("tres", Text, "tres_fmt_str", "configured TRES in partition"),
 ])
-PARTITIONS = response_obj("partitions_response", [
-    Field("partitions", Array(PARTITION), description="partition info"),
-])
-read_partition = PARTITION.read
-
-
 def _load(since: int):
     """The partitions buffer (SlurmError "no change" when none changed since `since`)."""
     return slurm.load("slurm_load_partitions", lib.slurm_free_partition_info_msg,
@@ -155,38 +152,42 @@ def _invalid():
     return SlurmError(ESLURM_INVALID_PARTITION_NAME, "slurm_load_partitions")
 
 
-def get_partitions(call):
-    msg = _load(update_time(call))
-    if msg.record_count == 0:
-        lib.slurm_free_partition_info_msg(msg)
-        raise _invalid()
-    return {"partitions": slurm.stream(msg, lib.slurm_free_partition_info_msg,
-                                       msg.partition_array, msg.record_count, read_partition)}
+def partition_operations(partition: Obj = PARTITION, since=update_time) -> list[Operation]:
+    """GET /partitions and /partition/{name} answered with `partition`;
+    `since` reads update_time (None: the version has none)."""
+    read = partition.read
+
+    def get_partitions(call):
+        msg = _load(since(call) if since else 0)
+        if msg.record_count == 0:
+            lib.slurm_free_partition_info_msg(msg)
+            raise _invalid()
+        return {"partitions": slurm.stream(msg, lib.slurm_free_partition_info_msg,
+                                           msg.partition_array, msg.record_count, read)}
+
+    def get_partition(call):
+        msg = _load(since(call) if since else 0)
+        found = named(msg, msg.partition_array, call.params["partition_name"], read,
+                      lib.slurm_free_partition_info_msg)
+        if not found:
+            raise _invalid()
+        return {"partitions": found}
+
+    response = response_obj("partitions_response", [
+        Field("partitions", Array(partition), description="partition info"),
+    ])
+    one_since = [Param("update_time", "query", Int,
+                       "Filter if there were no partition changes (not limited to partition "
+                       "in URL endpoint) since update_time.")] if since else []
+    return [
+        Operation("GET", "partitions", "get_partitions", "get all partition info", "slurm",
+                  get_partitions, response, [UPDATE_TIME] if since else [], errors="errno"),
+        Operation("GET", "partition/{partition_name}",
+                  "get_partition", "get partition info", "slurm", get_partition,
+                  response,
+                  [Param("partition_name", "path", Str, "Slurm Partition Name", True),
+                   *one_since], errors="errno"),
+    ]
 
 
-def get_partition(call):
-    since = update_time(call)
-    wanted = call.params["partition_name"].encode().lower()
-    msg = _load(since)
-    try:
-        arr = msg.partition_array
-        found = [read_partition(arr[i]) for i in range(msg.record_count)
-                 if arr[i].name != ffi.NULL and ffi.string(arr[i].name).lower() == wanted]
-    finally:
-        lib.slurm_free_partition_info_msg(msg)
-    if not found:
-        raise _invalid()
-    return {"partitions": found}
-
-
-OPERATIONS = [
-    Operation("GET", "partitions", "get_partitions", "get all partition info", "slurm",
-              get_partitions, PARTITIONS, [UPDATE_TIME], errors="errno"),
-    Operation("GET", "partition/{partition_name}",
-              "get_partition", "get partition info", "slurm", get_partition,
-              PARTITIONS,
-              [Param("partition_name", "path", Str, "Slurm Partition Name", True),
-               Param("update_time", "query", Int,
-                     "Filter if there were no partition changes (not limited to partition "
-                     "in URL endpoint) since update_time.")], errors="errno"),
-]
+OPERATIONS = partition_operations()

@@ -49,15 +49,19 @@ FLAG_NAMES = (
     (1 << 32, "MAGNETIC"),
     (1 << 33, "NO_MAGNETIC"),
 )
-_flag_cache: dict[int, list[str]] = {}
 
 
-def _flags(r) -> list[str]:
-    bits = r.flags
-    names = _flag_cache.get(bits)
-    if names is None:
-        names = _flag_cache[bits] = [n for bit, n in FLAG_NAMES if bits & bit]
-    return list(names)
+def flags_reader(table):
+    """A reader of a reservation's flags named by `table` (each version has its own)."""
+    cache: dict[int, list[str]] = {}
+
+    def flags(r) -> list[str]:
+        bits = r.flags
+        names = cache.get(bits)
+        if names is None:
+            names = cache[bits] = [n for bit, n in table if bits & bit]
+        return list(names)
+    return flags
 
 
 # The reference renders an unset (NULL) string of a reservation as "" in
@@ -71,7 +75,7 @@ PURGE_COMPLETED = Inline([
                "sit idle until it is revoked (present only with that flag)")
 
 RESERVATION = Obj("reservation", [
-    Field("flags", Array(Str), _flags, "Reservation options"),
+    Field("flags", Array(Str), flags_reader(FLAG_NAMES), "Reservation options"),
     Field("accounts", Text, description="Allowed accounts"),
     Field("burst_buffer", Text, description="Reserved burst buffer"),
     Field("core_count", Int, "core_cnt", "Number of reserved cores"),
@@ -94,20 +98,7 @@ RESERVATION = Obj("reservation", [
     Field("tres", Text, "tres_str", "List of TRES"),
     Field("users", Text, description="List of users"),
 ])
-RESERVATIONS = response_obj("reservations_response", [
-    Field("reservations", Array(RESERVATION), description="reservation info"),
-])
-
 _PURGE_COMP = lib.RESERVE_FLAG_PURGE_COMP
-_read = RESERVATION.read
-
-
-def read_reservation(r) -> dict:
-    d = _read(r)
-    if not r.flags & _PURGE_COMP:
-        del d["purge_completed"]
-    return d
-
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
@@ -130,53 +121,74 @@ def update_time(call) -> int:
     raise ApiError(400)
 
 
+def named(msg, records, wanted: str, read, free) -> list[dict]:
+    """The records of `msg` named `wanted`, read (names match whatever their
+    case, as in the reference); the buffer freed."""
+    key = wanted.encode().lower()
+    try:
+        return [read(records[i]) for i in range(msg.record_count)
+                if records[i].name != ffi.NULL and ffi.string(records[i].name).lower() == key]
+    finally:
+        free(msg)
+
+
 def _load(since: int):
     return slurm.load("slurm_load_reservations", lib.slurm_free_reservation_info_msg,
                       "reserve_info_msg_t",
                       lambda out: lib.slurm_load_reservations(since, out))
 
 
-def get_reservations(call):
-    msg = _load(update_time(call))
-    return {"reservations": slurm.stream(msg, lib.slurm_free_reservation_info_msg,
-                                         msg.reservation_array, msg.record_count,
-                                         read_reservation)}
-
-
-def get_reservation(call):
-    since = update_time(call)
-    wanted = call.params["reservation_name"].encode().lower()
-    try:
-        msg = _load(since)
-    except SlurmError as e:
-        if e.errno == SLURM_NO_CHANGE_IN_DATA:
-            raise
-        # The reference reports any failure to load as an invalid reservation.
-        raise SlurmError(ESLURM_RESERVATION_INVALID, e.call) from None
-    try:
-        arr = msg.reservation_array
-        found = [read_reservation(arr[i]) for i in range(msg.record_count)
-                 if arr[i].name != ffi.NULL and ffi.string(arr[i].name).lower() == wanted]
-    finally:
-        lib.slurm_free_reservation_info_msg(msg)
-    if not found:
-        raise SlurmError(ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
-    return {"reservations": found}
-
-
 _UPDATE_TIME = Param("update_time", "query", Int,
                      "Filter if changed since update_time. Use of this parameter can result "
                      "in faster replies.")
 
-OPERATIONS = [
-    Operation("GET", "reservations", "get_reservations",
-              "get all reservation info", "slurm", get_reservations, RESERVATIONS,
-              [_UPDATE_TIME], errors="errno"),
-    Operation("GET", "reservation/{reservation_name}",
-              "get_reservation", "get reservation info", "slurm",
-              get_reservation, RESERVATIONS,
-              [Param("reservation_name", "path", Str, "Slurm Reservation Name", True),
-               Param("update_time", "query", Int,
-                     "Filter if no reservation (not limited to reservation in URL) "
-                     "changed since update_time.")], errors="errno"),
-]
+
+def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
+    """GET /reservations and /reservation/{name} answered with `reservation`."""
+    read = reservation.read
+
+    def read_reservation(r) -> dict:
+        d = read(r)
+        if not r.flags & _PURGE_COMP:
+            del d["purge_completed"]
+        return d
+
+    def get_reservations(call):
+        msg = _load(update_time(call))
+        return {"reservations": slurm.stream(msg, lib.slurm_free_reservation_info_msg,
+                                             msg.reservation_array, msg.record_count,
+                                             read_reservation)}
+
+    def get_reservation(call):
+        since = update_time(call)
+        try:
+            msg = _load(since)
+        except SlurmError as e:
+            if e.errno == SLURM_NO_CHANGE_IN_DATA:
+                raise
+            # The reference reports any failure to load as an invalid reservation.
+            raise SlurmError(ESLURM_RESERVATION_INVALID, e.call) from None
+        found = named(msg, msg.reservation_array, call.params["reservation_name"],
+                      read_reservation, lib.slurm_free_reservation_info_msg)
+        if not found:
+            raise SlurmError(ESLURM_RESERVATION_INVALID, "slurm_load_reservations")
+        return {"reservations": found}
+
+    response = response_obj("reservations_response", [
+        Field("reservations", Array(reservation), description="reservation info"),
+    ])
+    return [
+        Operation("GET", "reservations", "get_reservations",
+                  "get all reservation info", "slurm", get_reservations, response,
+                  [_UPDATE_TIME], errors="errno"),
+        Operation("GET", "reservation/{reservation_name}",
+                  "get_reservation", "get reservation info", "slurm",
+                  get_reservation, response,
+                  [Param("reservation_name", "path", Str, "Slurm Reservation Name", True),
+                   Param("update_time", "query", Int,
+                         "Filter if no reservation (not limited to reservation in URL) "
+                         "changed since update_time.")], errors="errno"),
+    ]
+
+
+OPERATIONS = reservation_operations()

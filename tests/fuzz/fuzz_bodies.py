@@ -70,7 +70,7 @@ job_control._submit = _submitted  # the RPC: not fuzzed here
 
 def _update(props) -> None:
     errors, keep = [], []
-    spec = job_control._parse(props, errors, True)
+    spec = job_control._parse(props, errors, True, job_control.WORDS)
     if spec is not None:
         job_control._prepare(spec, errors, True, keep)
 
@@ -105,7 +105,7 @@ def test_one_input(data: bytes) -> None:
     where = kind // 3 % (2 + len(AREAS))
     try:
         if where == 0:
-            job_control.submit_job(type("Call", (), {"body": body}))
+            job_control.submit_job(type("Call", (), {"body": body}), job_control.WORDS)
         elif where == 1:
             _update(body)
         else:

@@ -27,11 +27,14 @@ import pytest
 import yaml
 
 from conftest import (API, REFERENCE, REFERENCE_ARGS, TIMEOUT, USER, assert_no_traceback,
-                      parse_responses, req, run_ours, run_reference)
+                      parse_responses, reference_args, req, run_ours, run_reference)
 
 
 def both(wire: bytes, **kw):
     return run_reference(wire, **kw), run_ours(wire, **kw)
+
+
+V37, V36 = "/slurm/v0.0.37", "/slurm/v0.0.36"
 
 
 def shape(value):
@@ -66,9 +69,11 @@ def single(result):
 
 # ---- successful answers ----
 
-@pytest.mark.parametrize("name", ["ping", "diag", "licenses"])
-def test_same_status_type_and_shape(name):
-    ref, ours = both(req(path=f"{API}/{name}", close=True))
+@pytest.mark.parametrize("path", [f"{API}/ping", f"{API}/diag", f"{API}/licenses",
+                                  f"{V37}/ping", f"{V37}/diag", f"{V36}/ping", f"{V36}/diag"])
+def test_same_status_type_and_shape(path):
+    wire = req(path=path, close=True)
+    ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
     assert ref.status_code == ours.status_code == 0
     r, o = single(ref), single(ours)
     assert r.status == o.status == 200
@@ -80,9 +85,19 @@ def test_same_status_type_and_shape(name):
     assert od["errors"] == rd["errors"] == []
 
 
-def test_ping_values_equal():
-    ref, ours = both(req(close=True))
+@pytest.mark.parametrize("path", [f"{API}/ping", f"{V37}/ping", f"{V36}/ping"])
+def test_ping_values_equal(path):
+    wire = req(path=path, close=True)
+    ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
     assert single(ours).json() == single(ref).json()
+
+
+@pytest.mark.parametrize("path", [f"{V37}/licenses", f"{V36}/licenses", f"{V36}/reservations",
+                                  f"{V36}/reservation/x"])
+def test_what_older_versions_do_not_serve(path):
+    wire = req(path=path, close=True)
+    ref, ours = run_reference(wire, reference_args(path)), run_ours(wire)
+    assert single(ref).status == single(ours).status == 404
 
 
 def test_licenses_values_equal():

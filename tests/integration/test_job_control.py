@@ -12,6 +12,9 @@ the end of the module.
 Known differences, asserted as such: the reference ignores `"requeue":
 false`; it answers 200 to an update it cannot parse; its error descriptions
 name its connection ("from fd:0->fd:1").
+
+Submissions and updates are compared under v0.0.38 and v0.0.37 (`api`),
+with the properties spelled as each version spells them (`spelled`).
 """
 from __future__ import annotations
 
@@ -24,8 +27,9 @@ import time
 
 import pytest
 
-from conftest import (API, OURS, REFERENCE, TIMEOUT, assert_no_traceback, parse_responses, req,
-                      run_ours, run_reference, validate)
+from conftest import (API, APIS, APIS_36, OURS, REFERENCE, TIMEOUT, V36, assert_no_traceback,
+                      in_api, parse_responses, reference_args, req, run_ours, run_reference,
+                      validate)
 
 DAEMON_USER = "slurmrestd"
 WORKDIR = "/tmp"
@@ -76,13 +80,15 @@ def request(method: str, path: str, body=None, headers=(), close: bool = True) -
 
 
 def run_jwt(data: bytes, ours: bool, runas: str = DAEMON_USER, env=None, args=None):
-    """One inet-mode connection to either daemon with rest_auth/jwt.
+    """One inet-mode connection to either daemon with rest_auth/jwt (the
+    reference serving the version of the request's path).
     Returns (exit status, responses, stderr)."""
     if ours:
         cmd = [OURS, *(args or ("-a", "jwt"))]
         envs = {"SLURMRESTD_LOG_STDERR": "1"}
     else:
-        cmd = [REFERENCE, *(args or ("-a", "rest_auth/jwt", "-s", "v0.0.38"))]
+        version = reference_args(data.split(b" ", 2)[1].decode())[-1]
+        cmd = [REFERENCE, *(args or ("-a", "rest_auth/jwt", "-s", version))]
         envs = {"SLURM_JWT": "daemon"}
     envs.update(env or {})
     prefix = [] if runas == "root" else ["runuser", "-u", runas, "--"]
@@ -202,9 +208,9 @@ def created():
     scancel(*jobs)
 
 
-def submit_both(tokens, created, body, user="alice"):
+def submit_both(tokens, created, body, user="alice", api=API):
     """The same submission to both daemons: (reference answer, our answer)."""
-    data = request("POST", SUBMIT, body, jwt_headers(user, tokens[user]))
+    data = request("POST", in_api(SUBMIT, api), body, jwt_headers(user, tokens[user]))
     answers = []
     for ours in (False, True):
         resp = one(data, ours)
@@ -214,9 +220,29 @@ def submit_both(tokens, created, body, user="alice"):
     return answers
 
 
-def check_ours(doc, resp, path: str, method: str) -> None:
+def check_ours(doc, resp, path: str, method: str, api=API) -> None:
     assert resp.content_type == "application/json", resp
-    validate(doc, (path, method, resp.status), resp.body)
+    validate(doc, (in_api(path, api), method, resp.status), resp.body)
+
+
+# v0.0.37's spellings of v0.0.38's properties (None: it has no such property).
+V37_NAMES = {"cpu_binding_hint": "cpu_binding hint", "mcs_label": "msc_label",
+             "time_minimum": "time minimum", "container": None, "prefer": None,
+             "oversubscribe": None}
+
+
+V36_NAMES = {**V37_NAMES, "priority": None}
+
+
+def spelled(body, api):
+    """A submission or update body (written for v0.0.38) as `api` spells it."""
+    if api == API or not isinstance(body, dict):
+        return body
+    if "script" in body:
+        return {k: ([spelled(j, api) for j in v] if k == "jobs" else spelled(v, api))
+                if k in ("job", "jobs") else v for k, v in body.items()}
+    names = V36_NAMES if api == V36 else V37_NAMES
+    return {names.get(k, k): v for k, v in body.items() if names.get(k, k)}
 
 
 def without(d: dict, *keys) -> dict:
@@ -267,10 +293,11 @@ ACCEPTED = {
 
 
 @pytest.mark.parametrize("case", list(ACCEPTED))
-def test_accepted_submission_makes_the_same_job(tokens, created, openapi_doc, case):
-    ref, ours = submit_both(tokens, created, ACCEPTED[case])
+@pytest.mark.parametrize("api", APIS_36)
+def test_accepted_submission_makes_the_same_job(tokens, created, openapi_doc, case, api):
+    ref, ours = submit_both(tokens, created, spelled(ACCEPTED[case], api), api=api)
     assert (ref.status, ours.status) == (200, 200), (ref.body, ours.body)
-    check_ours(openapi_doc, ours, SUBMIT, "post")
+    check_ours(openapi_doc, ours, SUBMIT, "post", api)
     a, b = ref.json(), ours.json()
     assert without(a, "job_id") == without(b, "job_id")
     assert b["step_id"] == "BATCH"
@@ -313,17 +340,88 @@ REJECTED = {
     "no_script": ({"job": HELD}, (500, 400)),  # the reference's 500 for a client's error
     "no_components": ({"script": SCRIPT, "jobs": []}, 500),
 }
+# What v0.0.37 alone refuses: v0.0.38's spellings, oversubscribe (disabled),
+# and a value it cannot process (described as an unknown key).
+REJECTED_V37 = {
+    "v38_spelling": ({"script": SCRIPT, "job": {**HELD, "time_minimum": 5}}, 400),
+    "prefer": ({"script": SCRIPT, "job": {**HELD, "prefer": "ghost"}}, 400),
+    "oversubscribe": ({"script": SCRIPT, "job": {**HELD, "oversubscribe": True}}, 400),
+    "bad_time_minimum": ({"script": SCRIPT, "job": {**HELD, "time minimum": "abc"}}, 400),
+}
+REJECTED_CASES = [(API, case) for case in REJECTED] + \
+    [("/slurm/v0.0.37", case) for case in [*REJECTED, *REJECTED_V37]]
 
 
-@pytest.mark.parametrize("case", list(REJECTED))
-def test_rejected_submission_gets_the_same_errors(tokens, created, openapi_doc, case):
-    body, status = REJECTED[case]
-    ref, ours = submit_both(tokens, created, body)
+@pytest.mark.parametrize("api, case", REJECTED_CASES)
+def test_rejected_submission_gets_the_same_errors(tokens, created, openapi_doc, api, case):
+    body, status = REJECTED[case] if case in REJECTED else REJECTED_V37[case]
+    ref, ours = submit_both(tokens, created, body, api=api)
     expected = status if isinstance(status, tuple) else (status, status)  # (reference, ours)
     assert (ref.status, ours.status) == expected, (ref.body, ours.body)
-    check_ours(openapi_doc, ours, SUBMIT, "post")
+    check_ours(openapi_doc, ours, SUBMIT, "post", api)
     assert ref.json() == ours.json()
     assert "job_id" not in ours.json() and ours.json()["errors"]
+
+
+# v0.0.36 says what failed in entries of its own shape; the texts differ
+# (the reference's name its C functions), the status does not, but for the
+# script (as in v0.0.38).
+# (An unconfigured GRES crashes the v0.0.36 reference: test_v0_0_36_gres.)
+V36_REJECTED = [*(c for c in REJECTED if c != "unconfigured_gres"), "priority",
+                "bad_standard_out"]
+
+
+@pytest.mark.parametrize("case", V36_REJECTED)
+def test_v0_0_36_rejected_submission(tokens, created, openapi_doc, case):
+    body, status = REJECTED.get(case) or {
+        "priority": ({"script": SCRIPT, "job": {**HELD, "priority": 5}}, 400),
+        "bad_standard_out": ({"script": SCRIPT, "job": {**HELD, "standard_out": {}}}, 400),
+    }[case]
+    ref, ours = submit_both(tokens, created, body, api=V36)
+    expected = status if isinstance(status, tuple) else (status, status)
+    assert (ref.status, ours.status) == expected, (ref.body, ours.body)
+    check_ours(openapi_doc, ours, SUBMIT, "post", V36)
+    for entry in ours.json()["errors"]:
+        assert set(entry) == {"error", "error_code"}, entry
+    assert {tuple(sorted(e)) for e in ref.json()["errors"]} <= \
+        {("error",), ("error", "error_code")}
+    assert "job_id" not in ours.json() and ours.json()["errors"]
+
+
+def test_v0_0_36_gres(tokens, openapi_doc):
+    """The v0.0.36 reference dies on an unconfigured GRES (no answer); ours
+    refuses it as v0.0.38 does."""
+    body, _ = REJECTED["unconfigured_gres"]
+    data = request("POST", in_api(SUBMIT, V36), body, jwt_headers("alice", tokens["alice"]))
+    code, responses, _ = run_jwt(data, False)
+    assert (code, responses) == (139, [])  # SIGSEGV
+    ours = one(data, True)
+    assert ours.status == 400
+    check_ours(openapi_doc, ours, SUBMIT, "post", V36)
+    errors = ours.json()["errors"]
+    assert errors and all(set(e) == {"error", "error_code"} for e in errors), errors
+
+
+def test_v0_0_36_names_nameless_submissions_only(tokens, created, update_pair, openapi_doc):
+    """A nameless v0.0.36 submission is named "openapi" by both; an update
+    renames the job "openapi" in the reference only (its fault)."""
+    ref, ours = submit_both(tokens, created, {"script": SCRIPT, "job": HELD}, api=V36)
+    assert ref.status == ours.status == 200
+    for answer in (ref, ours):
+        assert job_records(answer.json()["job_id"])["0"]["JobName"] == "openapi"
+    assert differences(ref.json()["job_id"], ours.json()["job_id"]) == []
+    ref_id, our_id = update_pair
+    headers = jwt_headers("alice", tokens["alice"])
+    try:
+        ref = one(request("POST", f"{V36}/job/{ref_id}", {"comment": "v36"}, headers), False)
+        ours = one(request("POST", f"{V36}/job/{our_id}", {"comment": "v36"}, headers), True)
+        assert ref.status == ours.status == 200, (ref.body, ours.body)
+        check_ours(openapi_doc, ours, JOB, "post", V36)
+        assert (job_records(ref_id)["0"]["JobName"], job_records(our_id)["0"]["JobName"]) == \
+            ("openapi", "upd")
+        assert differences(ref_id, our_id, ignore={"JobName"}) == []
+    finally:
+        subprocess.run(["scontrol", "update", f"jobid={ref_id}", "name=upd"], timeout=60)
 
 
 # ---- where the reference is wrong ----
@@ -397,13 +495,14 @@ def update_pair(tokens, created):
 
 
 @pytest.mark.parametrize("update", UPDATES, ids=lambda u: "+".join(u) or "empty")
-def test_update_has_the_same_effect(tokens, update_pair, openapi_doc, update):
+@pytest.mark.parametrize("api", APIS)
+def test_update_has_the_same_effect(tokens, update_pair, openapi_doc, update, api):
     ref_id, our_id = update_pair
     headers = jwt_headers("alice", tokens["alice"])
-    ref = one(request("POST", f"{API}/job/{ref_id}", update, headers), False)
-    ours = one(request("POST", f"{API}/job/{our_id}", update, headers), True)
+    ref = one(request("POST", f"{api}/job/{ref_id}", update, headers), False)
+    ours = one(request("POST", f"{api}/job/{our_id}", update, headers), True)
     assert ref.status == ours.status == 200, (ref.body, ours.body)
-    check_ours(openapi_doc, ours, JOB, "post")
+    check_ours(openapi_doc, ours, JOB, "post", api)
     assert ref.json() == ours.json()
     assert differences(ref_id, our_id) == []
 
@@ -426,14 +525,15 @@ def test_update_refused_by_slurmctld_gets_the_same_error(tokens, created, update
         ["scontrol", "show", "job", str(bob_job)], capture_output=True, text=True).stdout
 
 
-def test_update_that_cannot_be_parsed_is_a_400(tokens, update_pair, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_update_that_cannot_be_parsed_is_a_400(tokens, update_pair, openapi_doc, api):
     ref_id, our_id = update_pair
     headers = jwt_headers("alice", tokens["alice"])
     for body in ({"bogus": 1}, {"time_limit": "abc"}, []):
-        ref = one(request("POST", f"{API}/job/{ref_id}", body, headers), False)
-        ours = one(request("POST", f"{API}/job/{our_id}", body, headers), True)
+        ref = one(request("POST", f"{api}/job/{ref_id}", body, headers), False)
+        ours = one(request("POST", f"{api}/job/{our_id}", body, headers), True)
         assert (ref.status, ours.status) == (200, 400)  # the reference says 200
-        check_ours(openapi_doc, ours, JOB, "post")
+        check_ours(openapi_doc, ours, JOB, "post", api)
         strip = [without(e, "description") for e in ref.json()["errors"]]
         assert strip == [without(e, "description") for e in ours.json()["errors"]]
     assert differences(ref_id, our_id) == []
@@ -454,8 +554,8 @@ def test_update_applies_name_and_mail_type(tokens, created, openapi_doc):
 
 # ---- signals ----
 
-def _signal(job_id, query: str, tokens, ours: bool, user="alice"):
-    return one(request("DELETE", f"{API}/job/{job_id}{query}", None,
+def _signal(job_id, query: str, tokens, ours: bool, user="alice", api=API):
+    return one(request("DELETE", f"{api}/job/{job_id}{query}", None,
                        jwt_headers(user, tokens[user])), ours)
 
 
@@ -464,12 +564,13 @@ def _signal(job_id, query: str, tokens, ours: bool, user="alice"):
     ("?signal=USR1", 500), ("?signal=10", 500), ("?signal=SIGUSR2", 500),
     ("?signal=usr1", 500),
 ])
-def test_signal_a_pending_job(tokens, update_pair, openapi_doc, query, status):
+@pytest.mark.parametrize("api", APIS)
+def test_signal_a_pending_job(tokens, update_pair, openapi_doc, query, status, api):
     ref_id, our_id = update_pair
-    ref = _signal(ref_id, query, tokens, False)
-    ours = _signal(our_id, query, tokens, True)
+    ref = _signal(ref_id, query, tokens, False, api=api)
+    ours = _signal(our_id, query, tokens, True, api=api)
     assert ref.status == ours.status == status
-    check_ours(openapi_doc, ours, JOB, "delete")
+    check_ours(openapi_doc, ours, JOB, "delete", api)
     assert json.dumps(ref.json()).replace(str(ref_id), "J") == \
         json.dumps(ours.json()).replace(str(our_id), "J")
 

@@ -7,7 +7,9 @@ whose tasks ran (so each task is its own record), a held heterogeneous job,
 and held jobs with unusual options (nice, CPU frequency, profile, memory per
 CPU, contiguous ...). What is compared: status, key order and JSON types
 of every record, and every value except the few that move between two calls
-(scheduler times). Every answer validates against our served document.
+(scheduler times). Every answer validates against our served document. The
+comparisons run under v0.0.38 and v0.0.37 (`api`): v0.0.37's job has fewer
+keys and an older `job_resources` (v0_0_37/jobs.py).
 """
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ import time
 import pytest
 
 import conftest
-from conftest import API, declared_alike, get_both, json_of, one, req, run_ours
+from conftest import API, APIS, APIS_36, declared_alike, get_both, json_of, one, req, run_ours
 
 PREFIX = "rpyj_"
 LIST_PATH = f"{API}/jobs"
 ONE_PATH = f"{API}/job/{{job_id}}"
+V37, V36 = "/slurm/v0.0.37", "/slurm/v0.0.36"
 # Values that may change between the reference's call and ours.
 MOVING = {"last_sched_evaluation", "accrue_time", "start_time", "end_time", "eligible_time"}
 FUTURE = int(time.time()) + 10 * 365 * 86400
@@ -113,6 +116,7 @@ def jobs():
         ids["prefer"] = sbatch("prefer", "--hold", "--mem=20", "--prefer=ghost",
                                "--oversubscribe", "-t", "10", "--time-min=5",
                                "--container=/tmp", "--wrap", "true")
+        ids["cpus"] = sbatch("cpus", "--hold", "--mem=20", "-c", "1", "--wrap", "true")
         run(["scancel", str(ids["cancel"])])
         wait_for("the running job", lambda: state_is(ids["run"], "RUNNING"))
         wait_for("the completed job", lambda: state_is(ids["done"], "COMPLETED"))
@@ -165,11 +169,23 @@ def same_records(ref_jobs, our_jobs, fixture_ids=None):
                 {k: json_type(v) for k, v in r.items() if k not in MOVING}, job_id
 
 
-def check_same(path, openapi_doc, template, fixture_ids=None, status=200, headers=()):
+def named_users(ref_jobs, our_jobs):
+    """v0.0.36's reference never looks user names up: libslurm gives none, so
+    it sends "" where ours (as v0.0.37) names the job's user."""
+    ours = {j["job_id"]: j["user_name"] for j in our_jobs}
+    for j in ref_jobs:
+        if j["user_name"] == "" and ours.get(j["job_id"]):
+            j["user_name"] = ours[j["job_id"]]
+    return ref_jobs
+
+
+def check_same(path, openapi_doc, template, fixture_ids=None, status=200, headers=(), api=API):
     """Records as same_records compares them; the envelope as conftest's."""
+    fixed = named_users if api == V36 else lambda ref, ours: ref
     data = conftest.check_same(path, openapi_doc, template, "jobs", status,
-                               lambda ref, ours: same_records(ref, ours, fixture_ids),
-                               headers, key_always=False)
+                               lambda ref, ours: same_records(fixed(ref, ours), ours,
+                                                              fixture_ids),
+                               headers, key_always=False, api=api)
     return data and data[1]
 
 
@@ -180,8 +196,9 @@ def by_id(data):
 # ---- the list ----
 
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/?update_time=0"])
-def test_list_same_as_reference(path, jobs, openapi_doc):
-    data = check_same(path, openapi_doc, LIST_PATH, jobs.values())
+@pytest.mark.parametrize("api", APIS_36)
+def test_list_same_as_reference(path, jobs, openapi_doc, api):
+    data = check_same(path, openapi_doc, LIST_PATH, jobs.values(), api=api)
     mine = [j for j in data["jobs"] if j["name"].startswith(PREFIX)]
     # 15 submissions; the arrays' records: held one record, ran 4 tasks; het 2.
     assert len({j["job_id"] for j in mine}) >= 15 + 3 + 1
@@ -263,6 +280,60 @@ def test_records_as_the_reference_renders_them(jobs):
         == ("ghost", "shared", 5, "/tmp")
 
 
+def test_v0_0_37_records(jobs):
+    """v0.0.37: v0.0.38's records without container, prefer and group_name;
+    JOB_CPUS_SET spelled with a trailing space; job_resources always there,
+    {} for a job without resources, else in its older shape."""
+    v38 = by_id(json_of(one(run_ours(req(path=LIST_PATH, close=True)))))
+    v37 = by_id(json_of(one(run_ours(req(path=f"{V37}/jobs", close=True)))))
+    for job_id in jobs.values():
+        keys = [k for k in v38[job_id] if k not in ("container", "prefer", "group_name")]
+        if "job_resources" not in keys:
+            keys.insert(keys.index("job_id") + 1, "job_resources")
+        assert list(v37[job_id]) == keys, job_id
+    assert v37[jobs["held"]]["job_resources"] == {}
+    assert "JOB_CPUS_SET" in v38[jobs["cpus"]]["flags"]
+    assert "JOB_CPUS_SET " in v37[jobs["cpus"]]["flags"]
+    res = v37[jobs["run"]]["job_resources"]
+    assert list(res) == ["nodes", "allocated_cpus", "allocated_hosts", "allocated_nodes"]
+    assert (res["nodes"], res["allocated_hosts"], list(res["allocated_nodes"])) == ("vm", 1, ["0"])
+    node = res["allocated_nodes"]["0"]
+    assert list(node) == ["sockets", "cores", "memory", "cpus"] and node["memory"] == 20
+    assert set(node["sockets"].values()) | set(node["cores"].values()) <= \
+        {"assigned", "unassigned"}
+
+
+def test_v0_0_36_user_names(jobs):
+    ref, ours = get_both(f"{V36}/job/{jobs['held']}")
+    assert (json_of(ref)["jobs"][0]["user_name"], json_of(ours)["jobs"][0]["user_name"]) == \
+        ("", "alice")
+
+
+@pytest.mark.parametrize("path, status", [
+    ("{held}_1", 404), ("abc", 404), ("yes", 404), ("{held}.4", 200), ("0", (500, 400)),
+    (str(UNKNOWN), 500), ("-3", 500), ("99999999999", (500, 400)),
+])
+def test_v0_0_36_integer_job_ids(path, status, jobs, openapi_doc):
+    """v0.0.36's job id is an integer: anything else matches no path. Its
+    errors are {"error", "error_code"} entries, with the real error number
+    (the reference's is 0) and a 400 for ids that cannot name a job."""
+    ref, ours = get_both(f"{V36}/job/{path.format(**jobs)}")
+    ref_status, our_status = status if isinstance(status, tuple) else (status, status)
+    assert (ref.status, ours.status) == (ref_status, our_status), (ref.body, ours.body)
+    if our_status == 404:
+        assert ours.body == ref.body
+        return
+    rd, od = json_of(ref), json_of(ours)
+    conftest.validate(openapi_doc, (f"{V36}/job/{{job_id}}", "get", our_status), od)
+    if our_status == 200:
+        assert [j["job_id"] for j in od["jobs"]] == [j["job_id"] for j in rd["jobs"]]
+        return
+    assert [list(e) for e in od["errors"]] == [list(e) for e in rd["errors"]] == \
+        [["error", "error_code"]]
+    assert [e["error_code"] for e in rd["errors"]] == [0]
+    assert [e["error_code"] for e in od["errors"]] == [2017]
+
+
 # ---- one job ----
 
 KINDS = ["held", "run", "dep", "done", "fail", "cancel", "harray", "het", "bob", "nice",
@@ -270,18 +341,20 @@ KINDS = ["held", "run", "dep", "done", "fail", "cancel", "harray", "het", "bob",
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_one_same_as_reference(kind, jobs, openapi_doc):
+@pytest.mark.parametrize("api", APIS_36)
+def test_one_same_as_reference(kind, jobs, openapi_doc, api):
     job_id = jobs[kind]
-    data = check_same(f"{API}/job/{job_id}", openapi_doc, ONE_PATH)
+    data = check_same(f"{API}/job/{job_id}", openapi_doc, ONE_PATH, api=api)
     found = [j["job_id"] for j in data["jobs"]]
     # A het job's leader id lists every component; any other id its record.
     assert found == ([job_id, job_id + 1] if kind == "het" else [job_id])
 
 
-def test_array_task_ids(jobs, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_array_task_ids(jobs, openapi_doc, api):
     array = jobs["array"]
     for task in range(4):
-        data = check_same(f"{API}/job/{array}_{task}", openapi_doc, ONE_PATH)
+        data = check_same(f"{API}/job/{array}_{task}", openapi_doc, ONE_PATH, api=api)
         records = data["jobs"]
         assert {j["array_job_id"] for j in records} == {array}
         assert task in [j["array_task_id"] for j in records]
@@ -296,18 +369,20 @@ def test_array_id_lists_every_task(jobs, openapi_doc):
 
 
 @pytest.mark.parametrize("offset", [0, 1])
-def test_het_component_ids(offset, jobs, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_het_component_ids(offset, jobs, openapi_doc, api):
     het = jobs["het"]
     # "+" must be percent-encoded in a path (a bare one is refused by both).
-    data = check_same(f"{API}/job/{het}%2B{offset}", openapi_doc, ONE_PATH)
+    data = check_same(f"{API}/job/{het}%2B{offset}", openapi_doc, ONE_PATH, api=api)
     ids = [j["job_id"] for j in data["jobs"]]
     # The leader's id lists every component.
     assert ids == ([het, het + 1] if offset == 0 else [het + 1])
     assert by_id(data)[het + offset]["het_job_offset"] == offset
 
 
-def test_unknown_job(openapi_doc):
-    data = check_same(f"{API}/job/{UNKNOWN}", openapi_doc, ONE_PATH, status=500)
+@pytest.mark.parametrize("api", APIS)
+def test_unknown_job(openapi_doc, api):
+    data = check_same(f"{API}/job/{UNKNOWN}", openapi_doc, ONE_PATH, status=500, api=api)
     assert data["jobs"] == []
     assert data["errors"] == [{"description": f"Unable to find JobId={UNKNOWN}",
                                "error_number": 2017, "error": "Invalid job id specified",
@@ -321,9 +396,10 @@ def test_unknown_job(openapi_doc):
     ("yes", "true"), ("Off", "false"), ("1e3", "1e3"), ("1.e400", "-9223372036854775808"),
     ("%20", " "), ("{held}%20", "{held} "),
 ])
-def test_ids_the_reference_cannot_translate(template, expected, jobs, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_ids_the_reference_cannot_translate(template, expected, jobs, openapi_doc, api):
     data = check_same(f"{API}/job/{template.format(**jobs)}", openapi_doc, ONE_PATH,
-                      status=400)
+                      status=400, api=api)
     assert "jobs" not in data
     assert data["errors"] == [{**INVALID_DESC,
                                "description": f"Unable to find JobId={expected.format(**jobs)}"}]
@@ -345,8 +421,9 @@ def test_ids_read_as_numbers(template, jobs, openapi_doc):
     (f"{UNKNOWN - 1}.5", str(UNKNOWN - 1)), (f"{UNKNOWN}.5", str(UNKNOWN + 1)),  # half to even
     (f"{UNKNOWN}%2B-1", f"{UNKNOWN}+-1"), ("%2B999999", "999999"),
 ])
-def test_ids_that_name_no_job(value, shown, openapi_doc):
-    data = check_same(f"{API}/job/{value}", openapi_doc, ONE_PATH, status=500)
+@pytest.mark.parametrize("api", APIS)
+def test_ids_that_name_no_job(value, shown, openapi_doc, api):
+    data = check_same(f"{API}/job/{value}", openapi_doc, ONE_PATH, status=500, api=api)
     assert data["jobs"] == []
     assert data["errors"][0]["description"] == f"Unable to find JobId={shown}"
     assert data["errors"][0]["error_number"] == 2017
@@ -361,8 +438,9 @@ def test_bare_plus_is_refused(jobs):
 # ---- update_time ----
 
 @pytest.mark.parametrize("value", [FUTURE, "99999999999999999999", f"{FUTURE}.4"])
-def test_not_modified(value, jobs, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=304)
+@pytest.mark.parametrize("api", APIS)
+def test_not_modified(value, jobs, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=304, api=api)
 
 
 def test_not_modified_then_changed(jobs, openapi_doc):
@@ -387,14 +465,16 @@ def test_not_modified_then_changed(jobs, openapi_doc):
 
 
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7"])
-def test_odd_but_valid_update_time(value, jobs, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, jobs.values())
+@pytest.mark.parametrize("api", APIS)
+def test_odd_but_valid_update_time(value, jobs, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, jobs.values(), api=api)
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true"])
-def test_bad_update_time(value, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_bad_update_time(value, openapi_doc, api):
     data = check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, (),
-                      status=400)
+                      status=400, api=api)
     assert data["errors"] == [] and data["jobs"] == []
 
 

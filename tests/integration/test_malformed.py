@@ -253,7 +253,7 @@ PATHS = [
     ("percent-surrogate", req(path=f"{API}/node/%ed%a0%80"), [400]),
     ("reserved-characters", req(path=f"{API}/node/a:b"), [400]),
     ("unknown", req(path=NOWHERE), [404]),
-    ("unknown-version", req(path="/slurm/v0.0.1/ping"), [404]),
+    ("unknown-version", req(path="/slurm/v0.0.35/ping"), [404]),
     ("wrong-method", req("DELETE", f"{API}/ping"), [405]),
     ("put", req("PUT", f"{API}/job/submit", JSON, b"{}"), [405]),
     ("over-8k", req(path="/" + "a" * 9000), [414]),

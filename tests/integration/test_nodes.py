@@ -1,5 +1,6 @@
 """GET /slurm/v0.0.38/nodes and /node/{node_name}: slurmrestd-py against the
-reference, with ghost1 drained (with a reason) by this module.
+reference, with ghost1 drained (with a reason) by this module. v0.0.37's
+nodes are the same: the comparisons run under both versions (`api`).
 
 What is compared: status, key order, and the whole records of the ghost
 nodes (down, no slurmd: nothing about them moves). Node vm runs other
@@ -15,8 +16,8 @@ import time
 import pytest
 
 import conftest
-from conftest import (API, declared_alike, get_both, one, req, run_ours, run_reference, scontrol,
-                      validate)
+from conftest import (API, APIS, APIS_36, declared_alike, get_both, one, req, run_ours,
+                      run_reference, scontrol, validate)
 
 LIST_PATH = f"{API}/nodes"
 ONE_PATH = f"{API}/node/{{node_name}}"
@@ -55,9 +56,9 @@ def same_nodes(ref_nodes, our_nodes, ignore=frozenset()):
                 assert o[key] == r[key], key
 
 
-def check_same(path, openapi_doc, template, status=200, ignore=frozenset()):
+def check_same(path, openapi_doc, template, status=200, ignore=frozenset(), api=API):
     return conftest.check_same(path, openapi_doc, template, "nodes", status,
-                               lambda ref, ours: same_nodes(ref, ours, ignore))
+                               lambda ref, ours: same_nodes(ref, ours, ignore), api=api)
 
 
 def by_name(data):
@@ -68,8 +69,9 @@ def by_name(data):
 
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0",
                                   LIST_PATH + "?other=1"])
-def test_list_same_as_reference(path, openapi_doc):
-    _, data = check_same(path, openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS_36)
+def test_list_same_as_reference(path, openapi_doc, api):
+    _, data = check_same(path, openapi_doc, LIST_PATH, api=api)
     assert {"vm", "ghost1", "ghost2"} <= set(by_name(data))
 
 
@@ -119,13 +121,14 @@ def test_records_as_the_reference_renders_them():
 # ---- one node ----
 
 @pytest.mark.parametrize("name", ["vm", "ghost1", "ghost2", "v%6D"])
-def test_one_same_as_reference(name, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_one_same_as_reference(name, openapi_doc, api):
     """Same record, but for its partitions (a difference on purpose): the
     reference fills them in by position in the whole node table, which a
     one-node answer does not have, so every node gets the partitions of the
     cluster's first node. Ours are those /nodes lists for the node."""
     ref, ours = check_same(f"{API}/node/{name}", openapi_doc, ONE_PATH,
-                           ignore={"partitions"})
+                           ignore={"partitions"}, api=api)
     assert [n["name"] for n in ours["nodes"]] == [name.replace("%6D", "m")]
     listed = one(run_ours(req(path=LIST_PATH, close=True))).json()["nodes"]
     mine = {n["name"]: n["partitions"] for n in listed}
@@ -137,34 +140,41 @@ def test_one_same_as_reference(name, openapi_doc):
 
 
 @pytest.mark.parametrize("name", ["nosuch", "VM", "ghost", "ghost%5B1-2%5D", "ghost1%2Cvm"])
-def test_unknown_same_as_reference(name, openapi_doc):
-    _, data = check_same(f"{API}/node/{name}", openapi_doc, ONE_PATH, status=500)
+@pytest.mark.parametrize("api", APIS_36)
+def test_unknown_same_as_reference(name, openapi_doc, api):
+    _, data = check_same(f"{API}/node/{name}", openapi_doc, ONE_PATH, status=500, api=api)
     assert data["errors"] == [INVALID]
     assert data["nodes"] == []
 
 
-def test_one_ignores_update_time(openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_one_ignores_update_time(openapi_doc, api):
     # Only the list reads update_time; a node is always loaded.
-    check_same(f"{API}/node/ghost1?update_time={FUTURE}", openapi_doc, ONE_PATH)
-    check_same(f"{API}/node/vm?update_time=abc", openapi_doc, ONE_PATH, ignore={"partitions"})
-    check_same(f"{API}/node/nosuch?update_time={FUTURE}", openapi_doc, ONE_PATH, 500)
+    check_same(f"{API}/node/ghost1?update_time={FUTURE}", openapi_doc, ONE_PATH, api=api)
+    check_same(f"{API}/node/vm?update_time=abc", openapi_doc, ONE_PATH, ignore={"partitions"},
+               api=api)
+    check_same(f"{API}/node/nosuch?update_time={FUTURE}", openapi_doc, ONE_PATH, 500, api=api)
 
 
 # ---- update_time ----
 
 @pytest.mark.parametrize("value", [str(FUTURE), f"{FUTURE}.4", "99999999999999999999"])
-def test_not_modified(value, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=304)
+@pytest.mark.parametrize("api", APIS)
+def test_not_modified(value, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=304, api=api)
 
 
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "00012"])
-def test_odd_but_valid_update_time(value, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS)
+def test_odd_but_valid_update_time(value, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, api=api)
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", ".", "%205"])
-def test_bad_update_time(value, openapi_doc):
-    _, data = check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=400)
+@pytest.mark.parametrize("api", APIS)
+def test_bad_update_time(value, openapi_doc, api):
+    _, data = check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, status=400,
+                         api=api)
     assert data["errors"] == [] and data["nodes"] == []
 
 

@@ -2,7 +2,9 @@
 slurmrestd-py against the reference, on the cluster's partitions (debug,
 long and ghosts have limits) and on three this module creates (and
 deletes) on ghost2 to cover flags, memory limits, unlimited values and
-states. Partition records do not move between two calls: whole answers are
+states; under v0.0.38 and v0.0.37 (`api`), whose partitions differ in their
+memory limits (v0_0_37/partitions.py). Partition records do not move
+between two calls: whole answers are
 compared, key order included; every answer of ours validates against our
 served document.
 """
@@ -13,11 +15,15 @@ import time
 import pytest
 
 import conftest
-from conftest import API, declared_alike, get_both, one, req, run_ours, scontrol
+from conftest import (API, APIS, APIS_36, declared_alike, get_both, json_of, one, req, run_ours,
+                      scontrol)
 
 LIST_PATH = f"{API}/partitions"
 ONE_PATH = f"{API}/partition/{{partition_name}}"
 INVALID = {"error": "Invalid partition name specified", "errno": 2000}
+DEFAULT_TIME, PREEMPTION = "default_time_limit", "preemption_mode"
+NO_VAL16_MODES = ["requeue", "gang_schedule"]  # 0xfffe read as bits
+V37 = "/slurm/v0.0.37"
 FUTURE = int(time.time()) + 10 * 365 * 86400
 # name -> scontrol create arguments; not default, so no job lands there.
 FIXTURES = {
@@ -48,8 +54,24 @@ def partitions():
             scontrol("delete", f"partitionname={name}", check=False)
 
 
-def check_same(path, openapi_doc, template, status=200):
-    data = conftest.check_same(path, openapi_doc, template, "partitions", status)
+def same_partitions(ref, ours):
+    """v0.0.37: the same records but for two faults of the reference
+    (test_v0_0_37_records): default_time_limit shows the default memory
+    (ours: the time limit), and an unset preemption mode (NO_VAL16) shows
+    its bits as modes (ours: disabled, as v0.0.38)."""
+    assert [list(r) for r in ours] == [list(r) for r in ref]
+
+    def fixed(r, o):
+        r = dict(r, **{DEFAULT_TIME: o[DEFAULT_TIME]})
+        if r[PREEMPTION] == NO_VAL16_MODES and o[PREEMPTION] == ["disabled"]:
+            r[PREEMPTION] = ["disabled"]
+        return r
+    conftest.same_list([fixed(r, o) for r, o in zip(ref, ours)], ours)
+
+
+def check_same(path, openapi_doc, template, status=200, api=API):
+    data = conftest.check_same(path, openapi_doc, template, "partitions", status,
+                               conftest.same_list if api == API else same_partitions, api=api)
     return data and data[1]
 
 
@@ -60,8 +82,9 @@ def by_name(data):
 # ---- the list ----
 
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0"])
-def test_list_same_as_reference(path, openapi_doc):
-    data = check_same(path, openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS_36)
+def test_list_same_as_reference(path, openapi_doc, api):
+    data = check_same(path, openapi_doc, LIST_PATH, api=api)
     assert {"debug", "long", "ghosts", *FIXTURES} <= set(by_name(data))
 
 
@@ -111,6 +134,27 @@ def test_records_as_the_reference_renders_them():
     assert (c["nodes"], c["total_cpus"], c["total_nodes"]) == ("ghost2", 1, 1)
 
 
+def test_v0_0_37_records():
+    """v0.0.37: one raw number per memory limit (a per-CPU limit keeps its
+    MEM_PER_CPU bit and reads negative), no `within`; the default time limit
+    and an unset preemption mode read as v0.0.38 reads them, where the
+    reference shows the default memory and NO_VAL16's bits."""
+    v38 = by_name(one(run_ours(req(path=LIST_PATH, close=True))).json())
+    ref, ours = get_both(f"{V37}/partitions")
+    ref, ours = by_name(json_of(ref)), by_name(json_of(ours))
+    a, b = ours["rpyp_a"], ours["rpyp_b"]
+    per_cpu = -(1 << 63)
+    assert (a["default_memory_per_cpu"], a["maximum_memory_per_node"]) == (per_cpu + 100, 400)
+    assert (b["default_memory_per_cpu"], b["maximum_memory_per_node"]) == (200, per_cpu + 300)
+    assert "default_memory_per_node" not in a and "maximum_memory_per_cpu" not in a
+    for name, p in ours.items():
+        assert p[DEFAULT_TIME] == v38[name][DEFAULT_TIME], name
+    # The reference's faults.
+    assert (ref["rpyp_b"][DEFAULT_TIME], b[DEFAULT_TIME]) == (200, 10)
+    assert (ref["debug"][PREEMPTION], ours["debug"][PREEMPTION]) == (NO_VAL16_MODES, ["disabled"])
+    assert ours["rpyp_c"][PREEMPTION] == ref["rpyp_c"][PREEMPTION] == ["requeue"]
+
+
 def test_nodes_list_their_partitions():
     # In partition order, hidden ones included; a single node too (where the
     # reference lists the first node's partitions: see test_nodes.py).
@@ -127,14 +171,16 @@ def test_nodes_list_their_partitions():
 # ---- one partition ----
 
 @pytest.mark.parametrize("name", ["debug", "long", "LONG", "ghosts", "rpyp_a", "lon%67"])
-def test_one_same_as_reference(name, openapi_doc):
-    data = check_same(f"{API}/partition/{name}", openapi_doc, ONE_PATH)
+@pytest.mark.parametrize("api", APIS_36)
+def test_one_same_as_reference(name, openapi_doc, api):
+    data = check_same(f"{API}/partition/{name}", openapi_doc, ONE_PATH, api=api)
     assert [p["name"] for p in data["partitions"]] == [name.lower().replace("%67", "g")]
 
 
 @pytest.mark.parametrize("name", ["nosuch", "lon", "long%20", "ghost1"])
-def test_unknown_same_as_reference(name, openapi_doc):
-    data = check_same(f"{API}/partition/{name}", openapi_doc, ONE_PATH, status=500)
+@pytest.mark.parametrize("api", APIS_36)
+def test_unknown_same_as_reference(name, openapi_doc, api):
+    data = check_same(f"{API}/partition/{name}", openapi_doc, ONE_PATH, status=500, api=api)
     assert data["errors"] == [INVALID]
     assert data["partitions"] == []
 
@@ -149,34 +195,39 @@ def test_unknown_same_as_reference(name, openapi_doc):
     # The name is not looked at when nothing changed.
     f"{API}/partition/nosuch?update_time={FUTURE}",
 ])
-def test_not_modified(path, openapi_doc):
-    check_same(path, openapi_doc, LIST_PATH, status=304)
+@pytest.mark.parametrize("api", APIS)
+def test_not_modified(path, openapi_doc, api):
+    check_same(path, openapi_doc, LIST_PATH, status=304, api=api)
 
 
-def test_changes_since_update_time_are_seen(openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_changes_since_update_time_are_seen(openapi_doc, api):
     since = int(time.time()) - 1
     scontrol("update", "partitionname=rpyp_c", "MaxTime=45")
     try:
-        data = check_same(f"{LIST_PATH}?update_time={since}", openapi_doc, LIST_PATH)
+        data = check_same(f"{LIST_PATH}?update_time={since}", openapi_doc, LIST_PATH, api=api)
         assert by_name(data)["rpyp_c"]["max_time_limit"] == 45
         # Any partition changed: the one asked for is answered.
-        data = check_same(f"{API}/partition/long?update_time={since}", openapi_doc, ONE_PATH)
+        data = check_same(f"{API}/partition/long?update_time={since}", openapi_doc, ONE_PATH,
+                          api=api)
         assert [p["name"] for p in data["partitions"]] == ["long"]
-        check_same(f"{API}/partition/nope?update_time={since}", openapi_doc, ONE_PATH, 500)
+        check_same(f"{API}/partition/nope?update_time={since}", openapi_doc, ONE_PATH, 500, api=api)
     finally:
         scontrol("update", "partitionname=rpyp_c", "MaxTime=UNLIMITED")
 
 
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "-99999999999999999999"])
-def test_odd_but_valid_update_time(value, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS)
+def test_odd_but_valid_update_time(value, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, api=api)
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", ".", "%205"])
 @pytest.mark.parametrize("path", [LIST_PATH, f"{API}/partition/long", f"{API}/partition/nosuch"])
-def test_bad_update_time(path, value, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_bad_update_time(path, value, openapi_doc, api):
     data = check_same(f"{path}?update_time={value}", openapi_doc,
-                      LIST_PATH if path == LIST_PATH else ONE_PATH, status=400)
+                      LIST_PATH if path == LIST_PATH else ONE_PATH, status=400, api=api)
     assert data["errors"] == [] and data["partitions"] == []
 
 

@@ -4,7 +4,8 @@ against the reference, on reservations this module creates (and deletes).
 The reservations sit on the ghost nodes (no slurmd) and start hours from now,
 so they hold nothing other tests use. What is compared: status, the whole
 JSON data of both answers (the reservation records do not move between two
-calls), key order, and every answer validates against our served document.
+calls), key order, and every answer validates against our served document;
+under v0.0.38 and v0.0.37 (`api`), whose flag names lack HOURLY.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 import pytest
 
 import conftest
-from conftest import (API, declared_alike, one, req, run_ours, run_reference, scontrol)
+from conftest import (API, APIS, declared_alike, one, req, run_ours, run_reference, scontrol)
 
 PREFIX = "rpy_"
 # name -> scontrol create arguments
@@ -25,6 +26,9 @@ FIXTURES = {
     "rpy_part": ["starttime=now+3hours", "duration=1-00:00:00", "partition=ghosts",
                  "nodes=ghost1", "groups=alice", "features=foo", "maxstartdelay=10",
                  "flags=weekday,overlap,flex"],
+    # HOURLY: a flag v0.0.37 does not name.
+    "rpy_hourly": ["starttime=now+5hours", "duration=10", "nodes=ghost2", "users=alice",
+                   "flags=hourly,overlap"],
 }
 INVALID = {"error": "Requested reservation is invalid", "errno": 2053}
 LIST_PATH = f"{API}/reservations"
@@ -48,16 +52,17 @@ def ours_only(records):
     return [r for r in records if r["name"].startswith(PREFIX)]
 
 
-def check_same(path, openapi_doc, template, status=200):
-    data = conftest.check_same(path, openapi_doc, template, "reservations", status)
+def check_same(path, openapi_doc, template, status=200, api=API):
+    data = conftest.check_same(path, openapi_doc, template, "reservations", status, api=api)
     return data and data[1]
 
 
 # ---- the list ----
 
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0"])
-def test_list_same_as_reference(path, openapi_doc):
-    data = check_same(path, openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS)
+def test_list_same_as_reference(path, openapi_doc, api):
+    data = check_same(path, openapi_doc, LIST_PATH, api=api)
     assert {r["name"] for r in ours_only(data["reservations"])} == set(FIXTURES)
 
 
@@ -93,17 +98,28 @@ def test_records_as_the_reference_renders_them():
     assert maint["tres"] == "cpu=1"
 
 
+def test_v0_0_37_names_no_hourly_flag():
+    listed = {r["name"]: r for r in one(run_ours(req(path="/slurm/v0.0.37/reservations",
+                                                     close=True))).json()["reservations"]}
+    assert listed["rpy_hourly"]["flags"] == ["OVERLAP", "SPEC_NODES"]
+    v38 = {r["name"]: r for r in one(run_ours(req(path=LIST_PATH, close=True))).json()[
+        "reservations"]}
+    assert v38["rpy_hourly"]["flags"] == ["OVERLAP", "HOURLY", "SPEC_NODES"]
+
+
 # ---- one reservation ----
 
 @pytest.mark.parametrize("name", ["rpy_maint", "rpy_lic", "rpy_part", "RPY_Maint"])
-def test_one_same_as_reference(name, openapi_doc):
-    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH)
+@pytest.mark.parametrize("api", APIS)
+def test_one_same_as_reference(name, openapi_doc, api):
+    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH, api=api)
     assert [r["name"] for r in data["reservations"]] == [name.lower()]
 
 
 @pytest.mark.parametrize("name", ["no_such_reservation", "rpy_mai", "rpy_maint%20"])
-def test_unknown_same_as_reference(name, openapi_doc):
-    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH, status=500)
+@pytest.mark.parametrize("api", APIS)
+def test_unknown_same_as_reference(name, openapi_doc, api):
+    data = check_same(f"{API}/reservation/{name}", openapi_doc, ONE_PATH, status=500, api=api)
     assert data["errors"] == [INVALID]
     assert data["reservations"] == []
 
@@ -121,35 +137,40 @@ FUTURE = int(time.time()) + 10 * 365 * 86400
     f"{LIST_PATH}?update_time=99999999999999999999",  # saturates
     f"{LIST_PATH}?update_time={FUTURE}.4",
 ])
-def test_not_modified(path, openapi_doc):
-    check_same(path, openapi_doc, LIST_PATH, status=304)
+@pytest.mark.parametrize("api", APIS)
+def test_not_modified(path, openapi_doc, api):
+    check_same(path, openapi_doc, LIST_PATH, status=304, api=api)
 
 
-def test_changes_since_update_time_are_seen(openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_changes_since_update_time_are_seen(openapi_doc, api):
     before = int(time.time()) - 1
     scontrol("update", "reservationname=rpy_part", "maxstartdelay=20")
     try:
-        data = check_same(f"{LIST_PATH}?update_time={before}", openapi_doc, LIST_PATH)
+        data = check_same(f"{LIST_PATH}?update_time={before}", openapi_doc, LIST_PATH, api=api)
         records = {r["name"]: r for r in data["reservations"]}
         assert records["rpy_part"]["max_start_delay"] == 1200
         data = check_same(f"{API}/reservation/rpy_part?update_time={before}", openapi_doc,
-                          ONE_PATH)
+                          ONE_PATH, api=api)
         assert data["reservations"][0]["max_start_delay"] == 1200
-        check_same(f"{API}/reservation/nope?update_time={before}", openapi_doc, ONE_PATH, 500)
+        check_same(f"{API}/reservation/nope?update_time={before}", openapi_doc, ONE_PATH, 500,
+                   api=api)
     finally:
         scontrol("update", "reservationname=rpy_part", "maxstartdelay=10")
 
 
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "-99999999999999999999"])
-def test_odd_but_valid_update_time(value, openapi_doc):
-    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH)
+@pytest.mark.parametrize("api", APIS)
+def test_odd_but_valid_update_time(value, openapi_doc, api):
+    check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, api=api)
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", "5abc", ".", "inf", "%205"])
 @pytest.mark.parametrize("path", [LIST_PATH, f"{API}/reservation/rpy_lic"])
-def test_bad_update_time(path, value, openapi_doc):
+@pytest.mark.parametrize("api", APIS)
+def test_bad_update_time(path, value, openapi_doc, api):
     data = check_same(f"{path}?update_time={value}", openapi_doc,
-                      LIST_PATH if path == LIST_PATH else ONE_PATH, status=400)
+                      LIST_PATH if path == LIST_PATH else ONE_PATH, status=400, api=api)
     assert data["errors"] == [] and data["reservations"] == []
 
 

@@ -12,7 +12,7 @@ ENV = {"environment": {"PATH": "/bin"}}
 def prepare(props: dict, update: bool = False):
     """(job_desc_msg_t or None, error entries), as a submission or update builds them."""
     errors, keep = [], []
-    spec = job_control._parse(props, errors, update)
+    spec = job_control._parse(props, errors, update, job_control.WORDS)
     desc = job_control._prepare(spec, errors, update, keep) if spec is not None else None
     return desc, errors
 
@@ -64,7 +64,8 @@ def test_values_at_their_limits_are_accepted():
 def test_a_script_no_c_string_holds_is_refused():
     from slurmrestd_py.convert import Invalid
     with pytest.raises(Invalid) as e:
-        job_control.submit_job(type("Call", (), {"body": {"script": "#!/bin/sh\0", "job": ENV}}))
+        job_control.submit_job(type("Call", (), {"body": {"script": "#!/bin/sh\0", "job": ENV}}),
+                               job_control.WORDS)
     assert e.value.field == "script"
 
 
