@@ -13,13 +13,12 @@ import atheris
 
 with atheris.instrument_imports():
     from slurmrestd_py import media
-    from slurmrestd_py.errors import ApiError
     from slurmrestd_py.convert import Invalid
     from slurmrestd_py.dbv0_0_38 import common, config
     from slurmrestd_py.dbv0_0_38.common import DbError
     from slurmrestd_py.dbv0_0_38.parse import Store
-    from slurmrestd_py.errors import HttpError
-    from slurmrestd_py.slurm import ffi, lib
+    from slurmrestd_py.errors import ApiError, HttpError
+    from slurmrestd_py.slurm import ffi
     from slurmrestd_py.v0_0_38 import job_control
 
 MEDIA = ("application/json", "application/x-yaml", "application/x-www-form-urlencoded")
