@@ -1,7 +1,9 @@
 """GET and POST /slurmdb/v0.0.38/qos (query: with_deleted); GET and DELETE /qos/{qos_name}."""
 from __future__ import annotations
 
-from ..routes import Param
+from typing import Callable
+
+from ..routes import Operation, Param
 from ..schema import Array, Field, Str
 from ..slurm import NO_VAL, ffi, lib
 from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
@@ -93,9 +95,14 @@ QOS = Tree("qos", [
                        "limits/min": "Min limit settings", "preempt": "Preemption settings"})
 QOS_INFO = response("qos_info", [Field("QOS", Array(QOS), description="Array of QOS")])
 
-def dump(db, query: dict, name: str | None = None) -> dict:
+def dumper(deleted: Callable = with_deleted) -> Callable:
+    """dump(db, query, name): the QOS, deleted ones as `deleted(query)` says."""
+    return lambda db, query, name=None: _dump(db, deleted(query), name)
+
+
+def _dump(db, deleted: int, name: str | None) -> dict:
     with partial({}):
-        everything = db.qos(with_deleted(query))
+        everything = db.qos(deleted)
     out = {"QOS": []}
     # The reference answers 200 even when the TRES query fails.
     with partial(out, status=200):
@@ -112,11 +119,15 @@ def remove(db, call) -> list[str]:
         return db.remove("slurmdb_qos_remove", qos_cond)
 
 
-OPERATIONS = list_and_one(
-    "qos", "qos", "qos_name", ("get_qos", "get_single_qos", "delete_qos"),
-    ("Get QOS list", "Get QOS info", "Delete QOS"), dump, QOS_INFO, "Slurm QOS Name",
-    [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")],
-    ("response_qos_delete", "removed_qos", remove))
+dump = dumper()
+
+
+def qos_operations(dump: Callable, query: list[Param]) -> list[Operation]:
+    """GET /qos, /qos/{qos_name} (read by `dump`, which takes `query`), DELETE /qos/{qos_name}."""
+    return list_and_one(
+        "qos", "qos", "qos_name", ("get_qos", "get_single_qos", "delete_qos"),
+        ("Get QOS list", "Get QOS info", "Delete QOS"), dump, QOS_INFO, "Slurm QOS Name",
+        query, ("response_qos_delete", "removed_qos", remove))
 
 
 def add(db, body) -> None:
@@ -146,6 +157,8 @@ def add(db, body) -> None:
         db.add("slurmdb_qos_add", store.list(new))
 
 
-OPERATIONS.append(addition("/qos", "update_qos", "Set QOS info",
-                           # The list is read as "QOS" (the reference documents "qos").
-                           listing("update_qos", "QOS", QOS), "response_qos", add))
+OPERATIONS = qos_operations(dump, [
+    Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")]) + [
+    addition("/qos", "update_qos", "Set QOS info",
+             # The list is read as "QOS" (the reference documents "qos").
+             listing("update_qos", "QOS", QOS), "response_qos", add)]
