@@ -1,0 +1,18 @@
+"""GET and POST /slurmdb/v0.0.37/config: dbv0.0.38's over this version's
+accounts, users, QOS (read) and associations (GET reads no query)."""
+from __future__ import annotations
+
+from ..dbv0_0_38 import config, qos as qos38
+from ..schema import Array
+from . import accounts, associations, qos, users
+
+# key -> (listed object, dump, add) where this version differs.
+OWN = {
+    "accounts": (None, accounts.dump, accounts.add),
+    "users": (Array(users.USER), users.dump, users.add),
+    "QOS": (None, qos.dump, qos38.add),
+    "associations": (Array(associations.ASSOCIATION), associations.dump, associations.add),
+}
+AREAS = tuple((key, OWN.get(key, (listed,))[0] or listed, *OWN.get(key, (None, dump, add))[1:])
+              for key, listed, dump, add in config.AREAS)
+OPERATIONS = config.config_operations(AREAS, [])

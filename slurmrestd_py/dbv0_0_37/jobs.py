@@ -1,0 +1,37 @@
+"""/slurmdb/v0.0.37 jobs: dbv0.0.38's without `container`, an unknown
+association shown as null, whole heterogeneous jobs, every cluster unless
+the query names some, and an integer job id in /job/{job_id}."""
+from __future__ import annotations
+
+from .. import convert
+from ..dbv0_0_38 import jobs
+from ..dbv0_0_38.common import FLOAT, INT, P, c_float
+from ..errors import HttpError
+from ..routes import NOT_FOUND, Param
+from ..schema import Int, Nullable
+
+JOBCOND_FLAG_WHOLE_HETJOB = 1 << 4
+
+
+def _association(job):
+    found = jobs.association(job)
+    return None if found is not None and "id" in found else found
+
+
+JOB = jobs.JOB.derive(drop=["container"], replace={"association": P(
+    "association", Nullable(jobs.JOB_ASSOCIATION.derive(drop=["id"])), _association)})
+
+
+def job_id_text(segment: str) -> str:
+    """The path's job id as the reference types it: an integer (saturated),
+    or a decimal rounded half to even; anything else matches no path."""
+    if INT.match(segment):
+        return str(convert.saturate(convert.integer(segment)))
+    if FLOAT.match(segment):
+        return str(round(c_float(segment)))
+    raise HttpError(404, NOT_FOUND)
+
+
+OPERATIONS = jobs.job_operations(
+    JOB, jobs.dumper(JOB, jobs.QUERY_FLAGS | JOBCOND_FLAG_WHOLE_HETJOB, local=False),
+    Param("job_id", "path", Int, "Slurm Job ID", True), job_id_text)
