@@ -47,6 +47,18 @@ VERSIONS = (
         ("v0_0_38.jobs", ("job", "jobs")),
         ("v0_0_38.job_control", ("job",)),
     )),
+    Version("dbv0.0.36", "REST DB v0.0.36", "slurmdb", "v0.0.36", (
+        ("dbv0_0_37.accounts", ("account", "accounts")),
+        ("dbv0_0_36.associations", ("association", "associations")),
+        ("dbv0_0_38.clusters", ("cluster", "clusters")),
+        ("dbv0_0_36.config", ("config",)),
+        ("dbv0_0_38.diag", ("diag",)),
+        ("dbv0_0_36.jobs", ("job", "jobs")),
+        ("dbv0_0_36.qos", ("qos",)),
+        ("dbv0_0_38.tres", ("tres",)),
+        ("dbv0_0_37.users", ("user", "users")),
+        ("dbv0_0_38.wckeys", ("wckey", "wckeys")),
+    )),
     Version("dbv0.0.37", "Slurm OpenAPI DB v0.0.37", "slurmdb", "v0.0.37", (
         ("dbv0_0_37.accounts", ("account", "accounts")),
         ("dbv0_0_37.associations", ("association", "associations")),

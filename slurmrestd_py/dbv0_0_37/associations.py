@@ -3,12 +3,15 @@ included: no filters) and POST (add only); GET and DELETE /association,
 whose filters are single values taken as given. Their QOS are listed by id."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..dbv0_0_38 import associations
 from ..dbv0_0_38.common import (Conditions, DbError, Names, P, addition, deletion, operation,
                                 strings)
 from ..dbv0_0_38.parse import Store, qos_ids
 from ..errors import ESLURM_REST_INVALID_QUERY
-from ..schema import Array, Field
+from ..routes import Operation
+from ..schema import Array, Field, Obj
 from ..slurm import ffi
 
 
@@ -19,8 +22,6 @@ def _qos(a) -> list[str]:
 
 ASSOCIATION = associations.ASSOCIATION.derive(replace={"qos": P(
     "qos", Names, _qos, "Assigned QOS ids (a body gives QOS names)", qos_ids("qos_list"))})
-INFO = associations.ASSOCIATIONS_INFO.derive(replace={"associations": Field(
-    "associations", Array(ASSOCIATION), description="Array of associations")})
 
 
 def _every(cond: Conditions, query: dict):
@@ -35,7 +36,10 @@ def _exact(cond: Conditions, query: dict):
     return assoc_cond
 
 
-dump = associations.dumper(ASSOCIATION, _every)
+def dumper(association: Obj) -> Callable:
+    """GET /associations: every association, deleted ones included (no
+    filters), read as `association` declares them."""
+    return associations.dumper(association, _every)
 
 
 def remove(db, call) -> list[str]:
@@ -47,22 +51,34 @@ def remove(db, call) -> list[str]:
     return associations.remove(db, call, condition=_exact)
 
 
-def add(db, body) -> None:
-    """All added at once; one that exists is left as it is (dbv0.0.38 changes it)."""
-    store = Store()
-    db.add("slurmdb_associations_add",
-           store.list(associations.parsed(db, body, ASSOCIATION, store)))
+def adder(association: Obj) -> Callable:
+    """add(db, body): the associations of a body (as `association` declares
+    them), all added at once; one that exists is left as it is (dbv0.0.38
+    changes it)."""
+    def add(db, body) -> None:
+        store = Store()
+        db.add("slurmdb_associations_add",
+               store.list(associations.parsed(db, body, association, store)))
+    return add
 
 
-OPERATIONS = [
-    operation("GET", "/associations", "get_associations", "Get association list",
-              associations.getter(dump), INFO),
-    addition("/associations", "update_associations", "Set associations info", INFO,
-             "response_associations", add),
-    operation("GET", "/association", "get_association", "Get association info",
-              associations.getter(associations.dumper(ASSOCIATION, _exact)), INFO,
-              associations.PARAMS),
-    deletion("/association", "delete_association", "Delete association",
-             "response_association_delete", "removed_associations", remove,
-             associations.PARAMS),
-]
+def association_operations(association: Obj) -> list[Operation]:
+    """The operations on associations declared by `association`."""
+    info = associations.ASSOCIATIONS_INFO.derive(replace={"associations": Field(
+        "associations", Array(association), description="Array of associations")})
+    return [
+        operation("GET", "/associations", "get_associations", "Get association list",
+                  associations.getter(dumper(association)), info),
+        addition("/associations", "update_associations", "Set associations info", info,
+                 "response_associations", adder(association)),
+        operation("GET", "/association", "get_association", "Get association info",
+                  associations.getter(associations.dumper(association, _exact)), info,
+                  associations.PARAMS),
+        deletion("/association", "delete_association", "Delete association",
+                 "response_association_delete", "removed_associations", remove,
+                 associations.PARAMS),
+    ]
+
+
+dump, add = dumper(ASSOCIATION), adder(ASSOCIATION)
+OPERATIONS = association_operations(ASSOCIATION)

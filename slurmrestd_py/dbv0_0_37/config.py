@@ -6,13 +6,10 @@ from ..dbv0_0_38 import config, qos as qos38
 from ..schema import Array
 from . import accounts, associations, qos, users
 
-# key -> (listed object, dump, add) where this version differs.
-OWN = {
-    "accounts": (None, accounts.dump, accounts.add),
+AREAS = config.replaced(config.AREAS, {
+    "accounts": (Array(accounts.accounts.ACCOUNT), accounts.dump, accounts.add),
     "users": (Array(users.USER), users.dump, users.add),
-    "QOS": (None, qos.dump, qos38.add),
+    "QOS": (Array(qos38.QOS), qos.dump, qos38.add),
     "associations": (Array(associations.ASSOCIATION), associations.dump, associations.add),
-}
-AREAS = tuple((key, OWN.get(key, (listed,))[0] or listed, *OWN.get(key, (None, dump, add))[1:])
-              for key, listed, dump, add in config.AREAS)
+})
 OPERATIONS = config.config_operations(AREAS, [])

@@ -7,8 +7,8 @@ from .. import convert
 from ..dbv0_0_38 import jobs
 from ..dbv0_0_38.common import FLOAT, INT, P, c_float
 from ..errors import HttpError
-from ..routes import NOT_FOUND, Param
-from ..schema import Int, Nullable
+from ..routes import NOT_FOUND, Operation, Param
+from ..schema import Int, Nullable, Obj
 
 JOBCOND_FLAG_WHOLE_HETJOB = 1 << 4
 
@@ -32,6 +32,11 @@ def job_id_text(segment: str) -> str:
     raise HttpError(404, NOT_FOUND)
 
 
-OPERATIONS = jobs.job_operations(
-    JOB, jobs.dumper(JOB, jobs.QUERY_FLAGS | JOBCOND_FLAG_WHOLE_HETJOB, local=False),
-    Param("job_id", "path", Int, "Slurm Job ID", True), job_id_text)
+def job_operations(job: Obj) -> list[Operation]:
+    """GET /jobs and /job/{job_id} as this version reads them, records declared by `job`."""
+    return jobs.job_operations(
+        job, jobs.dumper(job, jobs.QUERY_FLAGS | JOBCOND_FLAG_WHOLE_HETJOB, local=False),
+        Param("job_id", "path", Int, "Slurm Job ID", True), job_id_text)
+
+
+OPERATIONS = job_operations(JOB)

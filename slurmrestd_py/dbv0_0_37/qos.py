@@ -5,5 +5,5 @@ from __future__ import annotations
 from ..dbv0_0_38 import qos
 from .common import everything
 
-dump = qos.dumper(everything)
-OPERATIONS = qos.qos_operations(dump, [])
+dump = qos.dumper(qos.QOS, everything)
+OPERATIONS = qos.qos_operations(qos.QOS, dump, [])

@@ -23,6 +23,11 @@ AREAS = (
 
 
 
+def replaced(areas, own: dict):
+    """`areas` with the (listed, dump, add) of each key in `own` replaced."""
+    return tuple((key, *own.get(key, rest)) for key, *rest in areas)
+
+
 def dump(db, query: dict, areas=AREAS) -> dict:
     out: dict = {}
     for _, _, area, _ in areas:
