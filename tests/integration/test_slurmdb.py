@@ -32,6 +32,7 @@ from conftest import (OURS, REFERENCE, Result, one, parse_responses, req, run_ou
 
 DB = "/slurmdb/v0.0.38"
 DB37 = "/slurmdb/v0.0.37"
+DB36 = "/slurmdb/v0.0.36"
 DBS = (DB, DB37)  # where both versions answer alike: compared in each
 REF_ARGS = ("-a", "rest_auth/local", "-s", "dbv0.0.38")
 PREFIX = "rpydb_"
@@ -194,21 +195,21 @@ def checked(resp, doc, path, status, method="get"):
     data = resp.json()
     assert list(data)[:2] == ["meta", "errors"]
     name = plugin(path)
-    assert data["meta"]["plugin"] == {"type": f"openapi/{name}",
-                                      "name": f"Slurm OpenAPI DB {name[2:]}"}
+    assert data["meta"]["plugin"] == {"type": f"openapi/{name}", "name": (
+        "REST DB v0.0.36" if name == "dbv0.0.36" else f"Slurm OpenAPI DB {name[2:]}")}
     validate(doc, (template(doc, path), method, status), data)
     return data
 
 
 def check_same(path, doc, status=200, root=False):
     """Same status and the same data, key order included; ours validates.
-    (dbv0.0.37 jobs: the reference's time/start is its eligible time, ours
+    (dbv0.0.37 and dbv0.0.36 jobs: the reference's time/start is its eligible time, ours
     the start time, see `start_as_ours`.)"""
     ref, our = both(path, root)
     assert ref.status == status, ref.body[:500]
     od = checked(our, doc, path, status)
     rd = ref.json()
-    if path.startswith(DB37) and "jobs" in rd:
+    if path.startswith((DB37, DB36)) and "jobs" in rd:
         start_as_ours(rd, od)
     assert ordered(od) == ordered(rd)
     return od
@@ -669,7 +670,7 @@ def test_yaml_same_data(db):
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-@pytest.mark.parametrize("db,count", [(DB, 17 + 7 + 8), (DB37, 30)])
+@pytest.mark.parametrize("db,count", [(DB, 17 + 7 + 8), (DB37, 30), (DB36, 29)])
 def test_document_declares_what_the_reference_does(db, count, openapi_doc):
     ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=ref_args(db))).json()
     # (The reference's /accounts also holds a stray "dbv0.0.38_tres_update" key.)
@@ -682,7 +683,7 @@ def test_document_declares_what_the_reference_does(db, count, openapi_doc):
         if db == DB:
             assert o_op["operationId"] == r_op["operationId"]
         else:  # the reference's repeat between versions (README): ours are unique
-            assert o_op["operationId"].startswith("slurmdb_v0_0_37_")
+            assert o_op["operationId"].startswith(f"slurmdb_{db.split('/')[2].replace('.', '_')}_")
         params = {p["name"] for p in o_op.get("parameters", [])}
         r_params = {p["name"] for p in r_op.get("parameters", [])}
         if path == f"{db}/jobs":  # the reference takes "groups", not its "group"
@@ -691,7 +692,7 @@ def test_document_declares_what_the_reference_does(db, count, openapi_doc):
             r_params |= {"with_deleted"}
         assert params == r_params, path
         assert o_op["summary"] == r_op["summary"], path
-    if db == DB37:
+    if db != DB:
         return
     schemas = openapi_doc["components"]["schemas"]
     for name in ("job", "job_step", "job_exit_code", "association", "association_short_info",
@@ -1310,3 +1311,53 @@ def test_v37_config_adds_every_area_at_once(v37_objects, openapi_doc):
     assert data["errors"] == []
     assert listed("association", "account=rpy37_cfg", "format=account,user").splitlines() == \
         ["rpy37_cfg|", "rpy37_cfg|rpy37_cfgu"]
+
+
+# ---- dbv0.0.36: what it answers differently from dbv0.0.37 ----
+
+@pytest.mark.parametrize("path", [
+    "/tres", "/qos", f"/qos/{QOS}", "/associations", "/association?user=bob", "/users",
+    "/user/alice", "/accounts", f"/account/{ACCOUNT}", "/clusters",
+])
+def test_v36_reads(path, openapi_doc):
+    data = check_same(DB36 + path, openapi_doc)
+    assert data["errors"] == []
+
+
+def test_v36_records(jobs, openapi_doc):
+    [q] = check_same(f"{DB36}/qos/{QOS}", openapi_doc)["QOS"]
+    # max_jobs_pu (3) where later versions show max_submit_jobs_pu (8)
+    assert q["limits"]["max"]["jobs"] == {"per": {"account": None, "user": 3}}
+    assert list(q["limits"]) == ["grace_time", "max", "min"]
+    acct = next(a for a in check_same(f"{DB36}/associations", openapi_doc)["associations"]
+                if a["account"] == ACCOUNT and not a["user"])
+    assert "is_default" not in acct and set(acct["max"]["jobs"]) == {"per"}
+    [job] = check_same(f"{DB36}/job/{jobs['rpydb_ok']}", openapi_doc)["jobs"]
+    assert job["state"] == {"current": "COMPLETED", "previous": "None"}
+
+
+@pytest.mark.parametrize("method,path", [("POST", "/qos"), ("POST", "/associations"),
+                                         ("DELETE", "/associations"), ("GET", "/job/abc")])
+def test_v36_not_served(method, path):
+    ref, our = both(DB36 + path, method=method)
+    assert (our.status, our.body) == (ref.status, ref.body)
+
+
+def test_v36_diag_as_root(openapi_doc):
+    """The reference answers 500 with the whole body and no error (a fault:
+    its users list counts as a failure); ours 200."""
+    ref, our = both(f"{DB36}/diag", root=True)
+    assert ref.status == 500 and ref.json()["errors"] == []
+    od = checked(our, openapi_doc, f"{DB36}/diag", 200)
+    assert list(od["statistics"]) == list(ref.json()["statistics"])
+
+
+def test_v36_user_removal(v37_objects, openapi_doc):
+    """The reference never removes a user (400, nothing done); ours does."""
+    sacctmgr("add", "user", "rpy37_ur,rpy37_uo", "account=rpy37_r", check=False)
+    ref = reference(f"{DB36}/user/rpy37_ur", True, "DELETE")
+    assert ref.status == 400 and listed("user", "rpy37_ur", "format=user") == "rpy37_ur"
+    data = checked(ours(f"{DB36}/user/rpy37_uo", True, "DELETE"), openapi_doc,
+                   f"{DB36}/user/rpy37_uo", 200, "delete")
+    assert data["removed_users"] == ["rpy37_uo"]
+    assert listed("user", "rpy37_uo", "format=user") == ""
