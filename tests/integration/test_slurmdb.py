@@ -953,16 +953,16 @@ def sides(template):
     return [json.loads(json.dumps(template).replace("{}", side)) for side in "ro"]
 
 
-def swapped(text: str) -> str:
-    return re.sub(r"(rpyadd_[a-z]?)o\b", r"\1r", text)
+def swapped(text: str, prefix: str = "rpyadd_") -> str:
+    return re.sub(rf"({prefix}[a-z]?)o\b", r"\1r", text)
 
 
-def add_both(path, template, openapi_doc, status=200):
+def add_both(path, template, openapi_doc, status=200, db=DB):
     ref_body, our_body = sides(template)
-    ref = reference(DB + path, True, "POST", ref_body)
-    our = ours(DB + path, True, "POST", our_body)
+    ref = reference(db + path, True, "POST", ref_body)
+    our = ours(db + path, True, "POST", our_body)
     assert ref.status == status, ref.body[:500]
-    od = checked(our, openapi_doc, DB + path, status, "post")
+    od = checked(our, openapi_doc, db + path, status, "post")
     assert ordered(od) == ordered(ref.json())
     return od
 
@@ -1206,15 +1206,15 @@ def test_v37_state_filter_by_name(jobs, openapi_doc):
 
 # dbv0.0.37 writes (as root), with names of their own: _r for the reference, _o for ours.
 
-V37 = {"account": ["rpy37_r", "rpy37_o", "rpy37_xr", "rpy37_xo", "rpy37_cfg"],
-       "user": ["rpy37_ur", "rpy37_uo", "rpy37_cfgu"], "cluster": ["rpy37_cr", "rpy37_co"]}
+V37 = {"user": ["rpy37_ur", "rpy37_uo", "rpy37_cfgu"],
+       "account": ["rpy37_r", "rpy37_o", "rpy37_xr", "rpy37_xo", "rpy37_cfg"],
+       "cluster": ["rpy37_cr", "rpy37_co"]}
 
 
 def _remove_v37():
     sacctmgr("delete", "user", "root", "wckey=rpy37_wr,rpy37_wo", check=False)
-    sacctmgr("delete", "user", ",".join(V37["user"]), check=False)
-    sacctmgr("delete", "account", ",".join(V37["account"]), check=False)
-    sacctmgr("delete", "cluster", ",".join(V37["cluster"]), check=False)
+    for kind, names in V37.items():  # users first
+        sacctmgr("delete", kind, ",".join(names), check=False)
 
 
 @pytest.fixture(scope="module")
@@ -1225,20 +1225,6 @@ def v37_objects():
         yield
     finally:
         _remove_v37()
-
-
-def add_both_37(path, template, openapi_doc, status=200):
-    ref_body, our_body = sides(template)
-    ref = reference(DB37 + path, True, "POST", ref_body)
-    od = checked(ours(DB37 + path, True, "POST", our_body), openapi_doc, DB37 + path, status,
-                 "post")
-    assert ref.status == status, ref.body[:500]
-    assert ordered(od) == ordered(ref.json())
-    return od
-
-
-def swapped37(text: str) -> str:
-    return re.sub(r"(rpy37_[a-z]?)o\b", r"\1r", text)
 
 
 @pytest.mark.parametrize("path,template,shown", [
@@ -1261,10 +1247,10 @@ def swapped37(text: str) -> str:
      ("cluster", "rpy37_c{}", "format=cluster,controlhost,controlport,flags")),
 ])
 def test_v37_addition_as_the_reference_adds(path, template, shown, v37_objects, openapi_doc):
-    od = add_both_37(path, template, openapi_doc)
+    od = add_both(path, template, openapi_doc, db=DB37)
     assert od["errors"] == []
     ref_shown, our_shown = (listed(*(a.replace("{}", s) for a in shown)) for s in "ro")
-    assert our_shown and swapped37(our_shown) == ref_shown
+    assert our_shown and swapped(our_shown, "rpy37_") == ref_shown
 
 
 def test_v37_association_added_not_changed(v37_objects, openapi_doc):
@@ -1290,7 +1276,7 @@ def test_v37_association_removal(v37_objects, openapi_doc):
     data = checked(ours(f"{DB37}/association?account=rpy37_o&user=rpy37_uo", True, "DELETE"),
                    openapi_doc, f"{DB37}/association", 200, "delete")
     assert ref.status == 200 and ref.json()["errors"] == data["errors"] == []
-    assert [swapped37(n) for n in data["removed_associations"]] == \
+    assert [swapped(n, "rpy37_") for n in data["removed_associations"]] == \
         ref.json()["removed_associations"]
     assert listed("association", "user=rpy37_ur") == listed("association", "user=rpy37_uo") == ""
     # Without a user the reference sends slurmdbd a NULL name; ours refuses.
