@@ -3,6 +3,8 @@ association shown as null, whole heterogeneous jobs, every cluster unless
 the query names some, and an integer job id in /job/{job_id}."""
 from __future__ import annotations
 
+import math
+
 from .. import convert
 from ..dbv0_0_38 import jobs
 from ..dbv0_0_38.common import FLOAT, INT, P, c_float
@@ -14,6 +16,7 @@ JOBCOND_FLAG_WHOLE_HETJOB = 1 << 4
 
 
 def _association(job):
+    # dbv0.0.38 shows an association it does not know by its id; this version as null.
     found = jobs.association(job)
     return None if found is not None and "id" in found else found
 
@@ -28,7 +31,9 @@ def job_id_text(segment: str) -> str:
     if INT.match(segment):
         return str(convert.saturate(convert.integer(segment)))
     if FLOAT.match(segment):
-        return str(round(c_float(segment)))
+        value = c_float(segment)
+        return str(round(value) if math.isfinite(value) else convert.saturate(
+            int(math.copysign(1 << 64, value))))
     raise HttpError(404, NOT_FOUND)
 
 
