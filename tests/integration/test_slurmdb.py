@@ -1178,7 +1178,7 @@ def test_v37_job_id_is_an_integer(jobs, openapi_doc):
     job_id = jobs["rpydb_ok"]
     # Half to even: rpydb_ok, or rpydb_fail submitted after it.
     for path, shown in ((f"/job/{job_id}.4", ["rpydb_ok"]), (f"/job/{job_id}.0", ["rpydb_ok"]),
-                        (f"/job/{job_id}.5", [["rpydb_fail"], ["rpydb_ok"]][job_id % 2])):
+                        (f"/job/{job_id}.5", [["rpydb_ok"], ["rpydb_fail"]][job_id % 2])):
         data = check_same(DB37 + path, openapi_doc)
         assert names(data["jobs"]) == shown
 
