@@ -16,6 +16,13 @@ xinetd wrk systemd openssl curl man-db"
 
 log() { echo "cluster: $*" >&2; }
 
+# The daemons started here must not inherit the caller's descriptors: a lock
+# that flock(1) holds on one would stay held for as long as they run.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+done 2>/dev/null
+
 # Pids of the daemon NAME that runs in this root. Another root on the machine
 # (tests/root.sh) shares the process table, and its daemons are not ours.
 ours() {
