@@ -22,7 +22,6 @@ AREAS = (
 )
 
 
-
 def replaced(areas, own: dict):
     """`areas` with the (listed, dump, add) of each key in `own` replaced."""
     return tuple((key, *own.get(key, rest)) for key, *rest in areas)
