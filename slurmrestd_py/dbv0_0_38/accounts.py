@@ -1,7 +1,9 @@
 """GET and POST /slurmdb/v0.0.38/accounts; GET and DELETE /account/{account_name}."""
 from __future__ import annotations
 
-from ..routes import Param
+from typing import Callable
+
+from ..routes import Operation, Param
 from ..schema import Array, Field, Str
 from ..slurm import ffi
 from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
@@ -28,9 +30,15 @@ ACCOUNT_INFO = response("account_info", [
 ])
 
 
-def dump(db, query: dict, name: str | None = None) -> dict:
+def dumper(deleted: Callable = with_deleted) -> Callable:
+    """dump(db, query, name): the accounts, deleted ones as `deleted(query,
+    strict)` says."""
+    return lambda db, query, name=None: _dump(db, deleted(query, strict=name is not None),
+                                              name)
+
+
+def _dump(db, deleted: int, name: str | None) -> dict:
     # The list goes on after a bad query key (an error entry); one account does not.
-    deleted = with_deleted(query, strict=name is not None)
     out = {"accounts": []}
     with partial(out), Conditions() as cond:
         db.tres()
@@ -67,12 +75,18 @@ def add(db, body) -> None:
     db.add("slurmdb_accounts_add", store.list(made))
 
 
-OPERATIONS = list_and_one(
-    "accounts", "account", "account_name", ("get_accounts", "get_account", "delete_account"),
-    ("Get account list", "Get account info", "Delete account"), dump, ACCOUNT_INFO,
-    "Slurm Account Name",
-    [Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")],
-    ("response_account_delete", "removed_associations", remove))
-OPERATIONS.append(addition("/accounts", "update_account", "Update accounts",
-                           listing("update_account", "accounts", ACCOUNT), "account_response",
-                           add))
+dump = dumper()
+
+
+def account_operations(dump: Callable, query: list[Param]) -> list[Operation]:
+    """The account operations, read by `dump` (see `dumper`) which takes `query`."""
+    return list_and_one(
+        "accounts", "account", "account_name", ("get_accounts", "get_account", "delete_account"),
+        ("Get account list", "Get account info", "Delete account"), dump, ACCOUNT_INFO,
+        "Slurm Account Name", query, ("response_account_delete", "removed_associations", remove)
+    ) + [addition("/accounts", "update_account", "Update accounts",
+                  listing("update_account", "accounts", ACCOUNT), "account_response", add)]
+
+
+OPERATIONS = account_operations(dump, [
+    Param("with_deleted", "query", Str, "Include deleted accounts (a Boolean; default false)")])

@@ -2,8 +2,10 @@
 /association (filters: cluster, account, user, partition)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from ..routes import Param
-from ..schema import Array, Field, Inline, Nullable, Str
+from ..schema import Array, Field, Inline, Nullable, Obj, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
 from .common import (ENV, F64, TRES_LIST, U16, U32, U64,
@@ -129,22 +131,33 @@ def _condition(cond: Conditions, query: dict):
     return assoc_cond
 
 
-def dump(db, query: dict, only_one: bool = False) -> dict:
-    out: dict = {}
-    with partial(out), Conditions() as cond:
-        found = db.get("slurmdb_associations_get", _condition(cond, query),
-                       "slurmdb_assoc_rec_t *")
-        db.tres()
-        db.qos()
-    out["associations"] = []
-    if only_one and len(found) > 1:
-        raise DbError(ESLURM_REST_INVALID_QUERY, description="Ambiguous request: More than 1 "
-                      "association would have been dumped.", status=400, payload=out)
-    out["associations"] = [ASSOCIATION.read(a) for a in found]
-    return out
+def dumper(association: Obj = ASSOCIATION, condition: Callable = _condition,
+           only_one: bool = False) -> Callable:
+    """dump(db, query): the associations `condition(cond, query)` selects,
+    read as `association` declares them; with `only_one`, more than one is
+    a 400."""
+    read = association.read
+
+    def dump(db, query: dict) -> dict:
+        out: dict = {}
+        with partial(out), Conditions() as cond:
+            found = db.get("slurmdb_associations_get", condition(cond, query),
+                           "slurmdb_assoc_rec_t *")
+            db.tres()
+            db.qos()
+        out["associations"] = []
+        if only_one and len(found) > 1:
+            raise DbError(ESLURM_REST_INVALID_QUERY, description="Ambiguous request: More than "
+                          "1 association would have been dumped.", status=400, payload=out)
+        out["associations"] = [read(a) for a in found]
+        return out
+    return dump
 
 
-def remove(db, call, only_one: bool = False) -> list[str]:
+dump = dumper()
+
+
+def remove(db, call, only_one: bool = False, condition: Callable = _condition) -> list[str]:
     """What the filters select. Unlike the reference, no filter at all (which
     would select every association) and unknown query keys (a misspelt
     filter widens the selection) are refused, and /association removes at
@@ -155,7 +168,7 @@ def remove(db, call, only_one: bool = False) -> list[str]:
                       else "No filter given (cluster, account, user or partition)",
                       status=400, payload=payload)
     with Conditions() as cond:
-        assoc_cond = _condition(cond, call.query)
+        assoc_cond = condition(cond, call.query)
         if only_one and len(db.get("slurmdb_associations_get", assoc_cond,
                                    "slurmdb_assoc_rec_t *")) > 1:
             raise DbError(ESLURM_REST_INVALID_QUERY, description="Ambiguous request: More than 1 "
@@ -163,15 +176,20 @@ def remove(db, call, only_one: bool = False) -> list[str]:
         return db.remove("slurmdb_associations_remove", assoc_cond)
 
 
+def parsed(db, body, association: Obj, store: Store) -> list:
+    """The associations of a body, parsed as `association` declares them."""
+    db.tres()
+    db.qos()
+    return entries(body, "associations", association, "slurmdb_assoc_rec_t *", store,
+                   lambda a, _: new_assoc(a), "Associations must be a list of dictionaries")
+
+
 def add(db, body) -> None:
     """Each association is added when none has its account, cluster,
     partition and user (unset: ""), changed when one has, refused when more
     have. (The reference crashes changing one.)"""
-    db.tres()
-    db.qos()
     store = Store()
-    for assoc in entries(body, "associations", ASSOCIATION, "slurmdb_assoc_rec_t *", store,
-                         lambda a, _: new_assoc(a), "Associations must be a list of dictionaries"):
+    for assoc in parsed(db, body, ASSOCIATION, store):
         cond = store.new("slurmdb_assoc_cond_t *")
         for attr, member in (("acct", "acct_list"), ("cluster", "cluster_list"),
                              ("partition", "partition_list"), ("user", "user_list")):
@@ -191,12 +209,8 @@ def add(db, body) -> None:
                 db.modify("slurmdb_associations_modify", cond, assoc)
 
 
-def get_associations(call):
-    return answer(dump, call.query)
-
-
-def get_association(call):
-    return answer(dump, call.query, True)
+def getter(dump: Callable) -> Callable:
+    return lambda call: answer(dump, call.query)
 
 
 PARAMS = [
@@ -207,13 +221,13 @@ PARAMS = [
 ]
 OPERATIONS = [
     operation("GET", "/associations", "get_associations", "Get association list",
-              get_associations, ASSOCIATIONS_INFO, PARAMS),
+              getter(dump), ASSOCIATIONS_INFO, PARAMS),
     deletion("/associations", "delete_associations", "Delete associations",
              "response_associations_delete", "removed_associations", remove, PARAMS),
     addition("/associations", "update_associations", "Set associations info",
              ASSOCIATIONS_INFO, "response_associations", add),
     operation("GET", "/association", "get_association", "Get association info",
-              get_association, ASSOCIATIONS_INFO, PARAMS),
+              getter(dumper(only_one=True)), ASSOCIATIONS_INFO, PARAMS),
     deletion("/association", "delete_association", "Delete association",
              "response_associations_delete", "removed_associations",
              lambda db, call: remove(db, call, only_one=True), PARAMS),

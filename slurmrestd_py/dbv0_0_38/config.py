@@ -3,7 +3,7 @@ reference's order (clusters, TRES, accounts, users, QOS, wckeys,
 associations); a GET stops at the first that fails."""
 from __future__ import annotations
 
-from ..routes import Param
+from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
 from ..errors import ESLURM_DATA_PATH_NOT_FOUND
@@ -21,14 +21,15 @@ AREAS = (
     ("associations", Array(associations.ASSOCIATION), associations.dump, associations.add),
 )
 
-CONFIG_INFO = response("config_info", [
-    Field(key, listed, description=f"Array of {key}") for key, listed, _, _ in AREAS])
-SET_CONFIG = Obj("set_config", [Field(key, listed) for key, listed, _, _ in AREAS])
+
+def replaced(areas, own: dict):
+    """`areas` with the (listed, dump, add) of each key in `own` replaced."""
+    return tuple((key, *own.get(key, rest)) for key, *rest in areas)
 
 
-def dump(db, query: dict) -> dict:
+def dump(db, query: dict, areas=AREAS) -> dict:
     out: dict = {}
-    for _, _, area, _ in AREAS:
+    for _, _, area, _ in areas:
         try:
             out.update(area(db, query))
         except DbError as e:
@@ -41,25 +42,30 @@ def dump(db, query: dict) -> dict:
     return out
 
 
-def add(db, body) -> None:
+def add(db, body, areas=AREAS) -> None:
     """The areas the body holds, committed together or not at all (the
     reference stops at TRES, which it never takes, having committed what
     came before; an area the body lacks is an error there)."""
-    present = [add for key, _, _, add in AREAS if isinstance(body, dict) and key in body]
+    present = [add for key, _, _, add in areas if isinstance(body, dict) and key in body]
     if not present:
         raise DbError(ESLURM_DATA_PATH_NOT_FOUND, "config", "Query parameter not found", 400, {})
     for add_area in present:
         add_area(db, body)
 
 
-def get_config(call):
-    return answer(dump, call.query)
+def config_operations(areas, query: list[Param]) -> list[Operation]:
+    """GET and POST /config over `areas` (as AREAS); GET takes `query`."""
+    info = response("config_info", [
+        Field(key, listed, description=f"Array of {key}") for key, listed, _, _ in areas])
+    return [
+        operation("GET", "/config", "get_config", "Dump all configuration information",
+                  lambda call: answer(dump, call.query, areas), info, query),
+        addition("/config", "set_config", "Load all configuration information",
+                 Obj("set_config", [Field(key, listed) for key, listed, _, _ in areas]),
+                 "config_response", lambda db, body: add(db, body, areas)),
+    ]
 
 
-OPERATIONS = [
-    operation("GET", "/config", "get_config", "Dump all configuration information", get_config,
-              CONFIG_INFO, [Param("with_deleted", "query", Str, "Include deleted accounts, users "
-                                  "and QOS (a Boolean; default false; any other key is a 400)")]),
-    addition("/config", "set_config", "Load all configuration information", SET_CONFIG,
-             "config_response", add),
-]
+OPERATIONS = config_operations(AREAS, [
+    Param("with_deleted", "query", Str, "Include deleted accounts, users and QOS (a Boolean; "
+          "default false; any other key is a 400)")])

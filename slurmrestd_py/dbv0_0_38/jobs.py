@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import signal
 import struct
+from typing import Callable
 
 from .. import convert, slurm
-from ..routes import Param
+from ..routes import Operation, Param
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
@@ -131,7 +132,7 @@ JOB_ASSOCIATION = Inline([
 ], "Association of the job (null without one)")
 
 
-def _association(job):
+def association(job):
     associd = job.associd
     if not associd or associd == slurm.NO_VAL:
         return None
@@ -337,7 +338,7 @@ JOB = Tree("job", [
       "Max running tasks in array at any one time"),
     P("array/task", Text, "array_task_str", "Array task"),
     P("array/task_id", U32, "array_task_id", "Array task id"),
-    P("association", Nullable(JOB_ASSOCIATION), _association),
+    P("association", Nullable(JOB_ASSOCIATION), association),
     P("cluster", Text, description="Assigned cluster"),
     P("constraints", Text, description="Constraints on job"),
     P("container", Text, description="absolute path to OCI container bundle"),
@@ -391,7 +392,6 @@ JOB = Tree("job", [
     "mcs": "Multi-Category Security", "required": "Job run requirements",
     "reservation": "Reservation usage details", "state": "State properties of job",
     "tres": "TRES settings"})
-JOB_INFO = response("job_info", [Field("jobs", Array(JOB), description="Array of jobs")])
 
 
 # ---- query filters, as the reference reads them (sacct's options) ----
@@ -479,10 +479,13 @@ def _integer(value: str) -> int | None:
     return None
 
 
-def job_cond(cond: Conditions, query: dict):
-    """A slurmdb_job_cond_t from the query, or DbError as the reference reports it."""
-    jc = ffi.new("slurmdb_job_cond_t *", {"flags": JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC,
-                                          "db_flags": SLURMDB_JOB_FLAG_NOTSET})
+QUERY_FLAGS = JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC
+
+
+def job_cond(cond: Conditions, query: dict, flags: int = QUERY_FLAGS):
+    """A slurmdb_job_cond_t from the query (`flags` set first), or DbError
+    as the reference reports it."""
+    jc = ffi.new("slurmdb_job_cond_t *", {"flags": flags, "db_flags": SLURMDB_JOB_FLAG_NOTSET})
     for key, value in query.items():
         k = key.lower()
         if k in ("start_time", "end_time", "submit_time"):
@@ -531,9 +534,9 @@ def job_cond(cond: Conditions, query: dict):
     return jc
 
 
-def _load(db, cond: Conditions, jc) -> list:
-    if jc != ffi.NULL and (jc.cluster_list == ffi.NULL
-                           or not lib.slurm_list_count(jc.cluster_list)):
+def _load(db, cond: Conditions, jc, local: bool) -> list:
+    if local and jc != ffi.NULL and (jc.cluster_list == ffi.NULL
+                                     or not lib.slurm_list_count(jc.cluster_list)):
         # The reference asks for the local cluster when none is named.
         jc.cluster_list = cond.exact(slurm.text(slurm.conf().cluster_name) or "")
     found = db.get("slurmdb_jobs_get", jc, "slurmdb_job_rec_t *")
@@ -552,33 +555,29 @@ def _load(db, cond: Conditions, jc) -> list:
     return found
 
 
-def dump(db, query: dict | None = None, job_id: str | None = None) -> dict:
-    out: dict = {}
-    with partial(out), Conditions() as cond:
-        if job_id is not None:
-            jc = ffi.new("slurmdb_job_cond_t *", {
-                "flags": JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC,
-                "db_flags": SLURMDB_JOB_FLAG_NOTSET})
-            jc.step_list = cond.owned(ffi.addressof(lib, "slurm_destroy_selected_step"))
-            add_steps(jc.step_list, job_id, "job_id", 400)
-        elif query:
-            jc = job_cond(cond, query)
-        else:
-            jc = ffi.NULL
-        out["jobs"] = []
-        # The reference answers 200 whatever the queries say.
-        with partial(out, status=200):
-            found = _load(db, cond, jc)
-    out["jobs"] = db.stream(found, JOB.read)
-    return out
-
-
-def get_jobs(call):
-    return answer(dump, call.query)
-
-
-def get_job(call):
-    return answer(dump, None, call.params["job_id"])
+def dumper(job: Obj = JOB, flags: int = QUERY_FLAGS, local: bool = True) -> Callable:
+    """dump(db, query, job_id): the jobs `query` (or the job/step id) selects,
+    with the query flags `flags`, of the local cluster unless one is named
+    (`local`), read as `job` declares them."""
+    def dump(db, query: dict | None = None, job_id: str | None = None) -> dict:
+        out: dict = {}
+        with partial(out), Conditions() as cond:
+            if job_id is not None:
+                jc = ffi.new("slurmdb_job_cond_t *", {"flags": flags,
+                                                      "db_flags": SLURMDB_JOB_FLAG_NOTSET})
+                jc.step_list = cond.owned(ffi.addressof(lib, "slurm_destroy_selected_step"))
+                add_steps(jc.step_list, job_id, "job_id", 400)
+            elif query:
+                jc = job_cond(cond, query, flags)
+            else:
+                jc = ffi.NULL
+            out["jobs"] = []
+            # The reference answers 200 whatever the queries say.
+            with partial(out, status=200):
+                found = _load(db, cond, jc, local)
+        out["jobs"] = db.stream(found, job.read)
+        return out
+    return dump
 
 
 PARAMS = [
@@ -611,8 +610,21 @@ PARAMS = [
     Param("node", "query", Str, "Comma delimited list of used nodes to match"),
     Param("wckey", "query", Str, "Comma delimited list of wckeys to match"),
 ]
-OPERATIONS = [
-    operation("GET", "/jobs", "get_jobs", "Get job list", get_jobs, JOB_INFO, PARAMS),
-    operation("GET", "/job/{job_id}", "get_job", "Get job info", get_job, JOB_INFO,
-              [Param("job_id", "path", Str, "Slurm Job ID", True)]),
-]
+
+
+def job_operations(job: Obj, dump: Callable, job_id: Param,
+                   job_id_text: Callable[[str], str]) -> list[Operation]:
+    """GET /jobs and /job/{job_id}: records declared by `job`, read by `dump`
+    (see `dumper`); the path's `job_id` read by `job_id_text`."""
+    info = response("job_info", [Field("jobs", Array(job), description="Array of jobs")])
+    return [
+        operation("GET", "/jobs", "get_jobs", "Get job list",
+                  lambda call: answer(dump, call.query), info, PARAMS),
+        operation("GET", "/job/{job_id}", "get_job", "Get job info",
+                  lambda call: answer(dump, None, job_id_text(call.params["job_id"])), info,
+                  [job_id]),
+    ]
+
+
+OPERATIONS = job_operations(JOB, dumper(), Param("job_id", "path", Str, "Slurm Job ID", True),
+                            str)

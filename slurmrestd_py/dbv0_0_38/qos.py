@@ -1,8 +1,10 @@
 """GET and POST /slurmdb/v0.0.38/qos (query: with_deleted); GET and DELETE /qos/{qos_name}."""
 from __future__ import annotations
 
-from ..routes import Param
-from ..schema import Array, Field, Str
+from typing import Callable
+
+from ..routes import Operation, Param
+from ..schema import Array, Field, Obj, Str
 from ..slurm import NO_VAL, ffi, lib
 from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
                      entries, flags, list_and_one, listing, partial, response, Tree,
@@ -91,16 +93,21 @@ QOS = Tree("qos", [
     W("usage_threshold", F64, "usage_thres", "Usage threshold"),
 ], "QOS description", {"limits": "Assigned limits", "limits/max": "Limits on max settings",
                        "limits/min": "Min limit settings", "preempt": "Preemption settings"})
-QOS_INFO = response("qos_info", [Field("QOS", Array(QOS), description="Array of QOS")])
 
-def dump(db, query: dict, name: str | None = None) -> dict:
+def dumper(qos: Obj = QOS, deleted: Callable = with_deleted) -> Callable:
+    """dump(db, query, name): the QOS as `qos` reads them, deleted ones as
+    `deleted(query)` says."""
+    return lambda db, query, name=None: _dump(db, qos.read, deleted(query), name)
+
+
+def _dump(db, read: Callable, deleted: int, name: str | None) -> dict:
     with partial({}):
-        everything = db.qos(with_deleted(query))
+        everything = db.qos(deleted)
     out = {"QOS": []}
     # The reference answers 200 even when the TRES query fails.
     with partial(out, status=200):
         db.tres()
-    out["QOS"] = [QOS.read(q) for q in everything
+    out["QOS"] = [read(q) for q in everything
                   if name is None or (q.name != ffi.NULL and ffi.string(q.name) == name.encode())]
     return out
 
@@ -112,14 +119,25 @@ def remove(db, call) -> list[str]:
         return db.remove("slurmdb_qos_remove", qos_cond)
 
 
-OPERATIONS = list_and_one(
-    "qos", "qos", "qos_name", ("get_qos", "get_single_qos", "delete_qos"),
-    ("Get QOS list", "Get QOS info", "Delete QOS"), dump, QOS_INFO, "Slurm QOS Name",
-    [Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")],
-    ("response_qos_delete", "removed_qos", remove))
+dump = dumper()
 
 
-def add(db, body) -> None:
+def qos_operations(qos: Obj, dump: Callable, query: list[Param]) -> list[Operation]:
+    """GET /qos, /qos/{qos_name} (records declared by `qos`, read by `dump`,
+    which takes `query`), DELETE /qos/{qos_name}."""
+    return list_and_one(
+        "qos", "qos", "qos_name", ("get_qos", "get_single_qos", "delete_qos"),
+        ("Get QOS list", "Get QOS info", "Delete QOS"), dump,
+        response("qos_info", [Field("QOS", Array(qos), description="Array of QOS")]),
+        "Slurm QOS Name", query, ("response_qos_delete", "removed_qos", remove))
+
+
+def adder(qos: Obj = QOS) -> Callable:
+    """add(db, body): the QOS of a body, parsed as `qos` declares them."""
+    return lambda db, body: _add(db, body, qos)
+
+
+def _add(db, body, qos_obj: Obj) -> None:
     """Each QOS is changed if one has its name (only what the body gives,
     flags and preemption mode included), added otherwise. Its preemption
     list takes QOS names (the reference's lookup has no QOS list and refuses
@@ -133,7 +151,7 @@ def add(db, body) -> None:
         lib.slurmdb_init_qos_rec(qos, False, NO_VAL)
         qos.flags = qos.preempt_mode = 0
     new = []
-    for qos in entries(body, "QOS", QOS, "slurmdb_qos_rec_t *", store, prepare,
+    for qos in entries(body, "QOS", qos_obj, "slurmdb_qos_rec_t *", store, prepare,
                        "each QOS entry must be a dictionary"):
         name = ffi.string(qos.name).decode() if qos.name != ffi.NULL else ""
         if name.lower() in known:
@@ -146,6 +164,9 @@ def add(db, body) -> None:
         db.add("slurmdb_qos_add", store.list(new))
 
 
-OPERATIONS.append(addition("/qos", "update_qos", "Set QOS info",
-                           # The list is read as "QOS" (the reference documents "qos").
-                           listing("update_qos", "QOS", QOS), "response_qos", add))
+add = adder()
+OPERATIONS = qos_operations(QOS, dump, [
+    Param("with_deleted", "query", Str, "Include deleted QOS (a Boolean; default false)")]) + [
+    addition("/qos", "update_qos", "Set QOS info",
+             # The list is read as "QOS" (the reference documents "qos").
+             listing("update_qos", "QOS", QOS), "response_qos", add)]

@@ -31,6 +31,9 @@ from conftest import (OURS, REFERENCE, Result, one, parse_responses, req, run_ou
                       run_reference, validate)
 
 DB = "/slurmdb/v0.0.38"
+DB37 = "/slurmdb/v0.0.37"
+DB36 = "/slurmdb/v0.0.36"
+DBS = (DB, DB37)  # where both versions answer alike: compared in each
 REF_ARGS = ("-a", "rest_auth/local", "-s", "dbv0.0.38")
 PREFIX = "rpydb_"
 QOS = "rpydb_qos"
@@ -133,12 +136,21 @@ def _run_root(cmd, request: bytes, reference: bool) -> Result:
     return Result(proc.returncode, responses, proc.stderr, proc.stdout, leftover, stray)
 
 
+def plugin(path) -> str:
+    """The reference's plugin serving `path` ("dbv0.0.37")."""
+    return "db" + path.split("/")[2]
+
+
+def ref_args(path) -> tuple[str, ...]:
+    return ("-a", "rest_auth/local", "-s", plugin(path))
+
+
 def both(path, root=False, headers=(), method="GET"):
     wire = req(method, path, headers=headers, close=True)
     if root:
-        return (one(_run_root([REFERENCE, *REF_ARGS], wire, True)),
+        return (one(_run_root([REFERENCE, *ref_args(path)], wire, True)),
                 one(_run_root([OURS], wire, False)))
-    return one(run_reference(wire, args=REF_ARGS)), one(run_ours(wire))
+    return one(run_reference(wire, args=ref_args(path))), one(run_ours(wire))
 
 
 def _wire(method, path, body):
@@ -155,8 +167,8 @@ def ours(path, root=False, method="GET", body=None):
 
 def reference(path, root=False, method="GET", body=None):
     wire = _wire(method, path, body)
-    return one(_run_root([REFERENCE, *REF_ARGS], wire, True) if root
-               else run_reference(wire, args=REF_ARGS))
+    return one(_run_root([REFERENCE, *ref_args(path)], wire, True) if root
+               else run_reference(wire, args=ref_args(path)))
 
 
 def ordered(x):
@@ -182,19 +194,33 @@ def checked(resp, doc, path, status, method="get"):
     assert resp.content_type == "application/json"
     data = resp.json()
     assert list(data)[:2] == ["meta", "errors"]
-    assert data["meta"]["plugin"] == {"type": "openapi/dbv0.0.38",
-                                      "name": "Slurm OpenAPI DB v0.0.38"}
+    name = plugin(path)
+    assert data["meta"]["plugin"] == {"type": f"openapi/{name}", "name": (
+        "REST DB v0.0.36" if name == "dbv0.0.36" else f"Slurm OpenAPI DB {name[2:]}")}
     validate(doc, (template(doc, path), method, status), data)
     return data
 
 
 def check_same(path, doc, status=200, root=False):
-    """Same status and the same data, key order included; ours validates."""
+    """Same status and the same data, key order included; ours validates.
+    (dbv0.0.37 and dbv0.0.36 jobs: the reference's time/start is its eligible time, ours
+    the start time, see `start_as_ours`.)"""
     ref, our = both(path, root)
     assert ref.status == status, ref.body[:500]
     od = checked(our, doc, path, status)
-    assert ordered(od) == ordered(ref.json())
+    rd = ref.json()
+    if path.startswith((DB37, DB36)) and "jobs" in rd:
+        start_as_ours(rd, od)
+    assert ordered(od) == ordered(rd)
     return od
+
+
+def start_as_ours(rd, od):
+    """The dbv0.0.37 reference shows the eligible time as time/start (a
+    fault, README); ours the start time, as dbv0.0.38 and sacct do."""
+    for r, o in zip(rd["jobs"], od["jobs"]):
+        assert r["time"]["start"] == r["time"]["eligible"]
+        r["time"]["start"] = o["time"]["start"]
 
 
 def check_empty(path, doc, key, source, root=False):
@@ -216,8 +242,9 @@ def names(records, key="name"):
 
 # ---- TRES, QOS ----
 
-def test_tres(openapi_doc):
-    data = check_same(f"{DB}/tres", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_tres(db, openapi_doc):
+    data = check_same(f"{db}/tres", openapi_doc)
     by_type = {(t["type"], t["name"]): t for t in data["TRES"]}
     assert by_type[("cpu", None)]["id"] == 1 and by_type[("mem", None)]["id"] == 2
     assert all(isinstance(t["count"], int) for t in data["TRES"])
@@ -225,13 +252,15 @@ def test_tres(openapi_doc):
 
 @pytest.mark.parametrize("query", ["", "?with_deleted=true", "?with_deleted=0",
                                    "?WITH_DELETED=garbage", "?with_deleted="])
-def test_qos_list(query, openapi_doc):
-    data = check_same(f"{DB}/qos{query}", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_qos_list(db, query, openapi_doc):
+    data = check_same(f"{db}/qos{query}", openapi_doc)
     assert {"normal", QOS} <= set(names(data["QOS"]))
 
 
-def test_qos_record(openapi_doc):
-    data = check_same(f"{DB}/qos/{QOS}", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_qos_record(db, openapi_doc):
+    data = check_same(f"{db}/qos/{QOS}", openapi_doc)
     [q] = data["QOS"]
     assert list(q) == ["description", "flags", "id", "limits", "name", "preempt", "priority",
                        "usage_factor", "usage_threshold"]
@@ -250,9 +279,10 @@ def test_qos_record(openapi_doc):
 
 
 @pytest.mark.parametrize("name", ["normal", "Normal", "no_such_qos"])
-def test_qos_by_name(name, openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_qos_by_name(db, name, openapi_doc):
     # The reference looks the name up as given (case counts), 200 either way.
-    data = check_same(f"{DB}/qos/{name}", openapi_doc)
+    data = check_same(f"{db}/qos/{name}", openapi_doc)
     assert names(data["QOS"]) == ([name] if name == "normal" else [])
 
 
@@ -270,8 +300,9 @@ def test_qos_unknown_query_key(path, openapi_doc):
     "", "?user=alice", "?user=ALICE%2Cbob&account=chem", f"?account={ACCOUNT}",
     "?partition=debug", "?cluster=restcluster&foo=1", "?user=", "?account=physics%2C%22chem%22",
 ])
-def test_associations(query, openapi_doc):
-    data = check_same(f"{DB}/associations{query}", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_associations(db, query, openapi_doc):
+    data = check_same(f"{db}/associations{query}", openapi_doc)
     assert data["associations"]
 
 
@@ -297,8 +328,9 @@ def test_default_association_flags(openapi_doc):
     assert flags[("physics", None)] == ["DEFAULT"] and flags[("chem", None)] == []
 
 
-def test_association_single(openapi_doc):
-    data = check_same(f"{DB}/association?user=bob", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_association_single(db, openapi_doc):
+    data = check_same(f"{db}/association?user=bob", openapi_doc)
     assert [(a["account"], a["user"]) for a in data["associations"]] == [("chem", "bob")]
 
 
@@ -318,20 +350,22 @@ def test_associations_empty(path, openapi_doc):
 
 # ---- users, accounts, clusters ----
 
+@pytest.mark.parametrize("db", DBS)
 @pytest.mark.parametrize("path,key", [
-    *((f"{DB}/{p}", "users") for p in ("users", "users?with_deleted=yes", "user/alice",
+    *((f"/{p}", "users") for p in ("users", "users?with_deleted=yes", "user/alice",
                                        "user/ALICE", "user/bob", "user/root?with_deleted=false")),
-    *((f"{DB}/{p}", "accounts") for p in ("accounts", "accounts?with_deleted=true",
+    *((f"/{p}", "accounts") for p in ("accounts", "accounts?with_deleted=true",
                                           "account/physics", "account/PHYSICS",
                                           f"account/{ACCOUNT}")),
 ])
-def test_users_and_accounts(path, key, openapi_doc):
-    data = check_same(path, openapi_doc)
+def test_users_and_accounts(db, path, key, openapi_doc):
+    data = check_same(db + path, openapi_doc)
     assert data[key]
 
 
-def test_user_records(openapi_doc):
-    data = check_same(f"{DB}/users", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_user_records(db, openapi_doc):
+    data = check_same(f"{db}/users", openapi_doc)
     users = {u["name"]: u for u in data["users"]}
     assert users["root"]["administrator_level"] == "Administrator"
     assert users["root"]["default"] == {"account": "root", "wckey": WCKEY}
@@ -348,8 +382,9 @@ def test_users_unknown_query_key(path, openapi_doc):
     assert data["errors"][0]["description"] == "Unknown query field"
 
 
-def test_account_record(openapi_doc):
-    data = check_same(f"{DB}/account/{ACCOUNT}", openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+def test_account_record(db, openapi_doc):
+    data = check_same(f"{db}/account/{ACCOUNT}", openapi_doc)
     [a] = data["accounts"]
     assert list(a) == ["associations", "coordinators", "description", "name", "organization",
                        "flags"]
@@ -369,40 +404,42 @@ def test_accounts_unknown_query_key(openapi_doc):
     assert list(data) == ["meta", "errors"]
 
 
-@pytest.mark.parametrize("path", [f"{DB}/clusters", f"{DB}/cluster/restcluster",
-                                  f"{DB}/cluster/RESTCLUSTER"])
-def test_clusters(path, openapi_doc):
-    data = check_same(path, openapi_doc)
+@pytest.mark.parametrize("db", DBS)
+@pytest.mark.parametrize("path", ["/clusters", "/cluster/restcluster", "/cluster/RESTCLUSTER"])
+def test_clusters(db, path, openapi_doc):
+    data = check_same(db + path, openapi_doc)
     [c] = data["clusters"]
     assert c["name"] == "restcluster" and c["select_plugin"] == "cons_tres"
     assert c["associations"] == {"root": None} and isinstance(c["rpc_version"], int)
     assert {t["type"] for t in c["tres"]} >= {"cpu", "mem", "node"}
 
 
+@pytest.mark.parametrize("db", DBS)
 @pytest.mark.parametrize("path,key,source", [
-    (f"{DB}/user/nobody", "users", "slurmdb_users_get"),
-    (f"{DB}/account/no_such_account", "accounts", "slurmdb_accounts_get"),
-    (f"{DB}/cluster/no_such_cluster", "clusters", "slurmdb_clusters_get"),
+    ("/user/nobody", "users", "slurmdb_users_get"),
+    ("/account/no_such_account", "accounts", "slurmdb_accounts_get"),
+    ("/cluster/no_such_cluster", "clusters", "slurmdb_clusters_get"),
 ])
-def test_empty_results(path, key, source, openapi_doc):
-    check_empty(path, openapi_doc, key, source)
+def test_empty_results(db, path, key, source, openapi_doc):
+    check_empty(db + path, openapi_doc, key, source)
 
 
 # ---- what only an administrator may see ----
 
-@pytest.mark.parametrize("path,payload", [(f"{DB}/wckeys", ["wckeys"]),
-                                          (f"{DB}/wckey/{WCKEY}", ["wckeys"]),
-                                          (f"{DB}/diag", [])])
-def test_denied_to_alice(path, payload, openapi_doc):
-    data = check_same(path, openapi_doc, status=500)
+@pytest.mark.parametrize("db", DBS)
+@pytest.mark.parametrize("path,payload", [("/wckeys", ["wckeys"]), (f"/wckey/{WCKEY}", ["wckeys"]),
+                                          ("/diag", [])])
+def test_denied_to_alice(db, path, payload, openapi_doc):
+    data = check_same(db + path, openapi_doc, status=500)
     assert list(data)[2:] == payload
     source = "slurmdb_get_stats" if path.endswith("diag") else "slurmdb_wckeys_get"
     assert data["errors"] == [{**DENIED, "source": source}]
 
 
-def test_config_as_alice(openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_config_as_alice(db, openapi_doc):
     # Stops at the wckeys, which alice may not read: what came before is there.
-    data = check_same(f"{DB}/config", openapi_doc, status=500)
+    data = check_same(f"{db}/config", openapi_doc, status=500)
     assert list(data)[2:] == ["clusters", "TRES", "accounts", "users", "QOS", "wckeys"]
     assert data["wckeys"] == []
 
@@ -414,33 +451,36 @@ def test_config_unknown_query_key(openapi_doc):
     assert len(data["errors"]) == 2
 
 
-@pytest.mark.parametrize("path", [f"{DB}/wckeys", f"{DB}/wckey/{WCKEY}",
-                                  f"{DB}/wckey/{WCKEY.upper()}", f"{DB}/config",
-                                  f"{DB}/users"])
-def test_as_root(path, openapi_doc):
-    data = check_same(path, openapi_doc, root=True)
+@pytest.mark.parametrize("db", DBS)
+@pytest.mark.parametrize("path", ["/wckeys", f"/wckey/{WCKEY}", f"/wckey/{WCKEY.upper()}",
+                                  "/config", "/users"])
+def test_as_root(db, path, openapi_doc):
+    data = check_same(db + path, openapi_doc, root=True)
     if "wckey" in path:
         assert data["wckeys"] == [{"accounts": [], "cluster": "restcluster",
                                    "id": data["wckeys"][0]["id"], "name": WCKEY,
                                    "user": "root", "flags": ["DEFAULT"]}]
 
 
-def test_config_as_root(openapi_doc):
-    data = check_same(f"{DB}/config", openapi_doc, root=True)
+@pytest.mark.parametrize("db", DBS)
+def test_config_as_root(db, openapi_doc):
+    data = check_same(f"{db}/config", openapi_doc, root=True)
     assert list(data)[2:] == ["clusters", "TRES", "accounts", "users", "QOS", "wckeys",
                               "associations"]
 
 
-def test_wckey_empty_as_root(openapi_doc):
-    check_empty(f"{DB}/wckey/no_such_wckey", openapi_doc, "wckeys", "slurmdb_wckeys_get",
+@pytest.mark.parametrize("db", DBS)
+def test_wckey_empty_as_root(db, openapi_doc):
+    check_empty(f"{db}/wckey/no_such_wckey", openapi_doc, "wckeys", "slurmdb_wckeys_get",
                 root=True)
 
 
-def test_diag_as_root(openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_diag_as_root(db, openapi_doc):
     # Counters move between two calls: same shape, same RPC and user names.
-    ref, our = both(f"{DB}/diag", root=True)
+    ref, our = both(f"{db}/diag", root=True)
     assert ref.status == 200
-    od, rd = checked(our, openapi_doc, f"{DB}/diag", 200), ref.json()
+    od, rd = checked(our, openapi_doc, f"{db}/diag", 200), ref.json()
 
     def shape(x):
         if isinstance(x, dict):
@@ -458,16 +498,18 @@ def test_diag_as_root(openapi_doc):
 
 # ---- jobs ----
 
-def test_jobs_one_by_one(jobs, openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_jobs_one_by_one(db, jobs, openapi_doc):
     for name, job_id in jobs.items():
-        data = check_same(f"{DB}/job/{job_id}", openapi_doc)
+        data = check_same(f"{db}/job/{job_id}", openapi_doc)
         assert {j["name"] for j in data["jobs"]} == {name}
 
 
-def test_job_records(jobs, openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_job_records(db, jobs, openapi_doc):
     found = {}
     for name, job_id in jobs.items():
-        data = check_same(f"{DB}/job/{job_id}", openapi_doc)
+        data = check_same(f"{db}/job/{job_id}", openapi_doc)
         found[name] = data["jobs"]
     [ok], [fail], [sig], [steps], [chem], [held] = (found[n] for n in (
         "rpydb_ok", "rpydb_fail", "rpydb_sig", "rpydb_steps", "rpydb_chem", "rpydb_held"))
@@ -497,7 +539,7 @@ def test_job_records(jobs, openapi_doc):
     assert ok["array"]["task_id"] is None and ok["het"]["job_offset"] is None
 
 
-@pytest.mark.parametrize("query", [
+JOB_FILTERS = [
     "job_name={names}",
     "job_name={names}&skip_steps=true",
     "job_name={names}&account=chem%2Cphysics&partition=long",
@@ -508,12 +550,17 @@ def test_job_records(jobs, openapi_doc):
     "job_name={names}&submit_time=2020-01-01&qos=1",
     "step={steps}.batch%2C{steps}.1",
     "step={array}_1",
-])
-def test_jobs_filters(query, jobs, openapi_doc):
+]
+
+
+@pytest.mark.parametrize("db,query", [*((DB, q) for q in JOB_FILTERS),
+                                      *((DB37, q) for q in JOB_FILTERS
+                                        if "state=" not in q and "node=" not in q)])
+def test_jobs_filters(db, query, jobs, openapi_doc):
     import grp
     q = query.format(names="%2C".join(JOBS), steps=jobs["rpydb_steps"],
                      array=jobs["rpydb_array"], gid=grp.getgrnam("alice").gr_gid)
-    data = check_same(f"{DB}/jobs?{q}", openapi_doc)
+    data = check_same(f"{db}/jobs?{q}", openapi_doc)
     assert data["jobs"] and all(j["name"].startswith(PREFIX) for j in data["jobs"])
 
 
@@ -550,13 +597,16 @@ def test_query_not_utf8_where_the_reference_passes_bytes_on(query):
     assert (our.status, our.body) == (400, b"Unable to parse query.")
 
 
-def test_jobs_unfiltered(jobs, openapi_doc):
+@pytest.mark.parametrize("db", DBS)
+def test_jobs_unfiltered(db, jobs, openapi_doc):
     # Other jobs come and go: compare ours and the reference on our jobs.
-    ref, our = both(f"{DB}/jobs?start_time=2020-01-01")
-    od = checked(our, openapi_doc, f"{DB}/jobs", 200)
+    ref, our = both(f"{db}/jobs?start_time=2020-01-01")
+    od = checked(our, openapi_doc, f"{db}/jobs", 200)
     ids = set(jobs.values())
     mine = {j: [r for r in d["jobs"] if r["job_id"] in ids or r["array"]["job_id"] in ids]
             for j, d in (("ref", ref.json()), ("ours", od))}
+    if db != DB:
+        start_as_ours({"jobs": mine["ref"]}, {"jobs": mine["ours"]})
     assert ordered(mine["ours"]) == ordered(mine["ref"])
     # The array has three records; the job cancelled before it was eligible
     # is outside any time window.
@@ -591,8 +641,9 @@ def test_job_association_of_its_own_cluster(jobs, openapi_doc):
         sacctmgr("delete", "user", ",".join(users), check=False)
 
 
-def test_job_empty(openapi_doc):
-    check_empty(f"{DB}/job/999999999", openapi_doc, "jobs", "slurmdb_jobs_get")
+@pytest.mark.parametrize("db", DBS)
+def test_job_empty(db, openapi_doc):
+    check_empty(f"{db}/job/999999999", openapi_doc, "jobs", "slurmdb_jobs_get")
 
 
 @pytest.mark.parametrize("path,status,source", [
@@ -613,31 +664,39 @@ def test_bad_step_ids(path, status, source, openapi_doc):
 
 # ---- media, methods, the document ----
 
-def test_yaml_same_data():
+@pytest.mark.parametrize("db", DBS)
+def test_yaml_same_data(db):
     import yaml
-    ref, our = both(f"{DB}/users", headers=[("Accept", "application/x-yaml")])
+    ref, our = both(f"{db}/users", headers=[("Accept", "application/x-yaml")])
     assert ref.status == our.status == 200
     assert our.content_type == "application/x-yaml"
     assert yaml.safe_load(our.body) == yaml.safe_load(ref.body)
 
 
-def test_document_declares_what_the_reference_does(openapi_doc):
-    ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=REF_ARGS)).json()
+@pytest.mark.parametrize("db,count", [(DB, 17 + 7 + 8), (DB37, 30), (DB36, 29)])
+def test_document_declares_what_the_reference_does(db, count, openapi_doc):
+    ref_doc = one(run_reference(req(path="/openapi.json", close=True), args=ref_args(db))).json()
     # (The reference's /accounts also holds a stray "dbv0.0.38_tres_update" key.)
-    declared = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(DB)
+    declared = [(p, method, op) for p, v in ref_doc["paths"].items() if p.startswith(db + "/")
                 for method, op in v.items() if method in ("get", "post", "delete")]
-    assert len(declared) == 17 + 7 + 8
+    assert len(declared) == count == len([
+        m for p, v in openapi_doc["paths"].items() if p.startswith(db + "/") for m in v])
     for path, method, r_op in declared:
         o_op = openapi_doc["paths"][path][method]
-        assert o_op["operationId"] == r_op["operationId"]
+        if db == DB:
+            assert o_op["operationId"] == r_op["operationId"]
+        else:  # the reference's repeat between versions (README): ours are unique
+            assert o_op["operationId"].startswith(f"slurmdb_{db.split('/')[2].replace('.', '_')}_")
         params = {p["name"] for p in o_op.get("parameters", [])}
         r_params = {p["name"] for p in r_op.get("parameters", [])}
-        if path == f"{DB}/jobs":  # the reference takes "groups", not its "group"
+        if path == f"{db}/jobs":  # the reference takes "groups", not its "group"
             r_params = r_params - {"group"} | {"groups"}
         if (path, method) == (f"{DB}/config", "get"):  # passed on to accounts, users, QOS
             r_params |= {"with_deleted"}
         assert params == r_params, path
         assert o_op["summary"] == r_op["summary"], path
+    if db != DB:
+        return
     schemas = openapi_doc["components"]["schemas"]
     for name in ("job", "job_step", "job_exit_code", "association", "association_short_info",
                  "user", "account", "coordinator_info", "qos", "wckey", "tres_list",
@@ -897,16 +956,16 @@ def sides(template):
     return [json.loads(json.dumps(template).replace("{}", side)) for side in "ro"]
 
 
-def swapped(text: str) -> str:
-    return re.sub(r"(rpyadd_[a-z]?)o\b", r"\1r", text)
+def swapped(text: str, prefix: str = "rpyadd_") -> str:
+    return re.sub(rf"({prefix}[a-z]?)o\b", r"\1r", text)
 
 
-def add_both(path, template, openapi_doc, status=200):
+def add_both(path, template, openapi_doc, status=200, db=DB):
     ref_body, our_body = sides(template)
-    ref = reference(DB + path, True, "POST", ref_body)
-    our = ours(DB + path, True, "POST", our_body)
+    ref = reference(db + path, True, "POST", ref_body)
+    our = ours(db + path, True, "POST", our_body)
     assert ref.status == status, ref.body[:500]
-    od = checked(our, openapi_doc, DB + path, status, "post")
+    od = checked(our, openapi_doc, db + path, status, "post")
     assert ordered(od) == ordered(ref.json())
     return od
 
@@ -1061,3 +1120,241 @@ def test_config_with_tres_stores_nothing(addable, openapi_doc):
                    "post")
     assert data["errors"][0]["error_number"] == 2036
     assert listed("account", "rpyadd_cfg2") == ""
+
+
+# ---- dbv0.0.37: what it answers differently from dbv0.0.38 ----
+# (Where both versions answer alike, the tests above run in each.)
+
+def qos_ids() -> dict:
+    rows = listed("qos", "format=name,id").splitlines()
+    return dict(row.split("|") for row in rows)
+
+
+def test_v37_association_qos_are_ids(openapi_doc):
+    data = check_same(f"{DB37}/associations", openapi_doc)
+    acct = next(a for a in data["associations"] if a["account"] == ACCOUNT and not a["user"])
+    ids = qos_ids()
+    assert sorted(acct["qos"]) == sorted([ids["normal"], ids[QOS]])
+    assert all(isinstance(a["qos"], list) for a in data["associations"])
+
+
+@pytest.mark.parametrize("path", [
+    "/associations?account=physics",  # no filters: every association
+    "/association?user=alice",  # every match (no ambiguity check)
+    "/association?user=bob&account=chem&cluster=restcluster",
+    "/users?foo=1", "/user/alice?foo=1", "/accounts?with_deleted=no&x=1",
+    "/account/physics?foo=1", "/qos?foo=1", "/config?user=bob",  # no query is read
+])
+def test_v37_reads(path, openapi_doc):
+    data = check_same(DB37 + path, openapi_doc, root="config" in path)
+    assert data["errors"] == []
+
+
+def test_v37_association_lists_every_user():
+    data = ours(f"{DB37}/associations?user=bob").json()
+    assert {a["user"] for a in data["associations"]} >= {"alice", "bob"}
+    data = ours(f"{DB37}/association?user=alice").json()
+    assert len(data["associations"]) > 1
+
+
+@pytest.mark.parametrize("path", ["/association?account=physics%2Cchem",  # one value, as given
+                                  "/association?user=ALICE"])
+def test_v37_association_filters_are_exact(path, openapi_doc):
+    ref, our = both(DB37 + path)
+    od = checked(our, openapi_doc, DB37 + path, 200)
+    if ref.status == 500:  # the reference's "Nothing found"
+        assert od["associations"] == [] and ref.json()["errors"][0]["error_number"] == 9003
+    else:
+        assert ordered(od) == ordered(ref.json())
+
+
+@pytest.mark.parametrize("db,method,path", [
+    *((DB37, "GET", p) for p in ("/job/abc", "/job/1.x", "/job/1_x", "/job/1.batch")),
+    (DB37, "POST", "/qos"), (DB37, "DELETE", "/associations"),
+    (DB36, "POST", "/qos"), (DB36, "DELETE", "/associations"), (DB36, "POST", "/associations"),
+])
+def test_v37_v36_not_served(db, method, path):
+    body = {} if method == "POST" else None
+    ref, our = (side(db + path, method=method, body=body) for side in (reference, ours))
+    assert (our.status, our.body) == (ref.status, ref.body)
+    assert our.status in (404, 405)
+
+
+def test_v37_job_id_is_an_integer(jobs, openapi_doc):
+    job_id = jobs["rpydb_ok"]
+    # Half to even: rpydb_ok, or rpydb_fail submitted after it.
+    for path, shown in ((f"/job/{job_id}.4", ["rpydb_ok"]), (f"/job/{job_id}.0", ["rpydb_ok"]),
+                        (f"/job/{job_id}.5", [["rpydb_ok"], ["rpydb_fail"]][job_id % 2])):
+        data = check_same(DB37 + path, openapi_doc)
+        assert names(data["jobs"]) == shown
+
+
+def test_v37_jobs_are_v38_jobs_without_container(jobs):
+    """Ours: the same records in both versions but for `container` (and an
+    unknown association, null in dbv0.0.37; none here)."""
+    for job_id in jobs.values():
+        new, old = (ours(f"{db}/job/{job_id}").json()["jobs"] for db in (DB, DB37))
+        for job in new:
+            del job["container"]
+        assert ordered(old) == ordered(new)
+
+
+def test_v37_node_filter_wants_a_cluster(jobs, openapi_doc):
+    """Without a default cluster, slurmdbd takes no node filter: nothing found."""
+    check_empty(f"{DB37}/jobs?job_name=rpydb_ok&node=vm", openapi_doc, "jobs", "slurmdb_jobs_get")
+    data = check_same(f"{DB37}/jobs?job_name=rpydb_ok&node=vm&cluster=restcluster", openapi_doc)
+    assert set(names(data["jobs"])) == {"rpydb_ok"}
+
+
+def test_v37_state_filter_by_name(jobs, openapi_doc):
+    """The reference passes state names to slurmdbd unconverted, which reads
+    them as 0 (PENDING): COMPLETED finds no completed job. Ours converts
+    them, as dbv0.0.38 (README). Numbers work alike."""
+    q = "job_name=rpydb_ok%2Crpydb_fail&start_time=2020-01-01&end_time=now"
+    ref = reference(f"{DB37}/jobs?{q}&state=COMPLETED")
+    # Every job was PENDING once in the window: the failed ones are listed too.
+    assert ref.status == 200 and set(names(ref.json()["jobs"])) == {"rpydb_ok", "rpydb_fail"}
+    data = checked(ours(f"{DB37}/jobs?{q}&state=COMPLETED"), openapi_doc, f"{DB37}/jobs", 200)
+    assert set(names(data["jobs"])) == {"rpydb_ok"}
+    data = check_same(f"{DB37}/jobs?{q}&state=3", openapi_doc)
+    assert set(names(data["jobs"])) == {"rpydb_ok"}
+
+
+# dbv0.0.37 writes (as root), with names of their own: _r for the reference, _o for ours.
+
+V37 = {"user": ["rpy37_ur", "rpy37_uo", "rpy37_cfgu"],
+       "account": ["rpy37_r", "rpy37_o", "rpy37_xr", "rpy37_xo", "rpy37_cfg"],
+       "cluster": ["rpy37_cr", "rpy37_co"]}
+
+
+def _remove_v37():
+    sacctmgr("delete", "user", "root", "wckey=rpy37_wr,rpy37_wo", check=False)
+    for kind, names in V37.items():  # users first
+        sacctmgr("delete", kind, ",".join(names), check=False)
+
+
+@pytest.fixture(scope="module")
+def v37_objects():
+    _remove_v37()
+    try:
+        sacctmgr("add", "account", "rpy37_r,rpy37_o", "description=d", "organization=o")
+        yield
+    finally:
+        _remove_v37()
+
+
+@pytest.mark.parametrize("path,template,shown", [
+    ("/users", {"users": [{"name": "rpy37_u{}", "default": {"account": "rpy37_{}"},
+                           "administrator_level": "Operator",
+                           "associations": [{"account": "rpy37_{}", "user": "rpy37_u{}",
+                                             "cluster": "restcluster"}]}]},
+     ("association", "user=rpy37_u{}", "format=cluster,account,user")),
+    ("/accounts", {"accounts": [{"name": "rpy37_x{}", "description": "d",
+                                 "organization": "o"}]},
+     ("account", "rpy37_x{}", "format=account,description,organization")),
+    ("/associations", {"associations": [{
+        "account": "rpy37_{}", "user": "bob", "cluster": "restcluster", "priority": 3,
+        "shares_raw": 2, "max": {"jobs": {"active": 5, "total": 9},
+                                 "tres": {"per": {"job": [{"type": "cpu", "count": 2}]}}}}]},
+     ("association", "account=rpy37_{}", "user=bob", ASSOC_FORMAT)),
+    ("/wckeys", {"wckeys": [{"name": "rpy37_w{}", "user": "root", "cluster": "restcluster",
+                             "id": 0}]}, ("wckey", "rpy37_w{}", "format=wckey,cluster,user")),
+    ("/clusters", {"clusters": [{"name": "rpy37_c{}"}]},
+     ("cluster", "rpy37_c{}", "format=cluster,controlhost,controlport,flags")),
+])
+def test_v37_addition_as_the_reference_adds(path, template, shown, v37_objects, openapi_doc):
+    od = add_both(path, template, openapi_doc, db=DB37)
+    assert od["errors"] == []
+    ref_shown, our_shown = (listed(*(a.replace("{}", s) for a in shown)) for s in "ro")
+    assert our_shown and swapped(our_shown, "rpy37_") == ref_shown
+
+
+def test_v37_association_added_not_changed(v37_objects, openapi_doc):
+    """An association posted again is left as it was (dbv0.0.38 changes it);
+    its QOS are given by name and stored as slurmdbd's ids (the reference
+    stores the names unconverted)."""
+    key = {"account": "rpy37_o", "user": "alice", "cluster": "restcluster"}
+    for priority in (4, 6):
+        data = checked(ours(DB37 + "/associations", True, "POST", {"associations": [
+            {**key, "priority": priority, "qos": ["normal"]}]}), openapi_doc,
+            DB37 + "/associations", 200, "post")
+        assert data["errors"] == []
+    assert listed("association", "account=rpy37_o", "user=alice",
+                  "format=account,user,priority,qos") == "rpy37_o|alice|4|normal"
+
+
+def test_v37_association_removal(v37_objects, openapi_doc):
+    """DELETE /association: every association the (required) account and
+    user select."""
+    # (The users may be there already, from the additions.)
+    sacctmgr("add", "user", "rpy37_ur", "account=rpy37_r", check=False)
+    sacctmgr("add", "user", "rpy37_uo", "account=rpy37_o", check=False)
+    ref = reference(f"{DB37}/association?account=rpy37_r&user=rpy37_ur", True, "DELETE")
+    data = checked(ours(f"{DB37}/association?account=rpy37_o&user=rpy37_uo", True, "DELETE"),
+                   openapi_doc, f"{DB37}/association", 200, "delete")
+    assert ref.status == 200 and ref.json()["errors"] == data["errors"] == []
+    assert [swapped(n, "rpy37_") for n in data["removed_associations"]] == \
+        ref.json()["removed_associations"]
+    assert listed("association", "user=rpy37_ur") == listed("association", "user=rpy37_uo") == ""
+    # Without a user the reference sends slurmdbd a NULL name; ours refuses.
+    data = checked(ours(f"{DB37}/association?account=rpy37_o", True, "DELETE"), openapi_doc,
+                   f"{DB37}/association", 400, "delete")
+    assert data["errors"][0]["description"] == "account and user are required"
+
+
+def test_v37_config_adds_every_area_at_once(v37_objects, openapi_doc):
+    body = {"accounts": [{"name": "rpy37_cfg", "description": "d", "organization": "o"}],
+            "users": [{"name": "rpy37_cfgu"}],
+            "associations": [{"account": "rpy37_cfg", "user": "", "parent_account": "root",
+                              "cluster": "restcluster"},
+                             {"account": "rpy37_cfg", "user": "rpy37_cfgu",
+                              "cluster": "restcluster"}]}
+    data = checked(ours(DB37 + "/config", True, "POST", body), openapi_doc, DB37 + "/config",
+                   200, "post")
+    assert data["errors"] == []
+    assert listed("association", "account=rpy37_cfg", "format=account,user").splitlines() == \
+        ["rpy37_cfg|", "rpy37_cfg|rpy37_cfgu"]
+
+
+# ---- dbv0.0.36: what it answers differently from dbv0.0.37 ----
+
+@pytest.mark.parametrize("path", [
+    "/tres", "/qos", f"/qos/{QOS}", "/associations", "/association?user=bob", "/users",
+    "/user/alice", "/accounts", f"/account/{ACCOUNT}", "/clusters",
+])
+def test_v36_reads(path, openapi_doc):
+    data = check_same(DB36 + path, openapi_doc)
+    assert data["errors"] == []
+
+
+def test_v36_records(jobs, openapi_doc):
+    [q] = check_same(f"{DB36}/qos/{QOS}", openapi_doc)["QOS"]
+    # max_jobs_pu (3) where later versions show max_submit_jobs_pu (8)
+    assert q["limits"]["max"]["jobs"] == {"per": {"account": None, "user": 3}}
+    assert list(q["limits"]) == ["grace_time", "max", "min"]
+    acct = next(a for a in check_same(f"{DB36}/associations", openapi_doc)["associations"]
+                if a["account"] == ACCOUNT and not a["user"])
+    assert "is_default" not in acct and set(acct["max"]["jobs"]) == {"per"}
+    [job] = check_same(f"{DB36}/job/{jobs['rpydb_ok']}", openapi_doc)["jobs"]
+    assert job["state"] == {"current": "COMPLETED", "previous": "None"}
+
+
+
+def test_v36_diag_as_root(openapi_doc):
+    """The reference answers 500 with the whole body and no error (a fault:
+    its users list counts as a failure); ours 200."""
+    ref, our = both(f"{DB36}/diag", root=True)
+    assert ref.status == 500 and ref.json()["errors"] == []
+    od = checked(our, openapi_doc, f"{DB36}/diag", 200)
+    assert list(od["statistics"]) == list(ref.json()["statistics"])
+
+
+def test_v36_user_removal(v37_objects, openapi_doc):
+    """The reference never removes a user (400, nothing done); ours does."""
+    sacctmgr("add", "user", "rpy37_ur,rpy37_uo", "account=rpy37_r", check=False)
+    ref = reference(f"{DB36}/user/rpy37_ur", True, "DELETE")
+    assert ref.status == 400 and listed("user", "rpy37_ur", "format=user") == "rpy37_ur"
+    data = checked(ours(f"{DB36}/user/rpy37_uo", True, "DELETE"), openapi_doc,
+                   f"{DB36}/user/rpy37_uo", 200, "delete")
+    assert data["removed_users"] == ["rpy37_uo"]
+    assert listed("user", "rpy37_uo", "format=user") == ""

@@ -1,0 +1,2 @@
+"""The /slurmdb/v0.0.37 API: only what differs from dbv0.0.38, derived from its
+declarations (versions.py serves dbv0.0.38's modules where nothing differs)."""
