@@ -1,13 +1,12 @@
 """GET /slurmdb/v0.0.38/diag: slurmdbd's statistics (slurmdb_get_stats)."""
 from __future__ import annotations
 
-from ..schema import Array, Field, Inline, Int, Str
-from ..slurm import ffi, lib
 from ..errors import ESLURM_DATA_CONV_FAILED
+from ..schema import Array, Field, Inline, Int, Str
+from ..slurm import ffi, lib, user_or_null
 from .common import (U32, DbError, P, Text, answer,
                      list_of, operation, response, Tree)
 from .dbd_names import dbd_name
-from .jobs import user_name
 
 _ROLLUP_TYPES = ("internal", "user")
 
@@ -24,7 +23,7 @@ RPC = Tree("", [
     *_time("this RPC type"),
 ], "Statistics by RPC type", {"time": "Time values"})
 USER_RPC = Tree("", [
-    P("user", Text, lambda r: user_name(r.id), "User name"),
+    P("user", Text, lambda r: user_or_null(r.id), "User name"),
     P("count", U32, "cnt", "Number of RPCs"),
     *_time("each user RPC"),
 ], "Statistics by user RPCs", {"time": "Time values"})

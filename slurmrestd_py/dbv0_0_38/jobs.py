@@ -9,7 +9,7 @@ from typing import Callable
 from .. import convert, slurm
 from ..routes import Operation, Param
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
-from ..slurm import ffi, lib
+from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
 from ..errors import ESLURM_REST_INVALID_QUERY
 from .common import (ENV, FLOAT, INT, TRES, TRES_LIST, U32,
                      Conditions, DbError, I64, Names, P, Text,
@@ -18,18 +18,6 @@ from .common import (ENV, FLOAT, INT, TRES, TRES_LIST, U32,
 
 # ---- value readers ----
 
-_names: dict = {}
-
-
-def _cached(table: str, fn):
-    cache = _names.setdefault(table, {})
-
-    def name(v):
-        found = cache.get(v)
-        if found is None and v not in cache:
-            found = cache[v] = fn(v)
-        return found
-    return name
 
 
 def _c_name(ptr) -> str | None:
@@ -45,31 +33,9 @@ def _layout_name(dist: int) -> str | None:
             lib.slurm_xfree(ffi.new("void **", ptr))
 
 
-def _id_name(lookup):
-    def name(ident):
-        try:
-            return lookup(ident)
-        except (KeyError, OverflowError):
-            return None
-    return name
-
-
-def _passwd(uid):
-    import pwd
-    return pwd.getpwuid(uid).pw_name
-
-
-def _group(gid):
-    import grp
-    return grp.getgrgid(gid).gr_name
-
-
-state_name = _cached("state", lambda v: _c_name(lib.slurm_job_state_string(v)))
-reason_name = _cached("reason", lambda v: _c_name(lib.slurm_job_reason_string(v)))
-layout_name = _cached("layout", _layout_name)
-# uid_to_string_or_null / gid_to_string_or_null: an unknown id is null.
-user_name = _cached("user", _id_name(_passwd))
-group_name = _cached("group", _id_name(_group))
+state_name = Cached(lambda v: _c_name(lib.slurm_job_state_string(v)))
+reason_name = Cached(lambda v: _c_name(lib.slurm_job_reason_string(v)))
+layout_name = Cached(_layout_name)
 
 
 def exit_code(ec: int) -> dict:
@@ -261,7 +227,7 @@ STEP = Tree("job_step", [
     P("CPU/requested_frequency/min", U32, "req_cpufreq_min", "Min CPU frequency"),
     P("CPU/requested_frequency/max", U32, "req_cpufreq_max", "Max CPU frequency"),
     P("CPU/governor", Names, flags("req_cpufreq_gov", GOVERNORS), "CPU governor"),
-    P("kill_request_user", Text, lambda s: user_name(s.requid),
+    P("kill_request_user", Text, lambda s: user_or_null(s.requid),
       "User who requested job killed"),
     P("time/start", U32, "start", "Timestamp of when job started"),
     P("state", Str, lambda s: state_name(s.state), "State of job step"),
@@ -349,7 +315,7 @@ JOB = Tree("job", [
     P("time/end", U32, "end", "Timestamp of when job ended"),
     P("exit_code", EXIT_CODE, _exit("exitcode")),
     P("flags", Names, flags("flags", JOB_FLAGS), "List of properties of job"),
-    P("group", Text, lambda j: group_name(j.gid), "User's group to run job"),
+    P("group", Text, lambda j: group_or_null(j.gid), "User's group to run job"),
     P("het/job_id", U32, "het_job_id", "Parent HetJob id"),
     P("het/job_offset", U32, "het_job_offset", "Offset of this job to parent"),
     P("job_id", U32, "jobid", "Job id"),
@@ -362,7 +328,7 @@ JOB = Tree("job", [
     P("required/CPUs", U32, "req_cpus", "Required number of CPUs"),
     P("required/memory", U32, "req_mem", "Required amount of memory (MiB; the low 32 bits, "
                                          "as the reference)"),
-    P("kill_request_user", Text, lambda j: user_name(j.requid), "User who requested job killed"),
+    P("kill_request_user", Text, lambda j: user_or_null(j.requid), "User who requested job killed"),
     P("reservation/id", U32, "resvid", "Database id of reservation"),
     P("reservation/name", Nullable(Int), _resv_name,
       "0 without a reservation; null with one (the reference shows a meaningless number)"),

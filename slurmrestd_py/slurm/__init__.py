@@ -138,24 +138,48 @@ def text(ptr) -> str | None:
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else None
 
 
-def _cached_name(lookup):
-    """A cached id -> name lookup; an id with no entry reads as its number."""
-    names: dict[int, str] = {}
+class Cached(dict):
+    """`lookup`'s answer for each argument, computed once (ids and enum values
+    repeat across the records of a list). Called or indexed alike; compiled
+    readers index it, which costs a dict lookup when the answer is known."""
 
-    def name(ident: int) -> str:
-        found = names.get(ident)
-        if found is None:
-            try:
-                found = lookup(ident)
-            except KeyError:
-                found = str(ident)
-            names[ident] = found
-        return found
+    __slots__ = ("lookup",)
+
+    def __init__(self, lookup):
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, key):
+        value = self[key] = self.lookup(key)
+        return value
+
+    __call__ = dict.__getitem__
+
+
+def _entry(lookup, missing):
+    """`lookup` of an id, or `missing(id)` when the id has no entry."""
+    def name(ident):
+        try:
+            return lookup(ident)
+        except (KeyError, OverflowError):
+            return missing(ident)
     return name
 
 
-user_name = _cached_name(lambda uid: pwd.getpwuid(uid).pw_name)
-group_name = _cached_name(lambda gid: grp.getgrgid(gid).gr_name)
+def _passwd(uid: int) -> str:
+    return pwd.getpwuid(uid).pw_name
+
+
+def _group(gid: int) -> str:
+    return grp.getgrgid(gid).gr_name
+
+
+# An id with no entry: its number (as slurmrestd logs and answers it) ...
+user_name = Cached(_entry(_passwd, str))
+group_name = Cached(_entry(_group, str))
+# ... or null (libslurm's uid_to_string_or_null / gid_to_string_or_null).
+user_or_null = Cached(_entry(_passwd, lambda _: None))
+group_or_null = Cached(_entry(_group, lambda _: None))
 
 
 def slurm_user() -> tuple[int, int]:

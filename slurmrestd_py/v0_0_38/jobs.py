@@ -172,32 +172,6 @@ def _profile(value: int) -> list[str]:
 SHARED = {lib.JOB_SHARED_NONE: "none", lib.JOB_SHARED_OK: "shared",
           lib.JOB_SHARED_USER: "user", lib.JOB_SHARED_MCS: "mcs", slurm.NO_VAL16: None}
 
-# ---- user and group names: null when there is none (uid_to_string_or_null) ----
-
-_users: dict[int, str | None] = {}
-_groups: dict[int, str | None] = {}
-
-
-def _user_name(uid: int) -> str | None:
-    if uid not in _users:
-        import pwd
-        try:
-            _users[uid] = pwd.getpwuid(uid).pw_name
-        except (KeyError, OverflowError):
-            _users[uid] = None
-    return _users[uid]
-
-
-def _group_name(gid: int) -> str | None:
-    if gid not in _groups:
-        import grp
-        try:
-            _groups[gid] = grp.getgrgid(gid).gr_name
-        except (KeyError, OverflowError):
-            _groups[gid] = None
-    return _groups[gid]
-
-
 def _text(p) -> str:
     return ffi.string(p).decode("utf-8", "replace") if p else UNSET
 
@@ -449,7 +423,7 @@ JOB_TABLE = [
     N("gres_detail", "Details of GRES count/index alloc per node",
       "(_gres(j) if j.gres_detail_cnt else [])", StrList),
     Splice('(_GROUP_NULL if (_v := j.group_id) == NV else '
-           '{"group_id": _v, "group_name": _gn[_v] if _v in _gn else _group(_v)})', [
+           '{"group_id": _v, "group_name": _gn[_v]})', [
         Field("group_id", NInt, description="group job submitted as"),
         Field("group_name", NStr, description="group job submitted as (absent when the "
               "group id is unset; null when the group has no name)"),
@@ -535,7 +509,7 @@ JOB_TABLE = [
     N("user_id", "user id the job runs as", "(_uid := j.user_id)", Int),
     N("user_name", "user the job runs as",
       '(_s(_p).decode("utf-8", "replace") if (_p := j.user_name) '
-      'else _un[_uid] if _uid in _un else _user(_uid))', NStr),
+      'else _un[_uid])', NStr),
     S("wckey", "wckey for job"),
     S("current_working_directory", "pathname of working directory", "work_dir"),
 ]
@@ -556,7 +530,7 @@ _GLOBALS = {
     "_shared": SHARED, "_profile": _profile, "_gres": _gres, "_res": _resources,
     "_core_spec": _core_spec, "_CORE_NULL": {"core_spec": None, "thread_spec": None},
     "_FMIN_NULL": {"cpu_frequency_minimum": None}, "_GROUP_NULL": {"group_id": None},
-    "_gn": _groups, "_group": _group_name, "_un": _users, "_user": _user_name,
+    "_gn": slurm.group_or_null, "_un": slurm.user_or_null,
 }
 
 

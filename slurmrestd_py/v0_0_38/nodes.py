@@ -28,22 +28,6 @@ Text = CText
 Int64 = Scalar("integer", "int64", convert=int64)
 NullStr = Scalar("string", nullable=True)
 
-_user_names: dict[int, str | None] = {}
-
-
-def user_or_null(uid: int) -> str | None:
-    """A uid's user name, or None when it has no passwd entry (NO_VAL included)."""
-    try:
-        return _user_names[uid]
-    except KeyError:
-        pass
-    import pwd
-    try:
-        name = pwd.getpwuid(uid).pw_name
-    except (KeyError, OverflowError):
-        name = None
-    _user_names[uid] = name
-    return name
 
 
 # Node states, as libslurm's node_state_base_string() and
@@ -138,14 +122,14 @@ NODE = Obj("node", [
     Field("next_state_after_reboot_flags", Array(Str),
           lambda n: list(node_state(n.next_state)[1]), "node state flags after reboot"),
     Field("operating_system", Text, "os", "operating system"),
-    Field("owner", NullStr, lambda n: None if n.owner == slurm.NO_VAL else user_or_null(n.owner),
+    Field("owner", NullStr, lambda n: None if n.owner == slurm.NO_VAL else slurm.user_or_null(n.owner),
           "User allowed to use this node"),
     Field("partitions", Array(Str), _partitions, "assigned partitions"),
     Field("port", Int, description="TCP port number of the slurmd"),
     Field("real_memory", Int64, description="configured MB of real memory on the node"),
     Field("reason", Text, description="reason for node being DOWN or DRAINING"),
     Field("reason_changed_at", Int, "reason_time", "Time stamp when reason was set"),
-    Field("reason_set_by_user", NullStr, lambda n: user_or_null(n.reason_uid),
+    Field("reason_set_by_user", NullStr, lambda n: slurm.user_or_null(n.reason_uid),
           "User that set the reason"),
     Field("slurmd_start_time", Int, description="timestamp of slurmd startup"),
     Field("sockets", Int, description="total number of sockets per node"),
