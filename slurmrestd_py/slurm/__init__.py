@@ -182,22 +182,26 @@ user_or_null = Cached(_entry(_passwd, lambda _: None))
 group_or_null = Cached(_entry(_group, lambda _: None))
 
 
-def slurm_user() -> tuple[int, int]:
-    """SlurmUser's uid and gid, read from slurm.conf without initialising libslurm.
-
+def conf_value(key: str) -> str | None:
+    """The last value slurm.conf gives `key`, read from the file itself:
     libslurm must not be initialised before the client is authenticated (see
-    `init`), but the start-up user check needs SlurmUser.
-    """
-    name = "root"
+    `init`), and some values are needed before that."""
+    found = None
     path = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
-                key, sep, value = line.split("#", 1)[0].strip().partition("=")
-                if sep and key.strip().lower() == "slurmuser":
-                    name = value.strip()
+                k, sep, v = line.split("#", 1)[0].strip().partition("=")
+                if sep and k.strip().lower() == key.lower():
+                    found = v.strip()
     except OSError:
         pass
+    return found
+
+
+def slurm_user() -> tuple[int, int]:
+    """SlurmUser's uid and gid (the start-up user check needs them)."""
+    name = conf_value("SlurmUser") or "root"
     try:
         pw = pwd.getpwnam(name)
     except KeyError:

@@ -373,22 +373,8 @@ def _cpu_frequency(s: str) -> int:
     return value
 
 
-def _conf_value(key: str) -> str | None:
-    """A slurm.conf value, read without asking slurmctld."""
-    path = os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                k, sep, v = line.split("#", 1)[0].strip().partition("=")
-                if sep and k.strip().lower() == key.lower():
-                    return v.strip()
-    except OSError:
-        pass
-    return None
-
-
 def _allowed_governors() -> int:
-    govs = _conf_value("CpuFreqGovernors") or "OnDemand,Performance,UserSpace"
+    govs = slurm.conf_value("CpuFreqGovernors") or "OnDemand,Performance,UserSpace"
     allowed = 0
     for g in govs.split(","):
         allowed |= _cpu_governor(g.strip())
@@ -766,7 +752,7 @@ def _ranged_unique(nodelist: str) -> str | None:
 
 
 def _configured_gres() -> set[str]:
-    types = _conf_value("GresTypes") or ""
+    types = slurm.conf_value("GresTypes") or ""
     return {t.strip() for t in types.split(",") if t.strip()}
 
 
