@@ -81,37 +81,6 @@ def flags(attr: str, table) -> Callable:
     return read
 
 
-# ---- query values, as the reference's data conversions read them ----
-
-_TRUE = re.compile(r"(?:[Yy](?:[eE][sS])?|[tT](?:[rR][uU][eE])?|[Oo][nN])\Z")
-_FALSE = re.compile(r"(?:[nN][Oo]?|[fF](?:[aA][lL][sS][eE])?|[oO][fF][fF])\Z")
-_NULL = re.compile(r"(?:~|[Nn][uU][lL][lL])\Z")
-INT = re.compile(r"[+-]?[0-9]+\Z")
-FLOAT = re.compile(r"[+-]?[0-9]*[.][0-9]*(?:[eE][+-]?[0-9]+)?\Z")
-
-
-def boolean(value: str) -> bool:
-    """A query string as a Boolean: YAML 1.1 words, numbers (non-zero is
-    true), null words and "" are false, anything else is true."""
-    if not value or _NULL.match(value) or _FALSE.match(value):
-        return False
-    if _TRUE.match(value):
-        return True
-    if INT.match(value):
-        return convert.integer(value) != 0
-    if FLOAT.match(value):
-        return c_float(value) != 0
-    return True
-
-
-def c_float(value: str) -> float:
-    """strtod of a string FLOAT matched ("." and "-." are 0)."""
-    mantissa, _, exp = value.lower().partition("e")
-    if mantissa.strip("+-") in ("", "."):
-        return 0.0
-    return float(mantissa + ("e" + exp if exp else ""))
-
-
 # ---- nested declarations from key paths ----
 
 class P:
@@ -366,7 +335,7 @@ def with_deleted(query: dict, strict: bool = True) -> int:
                               status=400, payload={})
             soft_error(ESLURM_REST_INVALID_QUERY, description="Unknown query field")
             break
-        value = int(boolean(v))
+        value = int(convert.truth(v))
     return value
 
 

@@ -11,9 +11,9 @@ from ..routes import Operation, Param
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
 from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
 from ..errors import ESLURM_REST_INVALID_QUERY
-from .common import (ENV, FLOAT, INT, TRES, TRES_LIST, U32,
+from .common import (ENV, TRES, TRES_LIST, U32,
                      Conditions, DbError, I64, Names, P, Text,
-                     answer, boolean, c_float, flags, operation, partial, response,
+                     answer, flags, operation, partial, response,
                      tres_field, Tree)
 
 # ---- value readers ----
@@ -438,10 +438,10 @@ def _add_states(lst, value: str) -> int:
 
 def _integer(value: str) -> int | None:
     """An integer query value: digits, or a decimal rounded as lrint does."""
-    if INT.match(value):
+    if convert.INT.match(value):
         return convert.saturate(convert.integer(value))
-    if FLOAT.match(value):
-        return round(c_float(value))
+    if convert.FLOAT.match(value):
+        return convert.lrint(convert.strtod(value))
     return None
 
 
@@ -485,7 +485,7 @@ def job_cond(cond: Conditions, query: dict, flags: int = QUERY_FLAGS):
             if added < 1:
                 raise _bad("Unable to parse CSV list", key)
         elif k in FLAGS:
-            if boolean(value):
+            if convert.truth(value):
                 jc.flags |= FLAGS[k]
             else:
                 jc.flags &= ~FLAGS[k]

@@ -99,13 +99,6 @@ def data_error(message: str, code: int = SLURM_ERROR) -> PropertyError:
     return PropertyError({"error": message, "error_code": code})
 
 
-_INT = re.compile(r"[+-]?[0-9]+\Z")
-_FLOAT = re.compile(r"[+-]?[0-9]*[.][0-9]*(?:[eE][+-]?[0-9]+)?\Z")
-_TRUE = re.compile(r"(?:[Yy](?:[eE][sS])?|[tT](?:[rR][uU][eE])?|[Oo][nN])\Z")
-_FALSE = re.compile(r"(?:[nN][Oo]?|[fF](?:[aA][lL][sS][eE])?|[oO][fF][fF])\Z")
-_NULL = re.compile(r"(?:~|[Nn][uU][lL][lL])\Z")
-
-
 def as_str(v) -> str:
     """A value as a string (numbers printed, true/false, null as "")."""
     if isinstance(v, str):
@@ -131,7 +124,7 @@ def as_int(v) -> int:
         if v != v or v in (float("inf"), float("-inf")):
             return -(1 << 63)
         return round(v)
-    if isinstance(v, str) and _INT.match(v):
+    if isinstance(v, str) and convert.INT.match(v):
         return convert.saturate(convert.integer(v))
     raise ValueError("not an integer")
 
@@ -139,28 +132,9 @@ def as_int(v) -> int:
 def as_bool(v) -> bool:
     """A value as a boolean, as the reference forces one: "" and null are
     false, true-ish words true, numbers by value, any other string true."""
-    if isinstance(v, bool):
-        return v
-    if v is None:
-        return False
-    if isinstance(v, (int, float)):
-        return v != 0
-    if isinstance(v, str):
-        if not v:
-            return False
-        if _TRUE.match(v):
-            return True
-        if _NULL.match(v) or _FALSE.match(v):
-            return False
-        if _INT.match(v):
-            return convert.integer(v) != 0
-        if _FLOAT.match(v):
-            try:
-                return float(v) != 0
-            except ValueError:
-                return True
-        return True
-    raise ValueError("not a scalar")
+    if isinstance(v, (list, dict)):
+        raise ValueError("not a scalar")
+    return convert.truth(v)
 
 
 def _string(v, message: str = "Unable to read string") -> str:
@@ -1567,12 +1541,11 @@ def signal_number(value: str | None) -> int:
     absent); 0 if it names no signal."""
     # The reference's query parser types values first: an integer is a
     # number; null, a boolean or a float is no signal at all (SIGKILL).
-    if value is None or not value or _NULL.match(value) or _TRUE.match(value) \
-            or _FALSE.match(value) or _FLOAT.match(value):
+    typed = convert.typed(value) if value else None
+    if typed is None or isinstance(typed, (bool, float)):
         return 9
-    if _INT.match(value):
-        n = convert.integer(value)
-        return n if INT_MIN <= n <= INT_MAX else 0
+    if isinstance(typed, int):
+        return typed if INT_MIN <= typed <= INT_MAX else 0
     return sig_name2num(value)
 
 

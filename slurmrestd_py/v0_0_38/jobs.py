@@ -599,33 +599,19 @@ def _load(call: str, loader):
     return slurm.load(call, lib.slurm_free_job_info_msg, "job_info_msg_t", loader)
 
 
-# How the reference reads a path parameter: by its look (YAML 1.1 style) as a
-# boolean, an integer or a float, then back to a string for slurm_xlate_job_id.
-_TRUE = re.compile(r"(?:[Yy](?:[Ee][Ss])?|[Tt](?:[Rr][Uu][Ee])?|[Oo][Nn])\Z")
-_FALSE = re.compile(r"(?:[Nn][Oo]?|[Ff](?:[Aa][Ll][Ss][Ee])?|[Oo][Ff][Ff])\Z")
-_INT = re.compile(r"[+-]?[0-9]+\Z")
-_FLOAT = re.compile(r"[+-]?[0-9]*\.[0-9]*(?:[Ee][+-]?[0-9]+)?\Z")
-_INT64_MIN, _INT64_MAX = convert.INT64
-
-
 def job_id_text(value: str) -> str:
     """A {job_id} path segment as the reference hands it to slurm_xlate_job_id:
-    yes/true/on... as "true", no/false/off... as "false", integers saturated
-    to 64 bits, decimals rounded to an integer (half to even)."""
-    if _TRUE.match(value):
+    typed by its look (YAML 1.1 style), then back to a string: yes/true/on...
+    as "true", no/false/off... as "false", integers saturated to 64 bits,
+    decimals rounded as lrint does."""
+    if convert.TRUE.match(value):
         return "true"
-    if _FALSE.match(value):
+    if convert.FALSE.match(value):
         return "false"
-    if _INT.match(value):
+    if convert.INT.match(value):
         return str(convert.saturate(convert.integer(value)))
-    if _FLOAT.match(value):
-        try:
-            f = float(value)
-        except ValueError:  # ".": strtod reads nothing, 0
-            f = 0.0
-        if f != f or not _INT64_MIN <= f < _INT64_MAX:
-            return str(_INT64_MIN)  # what lrint gives for out-of-range values
-        return str(round(f))
+    if convert.FLOAT.match(value):
+        return str(convert.lrint(convert.strtod(value)))
     return value
 
 

@@ -1,8 +1,6 @@
 """GET /slurm/v0.0.38/reservations and /reservation/{reservation_name}."""
 from __future__ import annotations
 
-import re
-
 from .. import convert, slurm
 from ..errors import (ESLURM_RESERVATION_INVALID, SLURM_NO_CHANGE_IN_DATA, ApiError,
                       SlurmError)
@@ -11,7 +9,6 @@ from ..routes import Operation, Param
 from ..schema import Array, CText, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-_INT64_MIN, _INT64_MAX = convert.INT64
 
 # Reservation flags as the reference names them, in the order it lists them
 # (its own table, read from the 22.05.8 binary: HOURLY comes after
@@ -100,10 +97,6 @@ RESERVATION = Obj("reservation", [
 ])
 _PURGE_COMP = lib.RESERVE_FLAG_PURGE_COMP
 
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
-
-
 def update_time(call) -> int:
     """The update_time query parameter as the reference reads it: 0 when
     absent; an integer (saturated to 64 bits) or a decimal with a point
@@ -111,13 +104,10 @@ def update_time(call) -> int:
     value = call.query.get("update_time")
     if value is None:
         return 0
-    if _INT.match(value):
+    if convert.INT.match(value):
         return convert.saturate(convert.integer(value))
-    if _FLOAT.match(value):
-        f = float(value)
-        if f != f or not _INT64_MIN <= f < _INT64_MAX:
-            return _INT64_MIN  # what lrint gives for out-of-range values
-        return round(f)
+    if convert.FLOAT.match(value):
+        return convert.lrint(convert.strtod(value))
     raise ApiError(400)
 
 

@@ -81,13 +81,15 @@ def test_signals_of_any_length_are_no_signal():
 
 
 def test_query_integers_of_any_length_saturate():
-    from slurmrestd_py.dbv0_0_38.common import boolean
+    from slurmrestd_py.convert import truth as boolean
     from slurmrestd_py.dbv0_0_38.jobs import _integer
     from slurmrestd_py.v0_0_38.reservations import update_time
     call = type("Call", (), {"query": {"update_time": "9" * 5000}})
     assert update_time(call) == (1 << 63) - 1
     assert _integer("-" + "9" * 5000) == -(1 << 63)
     assert boolean("0" * 5000) is False and boolean("1" * 5000) is True
+    # Decimals are rounded as lrint does, the infinite too (no OverflowError).
+    assert _integer("2.5") == 2 and _integer("1.0e999") == -(1 << 63)
 
 
 def test_a_refusal_of_the_credentials_is_left_to_the_app():

@@ -162,3 +162,22 @@ def test_store_lists_hold_what_they_were_given():
     assert strings(store.list(names)) == ["a", "b"]
     assert strings(store.list()) == []
     assert ffi.string(names[0]) == b"a"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("null", None), ("~", None), ("Yes", True), ("on", True), ("n", False), ("OFF", False),
+    ("-12", -12), ("+7", 7), ("1.5", 1.5), (".", 0.0), ("-.", 0.0), ("1e3", "1e3"),
+    ("12_1", "12_1"), ("", ""),
+])
+def test_strings_are_typed_as_the_reference_types_them(text, value):
+    # One reading of YAML 1.1 words and numbers for every query, path and body value.
+    from slurmrestd_py import convert
+    assert convert.typed(text) == value and type(convert.typed(text)) is type(value)
+
+
+def test_truth_and_lrint():
+    from slurmrestd_py.convert import lrint, truth
+    assert [truth(v) for v in ("", "null", "no", "0", "0.0", ".", "yes", "2", "x", None, 0, 3)] \
+        == [False] * 6 + [True] * 3 + [False, False, True]
+    assert (lrint(2.5), lrint(3.5), lrint(-2.5)) == (2, 4, -2)
+    assert lrint(float("nan")) == lrint(1e300) == -(1 << 63)
