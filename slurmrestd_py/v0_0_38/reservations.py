@@ -106,7 +106,8 @@ def update_time(call) -> int:
         return 0
     if convert.INT.match(value):
         return convert.saturate(convert.integer(value))
-    if convert.FLOAT.match(value):
+    # Converting text to a number (not typing it) wants a digit: "." is no number.
+    if convert.FLOAT.match(value) and any(c.isdigit() for c in value):
         return convert.lrint(convert.strtod(value))
     raise ApiError(400)
 
