@@ -10,16 +10,20 @@ OpenAPI document all read this list.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class Version:
-    plugin: str  # `-s` name and `meta.plugin.type` ("openapi/<plugin>")
-    title: str  # `meta.plugin.name`
-    area: str  # "slurm" or "slurmdb": first path segment, operation id prefix, tag
-    version: str  # "v0.0.38": second path segment
-    modules: tuple[tuple[str, tuple[str, ...]], ...]  # (module, first segments it serves)
+    """One API version (a plain class: a dataclass costs every inet
+    connection half a millisecond at start-up)."""
+
+    __slots__ = ("plugin", "title", "area", "version", "modules")
+
+    def __init__(self, plugin: str, title: str, area: str, version: str,
+                 modules: tuple[tuple[str, tuple[str, ...]], ...]):
+        self.plugin = plugin  # `-s` name and `meta.plugin.type` ("openapi/<plugin>")
+        self.title = title  # `meta.plugin.name`
+        self.area = area  # "slurm" or "slurmdb": first path segment, operation id prefix
+        self.version = version  # "v0.0.38": second path segment
+        self.modules = modules  # (module, first path segments it serves), document order
 
     @property
     def prefix(self) -> tuple[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .. import convert
+from .. import convert, words
 from ..dbv0_0_38 import jobs
 from ..dbv0_0_38.common import P
 from ..errors import HttpError
@@ -28,10 +28,10 @@ JOB = jobs.JOB.derive(drop=["container"], replace={"association": P(
 def job_id_text(segment: str) -> str:
     """The path's job id as the reference types it: an integer (saturated),
     or a decimal rounded half to even; anything else matches no path."""
-    if convert.INT.match(segment):
+    if words.INT.match(segment):
         return str(convert.saturate(convert.integer(segment)))
-    if convert.FLOAT.match(segment):
-        value = convert.strtod(segment)
+    if words.FLOAT.match(segment):
+        value = words.strtod(segment)
         return str(round(value) if math.isfinite(value) else convert.saturate(
             int(math.copysign(1 << 64, value))))
     raise HttpError(404, NOT_FOUND)

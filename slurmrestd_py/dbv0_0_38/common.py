@@ -16,7 +16,7 @@ import contextlib
 import re
 from typing import Callable
 
-from .. import convert, slurm
+from .. import slurm, words
 from ..envelope import response_obj
 from ..errors import (ESLURM_DATA_PATH_NOT_FOUND, ESLURM_DB_CONNECTION,
                       ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError, error_entry)
@@ -335,7 +335,7 @@ def with_deleted(query: dict, strict: bool = True) -> int:
                               status=400, payload={})
             soft_error(ESLURM_REST_INVALID_QUERY, description="Unknown query field")
             break
-        value = int(convert.truth(v))
+        value = int(words.truth(v))
     return value
 
 

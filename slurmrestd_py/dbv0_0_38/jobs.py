@@ -6,7 +6,7 @@ import signal
 import struct
 from typing import Callable
 
-from .. import convert, slurm
+from .. import convert, slurm, words
 from ..routes import Operation, Param
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
 from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
@@ -438,10 +438,10 @@ def _add_states(lst, value: str) -> int:
 
 def _integer(value: str) -> int | None:
     """An integer query value: digits, or a decimal rounded as lrint does."""
-    if convert.INT.match(value):
+    if words.INT.match(value):
         return convert.saturate(convert.integer(value))
-    if convert.FLOAT.match(value):
-        return convert.lrint(convert.strtod(value))
+    if words.FLOAT.match(value):
+        return words.lrint(words.strtod(value))
     return None
 
 
@@ -485,7 +485,7 @@ def job_cond(cond: Conditions, query: dict, flags: int = QUERY_FLAGS):
             if added < 1:
                 raise _bad("Unable to parse CSV list", key)
         elif k in FLAGS:
-            if convert.truth(value):
+            if words.truth(value):
                 jc.flags |= FLAGS[k]
             else:
                 jc.flags &= ~FLAGS[k]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import convert
+from .. import words
 from ..errors import ESLURM_INVALID_JOB_ID, ApiError, HttpError
 from ..routes import NOT_FOUND, Param
 from ..schema import Int
@@ -23,7 +23,7 @@ def job_id(value: str) -> tuple[int, str]:
     0 and NO_VAL or more name no job (the reference's 500 with error code 0:
     a 400 with the real code here)."""
     text = jobs.job_id_text(value)
-    if text in ("true", "false") or not convert.INT.match(text):
+    if text in ("true", "false") or not words.INT.match(text):
         raise HttpError(404, NOT_FOUND)
     number = int(text)
     if number == 0 or number >= NO_VAL:

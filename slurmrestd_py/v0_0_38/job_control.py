@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 
-from .. import convert, slurm
+from .. import convert, slurm, words
 from ..envelope import response_obj
 from ..errors import (EPERM, ESLURM_ALREADY_DONE, ESLURM_DATA_CONV_FAILED,
                       ESLURM_ENVIRONMENT_MISSING, ESLURM_INVALID_TIME_VALUE,
@@ -124,7 +124,7 @@ def as_int(v) -> int:
         if v != v or v in (float("inf"), float("-inf")):
             return -(1 << 63)
         return round(v)
-    if isinstance(v, str) and convert.INT.match(v):
+    if isinstance(v, str) and words.INT.match(v):
         return convert.saturate(convert.integer(v))
     raise ValueError("not an integer")
 
@@ -134,7 +134,7 @@ def as_bool(v) -> bool:
     false, true-ish words true, numbers by value, any other string true."""
     if isinstance(v, (list, dict)):
         raise ValueError("not a scalar")
-    return convert.truth(v)
+    return words.truth(v)
 
 
 def _string(v, message: str = "Unable to read string") -> str:
@@ -1541,7 +1541,7 @@ def signal_number(value: str | None) -> int:
     absent); 0 if it names no signal."""
     # The reference's query parser types values first: an integer is a
     # number; null, a boolean or a float is no signal at all (SIGKILL).
-    typed = convert.typed(value) if value else None
+    typed = words.typed(value) if value else None
     if typed is None or isinstance(typed, (bool, float)):
         return 9
     if isinstance(typed, int):

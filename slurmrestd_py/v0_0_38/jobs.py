@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .. import convert, slurm
+from .. import convert, slurm, words
 from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
 from ..envelope import response_obj
 from ..routes import Operation, Param
@@ -604,14 +604,14 @@ def job_id_text(value: str) -> str:
     typed by its look (YAML 1.1 style), then back to a string: yes/true/on...
     as "true", no/false/off... as "false", integers saturated to 64 bits,
     decimals rounded as lrint does."""
-    if convert.TRUE.match(value):
+    if words.TRUE.match(value):
         return "true"
-    if convert.FALSE.match(value):
+    if words.FALSE.match(value):
         return "false"
-    if convert.INT.match(value):
+    if words.INT.match(value):
         return str(convert.saturate(convert.integer(value)))
-    if convert.FLOAT.match(value):
-        return str(convert.lrint(convert.strtod(value)))
+    if words.FLOAT.match(value):
+        return str(words.lrint(words.strtod(value)))
     return value
 
 

@@ -171,12 +171,12 @@ def test_store_lists_hold_what_they_were_given():
 ])
 def test_strings_are_typed_as_the_reference_types_them(text, value):
     # One reading of YAML 1.1 words and numbers for every query, path and body value.
-    from slurmrestd_py import convert
-    assert convert.typed(text) == value and type(convert.typed(text)) is type(value)
+    from slurmrestd_py import words
+    assert words.typed(text) == value and type(words.typed(text)) is type(value)
 
 
 def test_truth_and_lrint():
-    from slurmrestd_py.convert import lrint, truth
+    from slurmrestd_py.words import lrint, truth
     assert [truth(v) for v in ("", "null", "no", "0", "0.0", ".", "yes", "2", "x", None, 0, 3)] \
         == [False] * 6 + [True] * 3 + [False, False, True]
     assert (lrint(2.5), lrint(3.5), lrint(-2.5)) == (2, 4, -2)
