@@ -754,8 +754,8 @@ def test_tres_strings_read_as_libslurm(s):
     (".5", True), ("garbage", True), ("1e3", True),
 ])
 def test_query_booleans(value, expected):
-    from slurmrestd_py.dbv0_0_38.common import boolean
-    assert boolean(value) is expected
+    from slurmrestd_py.words import truth
+    assert truth(value) is expected
 
 
 def test_exit_codes_as_wait_statuses():
