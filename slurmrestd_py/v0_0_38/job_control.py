@@ -28,7 +28,7 @@ from ..errors import (EPERM, ESLURM_ALREADY_DONE, ESLURM_DATA_CONV_FAILED,
                       ESLURM_ENVIRONMENT_MISSING, ESLURM_INVALID_TIME_VALUE,
                       ESLURM_JOB_SCRIPT_MISSING, ESLURM_REST_FAIL_PARSING,
                       ESLURM_REST_INVALID_JOBS_DESC, ESLURM_REST_INVALID_QUERY, SLURM_ERROR,
-                      ApiError, SlurmError, refused_credentials)
+                      ApiError, SlurmError, error_entry, refused_credentials)
 from ..routes import Operation, Param
 from ..schema import Array, Bool, CText, Enum, Field, Int, Map, Obj, OneOf, Str
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
@@ -1344,9 +1344,8 @@ def _parse(props, errors: list, update: bool, words: Vocabulary) -> Spec | None:
         write = words.writers.get(lkey)
         if write is None:
             if lkey in words.disabled:
-                errors.append({"description": f'Disabled key: "{lkey}"', "error_number": EPERM,
-                               "error": slurm.strerror(EPERM),
-                               "source": "openapi specification"})
+                errors.append(_control_error(EPERM, f'Disabled key: "{lkey}"',
+                                             "openapi specification"))
             else:
                 errors.append({"description": f'Unknown key "{lkey}"', "source": "hsearch_r"})
             return None
@@ -1355,9 +1354,8 @@ def _parse(props, errors: list, update: bool, words: Vocabulary) -> Spec | None:
         except (PropertyError, convert.Invalid) as e:
             errors.extend(e.entries if isinstance(e, PropertyError) else [
                 {"error": f"Invalid {lkey}: {e.reason}", "error_code": ESLURM_DATA_CONV_FAILED}])
-            errors.append({"description": words.refused.format(lkey),
-                           "error_number": SLURM_ERROR, "error": slurm.strerror(SLURM_ERROR),
-                           "source": "slurm_process_option_data"})
+            errors.append(_control_error(SLURM_ERROR, words.refused.format(lkey),
+                                         "slurm_process_option_data"))
             return None
     if not update and spec.job_name is None:
         spec.job_name = words.default_name
@@ -1413,10 +1411,9 @@ def submit_job(call, words: Vocabulary):
             spec = _parse(props, errors, False, words)
             desc = _prepare(spec, errors, False, keep) if spec is not None else None
             if desc is None:
-                errors.append({"description": f"unexpected failure parsing het job: {i}",
-                               "error_number": ESLURM_REST_FAIL_PARSING,
-                               "error": slurm.strerror(ESLURM_REST_FAIL_PARSING),
-                               "source": "_parse_job_desc"})
+                errors.append(_control_error(ESLURM_REST_FAIL_PARSING,
+                                             f"unexpected failure parsing het job: {i}",
+                                             "_parse_job_desc"))
                 _fail(400, errors, ESLURM_REST_FAIL_PARSING)
             descs.append(desc)
         if descs:
@@ -1490,15 +1487,11 @@ def update_job(call, words: Vocabulary, job_id=str):
     desc = _prepare(spec, errors, True, keep) if spec is not None else None
     if desc is None:
         if not isinstance(body, dict):
-            errors.append({"description": "job parsing failed",
-                           "error_number": ESLURM_REST_INVALID_JOBS_DESC,
-                           "error": slurm.strerror(ESLURM_REST_INVALID_JOBS_DESC),
-                           "source": "_parse_job_list"})
+            errors.append(_control_error(ESLURM_REST_INVALID_JOBS_DESC, "job parsing failed",
+                                         "_parse_job_list"))
         else:
-            errors.append({"description": "job parsing failed",
-                           "error_number": ESLURM_REST_FAIL_PARSING,
-                           "error": slurm.strerror(ESLURM_REST_FAIL_PARSING),
-                           "source": "_parse_job_list"})
+            errors.append(_control_error(ESLURM_REST_FAIL_PARSING, "job parsing failed",
+                                         "_parse_job_list"))
         _fail(400, errors)
     desc.job_id_str = _c(job_id, keep)
     slurm.init()
@@ -1532,8 +1525,8 @@ def _unless_refused(err: int, call: str) -> int:
 
 
 def _control_error(errno: int, description: str, source: str) -> dict:
-    return {"description": description, "error_number": errno,
-            "error": slurm.strerror(errno), "source": source}
+    """An entry of the shape job control reports in (error_number)."""
+    return error_entry("error_number", errno, slurm.strerror(errno), description, source)
 
 
 def signal_number(value: str | None) -> int:
