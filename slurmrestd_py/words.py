@@ -31,6 +31,16 @@ def typed(text: str):
     return text
 
 
+def rounded(text: str) -> int | None:
+    """An integer `text` spells (saturated to int64) or a decimal rounded as
+    lrint does; None for any other text."""
+    if INT.match(text):
+        return convert.saturate(convert.integer(text))
+    if FLOAT.match(text):
+        return lrint(strtod(text))
+    return None
+
+
 def strtod(text: str) -> float:
     """strtod of a string FLOAT matched ("." and "-." read as 0)."""
     mantissa, _, exp = text.lower().partition("e")

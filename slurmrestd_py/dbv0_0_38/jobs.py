@@ -436,15 +436,6 @@ def _add_states(lst, value: str) -> int:
     return rc
 
 
-def _integer(value: str) -> int | None:
-    """An integer query value: digits, or a decimal rounded as lrint does."""
-    if words.INT.match(value):
-        return convert.saturate(convert.integer(value))
-    if words.FLOAT.match(value):
-        return words.lrint(words.strtod(value))
-    return None
-
-
 QUERY_FLAGS = JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC
 
 
@@ -490,7 +481,7 @@ def job_cond(cond: Conditions, query: dict, flags: int = QUERY_FLAGS):
             else:
                 jc.flags &= ~FLAGS[k]
         elif k in INTS:
-            n = _integer(value)
+            n = words.rounded(value)
             if n is None:
                 raise _bad("must be an integer", key)
             setattr(jc, INTS[k], (n & 0xFFFFFFFF) if INTS[k] != "exitcode" else

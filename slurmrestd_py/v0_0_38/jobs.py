@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .. import convert, slurm, words
+from .. import slurm, words
 from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
 from ..envelope import response_obj
 from ..routes import Operation, Param
@@ -608,11 +608,8 @@ def job_id_text(value: str) -> str:
         return "true"
     if words.FALSE.match(value):
         return "false"
-    if words.INT.match(value):
-        return str(convert.saturate(convert.integer(value)))
-    if words.FLOAT.match(value):
-        return str(words.lrint(words.strtod(value)))
-    return value
+    number = words.rounded(value)
+    return value if number is None else str(number)
 
 
 def xlate_job_id(value: str) -> tuple[int, str]:

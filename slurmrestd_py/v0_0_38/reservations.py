@@ -1,7 +1,7 @@
 """GET /slurm/v0.0.38/reservations and /reservation/{reservation_name}."""
 from __future__ import annotations
 
-from .. import convert, slurm, words
+from .. import slurm, words
 from ..errors import (ESLURM_RESERVATION_INVALID, SLURM_NO_CHANGE_IN_DATA, ApiError,
                       SlurmError)
 from ..envelope import response_obj
@@ -104,12 +104,11 @@ def update_time(call) -> int:
     value = call.query.get("update_time")
     if value is None:
         return 0
-    if words.INT.match(value):
-        return convert.saturate(convert.integer(value))
     # Converting text to a number (not typing it) wants a digit: "." is no number.
-    if words.FLOAT.match(value) and any(c.isdigit() for c in value):
-        return words.lrint(words.strtod(value))
-    raise ApiError(400)
+    number = words.rounded(value) if any(c.isdigit() for c in value) else None
+    if number is None:
+        raise ApiError(400)
+    return number
 
 
 def named(msg, records, wanted: str, read, free) -> list[dict]:

@@ -82,7 +82,7 @@ def test_signals_of_any_length_are_no_signal():
 
 def test_query_integers_of_any_length_saturate():
     from slurmrestd_py.words import truth as boolean
-    from slurmrestd_py.dbv0_0_38.jobs import _integer
+    from slurmrestd_py.words import rounded as _integer
     from slurmrestd_py.v0_0_38.reservations import update_time
     call = type("Call", (), {"query": {"update_time": "9" * 5000}})
     assert update_time(call) == (1 << 63) - 1
