@@ -11,7 +11,6 @@ written, so one declaration can serve every version whose shape it is.
 """
 from __future__ import annotations
 
-import operator
 from typing import Any, Callable, Iterable
 
 
@@ -137,30 +136,44 @@ class Nullable(Type):
         return {**s, "nullable": True}
 
 
-class Field:
-    """A JSON key, its type, and how to read it.
+class Expr(str):
+    """A reader written as a Python expression of `j`, the C struct, placed
+    as is in the object's compiled reader (fast paths such as the job list;
+    it may name what the object's `names` bind)."""
+    __slots__ = ()
 
-    `read` is the C struct's attribute name (default: the key) whose value the
-    type converts, or a callable taking the struct and returning JSON-ready data.
+
+class Field:
+    """A JSON key, its type, how to read it and, for request bodies, how to write it.
+
+    `key` may be a slash-separated path ("max/jobs/per/count"): the object
+    nests it, creating the intermediate objects in the order paths first
+    name them. `read` is the C struct's attribute (default: the key's last
+    part) whose value the type converts, a callable of the struct returning
+    JSON-ready data, or an `Expr`. `write` says how a value received under
+    the key is applied to whatever the endpoint parses into (None: the key
+    is response-only); `required`: a request body must carry it.
     """
 
-    __slots__ = ("key", "type", "read", "description", "getter", "write")
+    __slots__ = ("key", "type", "read", "description", "write", "required")
 
     def __init__(self, key: str, type: Type, read: str | Callable | None = None,
-                 description: str = "", write: Callable | None = None):
+                 description: str = "", write: Callable | None = None,
+                 required: bool = False):
         self.key = key
         self.type = type
-        self.read = read if read is not None else key
+        self.read = read if read is not None else key.rsplit("/", 1)[-1]
         self.description = description
-        # The request direction: how a value received under `key` is applied
-        # (to whatever the endpoint parses into); None for response-only fields.
         self.write = write
-        if callable(read):
-            self.getter = read
-        else:
-            attr = operator.attrgetter(self.read)
-            conv = type.converter()
-            self.getter = (lambda o, a=attr, c=conv: c(a(o))) if conv else attr
+        self.required = required
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.key]
+
+    @property
+    def fields(self) -> list[Field]:
+        return [self]
 
     def schema(self, ns: str = "") -> dict:
         s = self.type.schema(ns)
@@ -170,21 +183,102 @@ class Field:
 
     def renamed(self, key: str) -> Field:
         """The same value under another key."""
-        return Field(key, self.type, self.read, self.description, self.write)
+        return Field(key, self.type, self.read, self.description, self.write, self.required)
+
+    def code(self, bind: Callable[[Any], str]) -> str:
+        """This field's `'key': value` in a compiled reader; `bind` names a
+        Python object for the generated code."""
+        return f"{self.key!r}: {self.value_code(bind)}"
+
+    def value_code(self, bind: Callable[[Any], str]) -> str:
+        if isinstance(self.read, Expr):
+            return self.read
+        if callable(self.read):
+            return f"{bind(self.read)}(j)"
+        conv = self.type.reader() if isinstance(self.type, Obj) else self.type.converter()
+        value = f"j.{self.read}"
+        return f"{bind(conv)}({value})" if conv else value
+
+
+class Splice:
+    """Several keys (or none) from one expression that yields a dict, spliced
+    in place; `fields` declares every key it may yield. It is replaced or
+    dropped whole, by any of its keys."""
+
+    __slots__ = ("expr", "fields")
+    write = None
+    required = False
+
+    def __init__(self, expr: str, fields: list[Field]):
+        self.expr = expr
+        self.fields = fields
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+    def renamed(self, key: str):
+        raise TypeError("a splice's keys are in its expression: replace it instead")
+
+    def code(self, bind) -> str:
+        return f"**{self.expr}"
+
+
+class _Nest(Field):
+    """Keys sharing a path prefix, as the object read from the same struct."""
+
+    __slots__ = ()
+
+    def value_code(self, bind) -> str:
+        return self.type.display(bind)
+
+
+def _nest(entries: list, objects: dict[str, str]) -> list:
+    """The top-level entries of `entries`, keys sharing a path prefix made
+    into one nested object each, where the prefix is first named."""
+    if not any("/" in k for e in entries for k in e.keys):
+        return entries
+    out: list = []
+    groups: dict[str, list] = {}
+    for e in entries:
+        head, sep, rest = e.key.partition("/") if isinstance(e, Field) else ("", "", "")
+        if not sep:
+            out.append(e)
+            continue
+        if head not in groups:
+            groups[head] = []
+            out.append(head)
+        groups[head].append(e.renamed(rest))
+    inner = {head: {k[len(head) + 1:]: v for k, v in objects.items()
+                    if k.startswith(head + "/")} for head in groups}
+    return [_Nest(e, Inline(groups[e], objects.get(e, ""), inner[e]), Expr())
+            if isinstance(e, str) else e for e in out]
 
 
 class Obj(Type):
-    """A named object: a component schema and a reader of C structs."""
+    """A named object: a component schema, a reader of C structs and, where
+    its fields say how to write them, what a request body may set.
 
-    def __init__(self, name: str, fields: list[Field], description: str = "",
-                 required: Iterable[str] = ()):
+    `fields` are the declared entries (Field or Splice, keys possibly paths);
+    `objects` describes the intermediate objects of path keys, by path;
+    `names` binds names that the fields' Expr readers use."""
+
+    def __init__(self, name: str, fields: list, description: str = "",
+                 required: Iterable[str] = (), objects: dict[str, str] | None = None,
+                 names: dict | None = None):
         self.name = name
-        self.fields = fields
+        self.entries = list(fields)
+        self.objects = objects or {}
+        self._top = _nest(self.entries, self.objects)
+        self.fields = [f for e in self._top for f in e.fields]
         self.description = description
         self.required = list(required)
-        self._getters = tuple((f.key, f.getter) for f in fields)
+        self.names = names or {}
+        self._reader = None
 
     def schema(self, ns: str = "") -> dict:
+        if not self.name:
+            return self.definition(ns)
         return {"$ref": f"#/components/schemas/{ns}_{self.name}"}
 
     def converter(self):
@@ -200,28 +294,57 @@ class Obj(Type):
 
     def writers(self) -> dict[str, Field]:
         """The fields that accept input (request bodies), by key."""
-        return {f.key: f for f in self.fields if f.write is not None}
+        return {f.key: f for f in self.entries if f.write is not None}
+
+    @property
+    def inputs(self) -> list[tuple[str, bool, Callable]]:
+        """(key path, required, writer) of what a request body may set, in order."""
+        return [(f.key, f.required, f.write) for f in self.entries if f.write is not None]
+
+    # ---- the reader: one function compiled from the fields ----
+
+    def display(self, bind: Callable[[Any], str]) -> str:
+        """The dict display that reads this object from `j`."""
+        parts = (e.code(bind) for e in self._top)
+        return "{" + ", ".join(parts) + "}"
+
+    @property
+    def source(self) -> str:
+        return self._compile()[0]
+
+    def _compile(self) -> tuple[str, dict]:
+        names = dict(self.names)
+
+        def bind(obj) -> str:
+            name = f"_{len(names)}"
+            names[name] = obj
+            return name
+        source = f"def read(j):\n    return {self.display(bind)}\n"
+        return source, names
+
+    def reader(self) -> Callable:
+        """The compiled reader, compiled on first use (most requests read few objects)."""
+        if self._reader is None:
+            source, names = self._compile()
+            namespace: dict = {}
+            exec(compile(source, f"<{self.name or 'object'} reader>", "exec"), names, namespace)
+            self._reader = namespace["read"]
+        return self._reader
 
     def read(self, c) -> dict[str, Any]:
-        return {k: g(c) for k, g in self._getters}
+        return self.reader()(c)
+
+    def with_names(self, **names) -> Obj:
+        """The same declaration read with some of its names bound otherwise."""
+        return self.rebuilt(self.name, self.entries, self.description, self.required,
+                            {**self.names, **names})
 
     # ---- derivation: the same object as another API version shapes it ----
 
-    @property
-    def entries(self) -> list:
-        """What the object is declared from (for Obj, its fields)."""
-        return self.fields
-
-    @staticmethod
-    def entry_keys(entry) -> list[str]:
-        return [entry.key]
-
-    @staticmethod
-    def entry_renamed(entry, key: str):
-        return entry.renamed(key)
-
-    def rebuilt(self, name: str, entries: list, description: str, required: list[str]) -> Obj:
-        return Obj(name, entries, description, required)
+    def rebuilt(self, name: str, entries: list, description: str, required: list[str],
+                names: dict | None = None) -> Obj:
+        return Obj(name, entries, description, required, self.objects,
+                   self.names if names is None else names)
 
     def derive(self, name: str | None = None, drop: Iterable[str] = (),
                rename: dict[str, str] | None = None, replace: dict | None = None,
@@ -231,25 +354,24 @@ class Obj(Type):
         key in `drop` left out, keys renamed (`rename`: old -> new), the
         entry holding a key of `replace` replaced by its value (retyped or
         read otherwise), and each (after, entry) of `add` placed after the
-        entry holding the key `after` (None: first). Entries are whatever
-        this kind of object is declared from (fields, table rows, leaves)."""
+        entry holding the key `after` (None: first). Keys are as declared
+        (paths for nested keys)."""
         rename, replace, drop = rename or {}, replace or {}, set(drop)
         entries = []
         for entry in self.entries:
-            keys = self.entry_keys(entry)
-            hit = next((k for k in keys if k in replace), None)
+            hit = next((k for k in entry.keys if k in replace), None)
             if hit is not None:
                 entry = replace[hit]
-            elif drop.intersection(keys):
+            elif drop.intersection(entry.keys):
                 continue
             else:
-                for k in keys:
+                for k in entry.keys:
                     if k in rename:
-                        entry = self.entry_renamed(entry, rename[k])
+                        entry = entry.renamed(rename[k])
             entries.append(entry)
         for after, entry in add:
             at = 0 if after is None else next(
-                i + 1 for i, e in enumerate(entries) if after in self.entry_keys(e))
+                i + 1 for i, e in enumerate(entries) if after in e.keys)
             entries.insert(at, entry)
         required = [rename.get(k, k) for k in self.required if k not in drop]
         return self.rebuilt(self.name if name is None else name, entries,
@@ -287,14 +409,12 @@ def _leaves(t: Type):
 class Inline(Obj):
     """An object schema written in place rather than as a named component."""
 
-    def __init__(self, fields: list[Field], description: str = ""):
-        super().__init__("", fields, description)
+    def __init__(self, fields: list, description: str = "", objects: dict | None = None,
+                 names: dict | None = None):
+        super().__init__("", fields, description, objects=objects, names=names)
 
-    def rebuilt(self, name, entries, description, required):
-        return Inline(entries, description)
-
-    def schema(self, ns: str = "") -> dict:
-        return self.definition(ns)
+    def rebuilt(self, name, entries, description, required, names=None):
+        return Inline(entries, description, self.objects, self.names if names is None else names)
 
 
 class ArrayOf(Obj):

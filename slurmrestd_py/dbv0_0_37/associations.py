@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..dbv0_0_38 import associations
-from ..dbv0_0_38.common import (Conditions, DbError, Names, P, addition, deletion, operation,
+from ..dbv0_0_38.common import (Conditions, DbError, Names, addition, deletion, operation,
                                 strings)
 from ..dbv0_0_38.parse import Store, qos_ids
 from ..errors import ESLURM_REST_INVALID_QUERY
@@ -20,7 +20,7 @@ def _qos(a) -> list[str]:
     return [] if a.qos_list == ffi.NULL else strings(a.qos_list)
 
 
-ASSOCIATION = associations.ASSOCIATION.derive(replace={"qos": P(
+ASSOCIATION = associations.ASSOCIATION.derive(replace={"qos": Field(
     "qos", Names, _qos, "Assigned QOS ids (a body gives QOS names)", qos_ids("qos_list"))})
 
 

@@ -7,10 +7,9 @@ import math
 
 from .. import convert, words
 from ..dbv0_0_38 import jobs
-from ..dbv0_0_38.common import P
 from ..errors import HttpError
 from ..routes import NOT_FOUND, Operation, Param
-from ..schema import Int, Nullable, Obj
+from ..schema import Field, Int, Nullable, Obj
 
 JOBCOND_FLAG_WHOLE_HETJOB = 1 << 4
 
@@ -21,7 +20,7 @@ def _association(job):
     return None if found is not None and "id" in found else found
 
 
-JOB = jobs.JOB.derive(drop=["container"], replace={"association": P(
+JOB = jobs.JOB.derive(drop=["container"], replace={"association": Field(
     "association", Nullable(jobs.JOB_ASSOCIATION.derive(drop=["id"])), _association)})
 
 

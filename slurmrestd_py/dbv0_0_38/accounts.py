@@ -4,25 +4,25 @@ from __future__ import annotations
 from typing import Callable
 
 from ..routes import Operation, Param
-from ..schema import Array, Field, Str
+from ..schema import Array, Field, Str, Obj
 from ..slurm import ffi
 from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
-                     Conditions, Names, P, Text, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, response, Tree, with_deleted)
+                     Conditions, Names, Text, addition, coordinators, coordinators_input,
+                     entries, flags, list_and_one, listing, partial, response, with_deleted)
 from .parse import Store, flag_names, string
 
 ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 
-ACCOUNT = Tree("account", [
-    P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations",
+ACCOUNT = Obj("account", [
+    Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations",
       ASSOC_SHORT_INPUT),
-    P("coordinators", Array(COORDINATOR), coordinators("coordinators"),
+    Field("coordinators", Array(COORDINATOR), coordinators("coordinators"),
       "List of assigned coordinators", coordinators_input("coordinators")),
-    P("description", Text, description="Description of account", write=string("description")),
-    P("name", Text, description="Name of account", write=string("name")),
-    P("organization", Text, description="Assigned organization of account",
+    Field("description", Text, description="Description of account", write=string("description")),
+    Field("name", Text, description="Name of account", write=string("name")),
+    Field("organization", Text, description="Assigned organization of account",
       write=string("organization")),
-    P("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account",
+    Field("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account",
       flag_names("flags", ACCOUNT_FLAGS)),
 ], "Account description")
 ACCOUNT_INFO = response("account_info", [

@@ -9,8 +9,8 @@ from ..schema import Array, Field, Inline, Nullable, Obj, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
 from .common import (ENV, F64, TRES_LIST, U16, U32, U64,
-                     Conditions, DbError, Names, P, Text, W, addition, answer,
-                     deletion, entries, operation, partial, response, strings, Tree)
+                     Conditions, DbError, Names, Text, W, addition, answer,
+                     deletion, entries, operation, partial, response, strings)
 from .parse import Store, flag_names, new_assoc, qos_id, qos_ids
 
 ASSOC_FLAG_DELETED = 0x0001
@@ -75,11 +75,11 @@ def _usage(a):
     return None if a.usage == ffi.NULL else USAGE.read(a.usage)
 
 
-ASSOCIATION = Tree("association", [
+ASSOCIATION = Obj("association", [
     W("account", Text, "acct", "Assigned account", required=True),
     W("cluster", Text, description="Assigned cluster"),
-    P("default/qos", Text, _default_qos, "Default QOS", qos_id("def_qos_id")),
-    P("flags", Names, _flags, "List of properties of association",
+    Field("default/qos", Text, _default_qos, "Default QOS", qos_id("def_qos_id")),
+    Field("flags", Names, _flags, "List of properties of association",
       flag_names("flags", ((ASSOC_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
     W("max/jobs/per/count", U32, "grp_jobs", "Max jobs of the group of associations"),
     W("max/jobs/per/accruing", U32, "grp_jobs_accrue",
@@ -104,13 +104,13 @@ ASSOCIATION = Tree("association", [
     W("parent_account", Text, "parent_acct", "Parent account name"),
     W("partition", Text, description="Assigned partition"),
     W("priority", U32, description="Assigned priority"),
-    P("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)",
+    Field("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)",
       qos_ids("qos_list")),
     W("shares_raw", U32, description="Raw fairshare shares"),
     # Usage is slurmctld's to compute: a body's is ignored.
-    P("usage", Nullable(USAGE), _usage, "Association usage"),
+    Field("usage", Nullable(USAGE), _usage, "Association usage"),
     W("user", Text, description="Assigned user", required=True),
-], "Association description", {
+], "Association description", objects={
     "default": "Default settings", "max": "Max settings", "max/jobs": "Max jobs settings",
     "max/jobs/per": "Max jobs per settings", "max/tres": "Max TRES settings",
     "max/per": "Max per settings", "min": "Min settings"})

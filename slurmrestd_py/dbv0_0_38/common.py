@@ -3,8 +3,8 @@ types, nested declarations, TRES lists and short association records.
 
 The reference builds each record from a table of slash-separated key paths
 ("max/jobs/per/count") whose nested objects get their keys in the order the
-paths first name them; `Tree()` turns the same kind of table into nested
-`Obj`/`Inline` declarations, so key order, schema and reader come from one list.
+paths first name them; an `Obj` declared with such keys nests the same way,
+so key order, schema and reader come from one list.
 
 Lookups the records need (TRES names by id, QOS names by id, associations by
 id) are per-request tables in `ENV`, filled by the handler before records are
@@ -79,78 +79,6 @@ def flags(attr: str, table) -> Callable:
         bits = getattr(o, attr)
         return [name for bit, name in table if bits & bit]
     return read
-
-
-# ---- nested declarations from key paths ----
-
-class P:
-    """One value at a slash-separated key path: type, reader, description,
-    and for objects a request body may carry, how it is written (see parse.py)."""
-
-    __slots__ = ("path", "type", "read", "description", "write", "required")
-
-    def __init__(self, path: str, type: Type, read: str | Callable | None = None,
-                 description: str = "", write: Callable | None = None,
-                 required: bool = False):
-        self.path = path
-        self.type = type
-        self.read = read if read is not None else path.rsplit("/", 1)[-1]
-        self.description = description
-        self.write = write
-        self.required = required
-
-
-class Tree(Obj):
-    """An object whose nested keys come from the leaves' paths, in the order
-    each key is first named; unnamed, it is written in place. `objects`
-    describes intermediate objects by path. `inputs` are what a request body
-    may set, in the declaration's order (parse.run)."""
-
-    def __init__(self, name: str, leaves: list[P], description: str = "",
-                 objects: dict[str, str] | None = None):
-        root: dict = {}
-        for leaf in leaves:
-            *parents, key = leaf.path.split("/")
-            node = root
-            for p in parents:
-                node = node.setdefault(p, {})
-            assert key not in node, leaf.path
-            node[key] = leaf
-        self.leaves = leaves
-        self.objects = objects or {}
-        super().__init__(name, _fields(root, "", self.objects), description)
-        self.inputs = [(leaf.path, leaf.required, leaf.write) for leaf in leaves if leaf.write]
-
-    def schema(self, ns: str = "") -> dict:
-        return super().schema(ns) if self.name else self.definition(ns)
-
-    @property
-    def entries(self) -> list:
-        return self.leaves
-
-    @staticmethod
-    def entry_keys(entry) -> list[str]:
-        return [entry.path]
-
-    @staticmethod
-    def entry_renamed(entry, path: str):
-        return P(path, entry.type, entry.read, entry.description, entry.write, entry.required)
-
-    def rebuilt(self, name, entries, description, required):
-        return Tree(name, entries, description, self.objects)
-
-
-
-def _fields(node: dict, prefix: str, objects: dict[str, str]) -> list[Field]:
-    out = []
-    for key, v in node.items():
-        if isinstance(v, dict):
-            path = prefix + key
-            sub = Inline(_fields(v, path + "/", objects), objects.get(path, ""))
-            out.append(Field(key, sub, sub.read))
-        else:
-            out.append(Field(key, v.type, v.read, v.description))
-    return out
 
 
 # ---- per-request lookups ----
@@ -251,15 +179,15 @@ def tres_field(attr: str) -> Callable:
 
 
 def W(path: str, type: Type, attr: str | None = None, description: str = "",
-      required: bool = False) -> P:
+      required: bool = False) -> Field:
     """A plain member, read and written as its type says (a TRES list as
     slurmdbd's "id=count" string); `attr` defaults to the path's last key."""
     attr = attr or path.rsplit("/", 1)[-1]
     if type is TRES_LIST:
-        return P(path, type, tres_field(attr), description, tres_string(attr), required)
+        return Field(path, type, tres_field(attr), description, tres_string(attr), required)
     write = {id(Text): string, id(F64): real, id(U16): lambda a: unsigned(a, 16),
              id(U32): lambda a: unsigned(a, 32)}[id(type)]
-    return P(path, type, attr, description, write(attr), required)
+    return Field(path, type, attr, description, write(attr), required)
 
 
 def read_tres_record(t) -> dict:
@@ -269,15 +197,15 @@ def read_tres_record(t) -> dict:
 
 # ---- records shared by several areas ----
 
-ASSOC_SHORT = Tree("association_short_info", [
-    P("account", Text, "acct", "Account name", string("acct"), True),
-    P("cluster", Text, description="Cluster name", write=string("cluster")),
-    P("partition", Text, description="Partition name (optional)", write=string("partition")),
-    P("user", Text, description="User name", write=string("user"), required=True),
+ASSOC_SHORT = Obj("association_short_info", [
+    Field("account", Text, "acct", "Account name", string("acct"), True),
+    Field("cluster", Text, description="Cluster name", write=string("cluster")),
+    Field("partition", Text, description="Partition name (optional)", write=string("partition")),
+    Field("user", Text, description="User name", write=string("user"), required=True),
 ])
-COORDINATOR = Tree("coordinator_info", [
-    P("name", Text, description="Name of user", write=string("name"), required=True),
-    P("direct", U16, description="If user is coordinator of this account directly or "
+COORDINATOR = Obj("coordinator_info", [
+    Field("name", Text, description="Name of user", write=string("name"), required=True),
+    Field("direct", U16, description="If user is coordinator of this account directly or "
                                  "coordinator status was inherited from a higher account "
                                  "in the tree", write=unsigned("direct", 16)),
 ])

@@ -2,31 +2,31 @@
 from __future__ import annotations
 
 from ..errors import ESLURM_DATA_CONV_FAILED
-from ..schema import Array, Field, Inline, Int, Str
+from ..schema import Array, Field, Inline, Int, Str, Obj
 from ..slurm import ffi, lib, user_or_null
-from .common import (U32, DbError, P, Text, answer,
-                     list_of, operation, response, Tree)
+from .common import (U32, DbError, Text, answer,
+                     list_of, operation, response)
 from .dbd_names import dbd_name
 
 _ROLLUP_TYPES = ("internal", "user")
 
 
 
-def _time(what: str) -> list[P]:
-    return [P("time/average", Int, "time_ave", f"Average time spent processing {what}"),
-            P("time/total", Int, "time", f"Total time spent processing {what}")]
+def _time(what: str) -> list[Field]:
+    return [Field("time/average", Int, "time_ave", f"Average time spent processing {what}"),
+            Field("time/total", Int, "time", f"Total time spent processing {what}")]
 
 
-RPC = Tree("", [
-    P("rpc", Str, lambda r: dbd_name(r.id), "RPC type"),
-    P("count", U32, "cnt", "Number of RPCs"),
+RPC = Obj("", [
+    Field("rpc", Str, lambda r: dbd_name(r.id), "RPC type"),
+    Field("count", U32, "cnt", "Number of RPCs"),
     *_time("this RPC type"),
-], "Statistics by RPC type", {"time": "Time values"})
-USER_RPC = Tree("", [
-    P("user", Text, lambda r: user_or_null(r.id), "User name"),
-    P("count", U32, "cnt", "Number of RPCs"),
+], "Statistics by RPC type", objects={"time": "Time values"})
+USER_RPC = Obj("", [
+    Field("user", Text, lambda r: user_or_null(r.id), "User name"),
+    Field("count", U32, "cnt", "Number of RPCs"),
     *_time("each user RPC"),
-], "Statistics by user RPCs", {"time": "Time values"})
+], "Statistics by user RPCs", objects={"time": "Time values"})
 ROLLUP = Inline([
     Field("type", Str, description="Type of rollup"),
     Field("last_run", Int, description="Timestamp of last rollup"),

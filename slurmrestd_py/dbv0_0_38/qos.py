@@ -6,8 +6,8 @@ from typing import Callable
 from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from ..slurm import NO_VAL, ffi, lib
-from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, P, Text, W, addition,
-                     entries, flags, list_and_one, listing, partial, response, Tree,
+from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, Text, W, addition,
+                     entries, flags, list_and_one, listing, partial, response,
                      with_deleted)
 from .parse import Store, flag_names, qos_ids
 
@@ -43,9 +43,9 @@ def _preempt_list(q) -> list[str]:
     return out
 
 
-QOS = Tree("qos", [
+QOS = Obj("qos", [
     W("description", Text, description="QOS description"),
-    P("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS",
+    Field("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS",
       flag_names("flags", QOS_FLAGS)),
     W("id", U32, description="Database id"),
     W("limits/grace_time", U32, "grace_time", "Preemption grace time"),
@@ -82,16 +82,16 @@ QOS = Tree("qos", [
     W("limits/max/wall_clock/per/job", U32, "max_wall_pj", "Max wallclock per job"),
     W("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
     W("limits/min/tres/per/job", TRES_LIST, "min_tres_pj", "Min TRES per job"),
-    P("preempt/list", Names, _preempt_list, "List of preemptable QOS",
+    Field("preempt/list", Names, _preempt_list, "List of preemptable QOS",
       qos_ids("preempt_list")),
-    P("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES), "List of preemption modes",
+    Field("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES), "List of preemption modes",
       flag_names("preempt_mode", PREEMPT_MODES)),
     W("preempt/exempt_time", U32, "preempt_exempt_time",
       "Grace period (s) before jobs can preempted"),
     W("priority", U32, description="QOS priority"),
     W("usage_factor", F64, description="Usage factor"),
     W("usage_threshold", F64, "usage_thres", "Usage threshold"),
-], "QOS description", {"limits": "Assigned limits", "limits/max": "Limits on max settings",
+], "QOS description", objects={"limits": "Assigned limits", "limits/max": "Limits on max settings",
                        "limits/min": "Min limit settings", "preempt": "Preemption settings"})
 
 def dumper(qos: Obj = QOS, deleted: Callable = with_deleted) -> Callable:

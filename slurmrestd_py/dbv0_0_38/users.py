@@ -7,27 +7,27 @@ from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from ..slurm import ffi
 from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
-                     Names, P, Text, Conditions, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, records, response, Tree,
+                     Names, Text, Conditions, addition, coordinators, coordinators_input,
+                     entries, flags, list_and_one, listing, partial, records, response,
                      with_deleted)
 from .parse import Store, admin_level, flag_names, string
 
 ADMIN_LEVELS = {0: "Not Set", 1: "None", 2: "Operator", 3: "Administrator"}
 USER_FLAGS = ((1, "DELETED"),)  # SLURMDB_USER_FLAG_DELETED
 
-USER = Tree("user", [
-    P("administrator_level", Str, lambda u: ADMIN_LEVELS.get(u.admin_level, "Unknown"),
+USER = Obj("user", [
+    Field("administrator_level", Str, lambda u: ADMIN_LEVELS.get(u.admin_level, "Unknown"),
       "Description of administrator level", admin_level("admin_level")),
-    P("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "Assigned associations",
+    Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "Assigned associations",
       ASSOC_SHORT_INPUT),
-    P("coordinators", Array(COORDINATOR), coordinators("coord_accts"),
+    Field("coordinators", Array(COORDINATOR), coordinators("coord_accts"),
       "List of assigned coordinators", coordinators_input("coord_accts")),
-    P("default/account", Text, "default_acct", "Default account name", string("default_acct")),
-    P("default/wckey", Text, "default_wckey", "Default wckey", string("default_wckey")),
-    P("flags", Names, flags("flags", USER_FLAGS), "List of properties of user",
+    Field("default/account", Text, "default_acct", "Default account name", string("default_acct")),
+    Field("default/wckey", Text, "default_wckey", "Default wckey", string("default_wckey")),
+    Field("flags", Names, flags("flags", USER_FLAGS), "List of properties of user",
       flag_names("flags", USER_FLAGS)),
-    P("name", Text, description="User name", write=string("name"), required=True),
-], "User description", {"default": "Default settings"})
+    Field("name", Text, description="User name", write=string("name"), required=True),
+], "User description", objects={"default": "Default settings"})
 
 
 def dumper(user: Obj = USER, deleted: Callable = with_deleted) -> Callable:

@@ -1,10 +1,10 @@
 """GET and POST /slurmdb/v0.0.38/wckeys; GET and DELETE /wckey/{wckey}."""
 from __future__ import annotations
 
-from ..schema import Array, Field
+from ..schema import Array, Field, Obj
 from ..slurm import ffi
-from .common import (U32, Conditions, Names, P, Text, addition, entries, list_and_one,
-                     partial, response, Tree)
+from .common import (U32, Conditions, Names, Text, addition, entries, list_and_one,
+                     partial, response)
 from .parse import Store, flag_names, string, unsigned
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
@@ -17,15 +17,15 @@ def _flags(w) -> list[str]:
     return out
 
 
-WCKEY = Tree("wckey", [
+WCKEY = Obj("wckey", [
     # slurmdbd sends no accounting records without usage: always empty.
-    P("accounts", Names, lambda w: [], "Accounting records (always empty)"),
-    P("cluster", Text, description="Cluster name", write=string("cluster"), required=True),
-    P("id", U32, description="wckey database unique id", write=unsigned("id", 32),
+    Field("accounts", Names, lambda w: [], "Accounting records (always empty)"),
+    Field("cluster", Text, description="Cluster name", write=string("cluster"), required=True),
+    Field("id", U32, description="wckey database unique id", write=unsigned("id", 32),
       required=True),
-    P("name", Text, description="wckey name", write=string("name"), required=True),
-    P("user", Text, description="wckey user", write=string("user"), required=True),
-    P("flags", Names, _flags, "List of properties of wckey",
+    Field("name", Text, description="wckey name", write=string("name"), required=True),
+    Field("user", Text, description="wckey user", write=string("user"), required=True),
+    Field("flags", Names, _flags, "List of properties of wckey",
       flag_names("flags", ((WCKEY_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
 ])
 WCKEY_INFO = response("wckey_info", [Field("wckeys", Array(WCKEY), description="List of wckeys")])

@@ -7,10 +7,10 @@ field for field as it writes them: its key order, its nulls for unset numbers
 frequency is set) and its quirks (e.g. `cpus_per_task` is null unless a CPU
 frequency is set; a negative nice wraps to an unsigned 32-bit number).
 
-A list of thousands of jobs must be fast, so the per-job reader is one
-function compiled from the field table below: a single dict display whose
-values read the C struct inline (no per-field calls or metadata lookups).
-The same table declares the OpenAPI schema.
+A list of thousands of jobs must be fast, so the job's fields are read by
+expressions (`Expr`) that the object compiles into a single dict display
+reading the C struct inline (no per-field calls or metadata lookups). The
+same table declares the OpenAPI schema.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from .. import slurm, words
 from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
 from ..envelope import response_obj
 from ..routes import Operation, Param
-from ..schema import (UNSET, Array, Bool, CText, Enum, Field, Inline, Int, Map, Nullable, Obj,
-                      Scalar, Str, Type)
+from ..schema import (UNSET, Array, Bool, CText, Enum, Expr, Field, Inline, Int, Map, Nullable,
+                      Obj, Scalar, Splice, Str, Type)
 from ..slurm import ffi, lib
 from .reservations import update_time
 
@@ -333,29 +333,20 @@ def _core_spec(cs: int) -> dict:
 
 # ---- the job: one table for the schema and the compiled reader ----
 
-class Splice:
-    """Several keys (or none) from one expression that yields a dict, spliced
-    in place; `fields` declares every key it may yield."""
-
-    def __init__(self, expr: str, fields: list[Field]):
-        self.expr = expr
-        self.fields = fields
-
-
-def S(key: str, desc: str, attr: str | None = None) -> tuple:
+def S(key: str, desc: str, attr: str | None = None) -> Field:
     """A char*: "" (UNSET) for NULL."""
-    return (Field(key, Text, description=desc),
-            f'(_s(_p).decode("utf-8", "replace") if (_p := j.{attr or key}) else U)')
+    return Field(key, Text, Expr(
+        f'(_s(_p).decode("utf-8", "replace") if (_p := j.{attr or key}) else U)'), desc)
 
 
-def I(key: str, desc: str, attr: str | None = None, type: Type = Int) -> tuple:
+def I(key: str, desc: str, attr: str | None = None, type: Type = Int) -> Field:
     """A number as it is."""
-    return Field(key, type, description=desc), f"j.{attr or key}"
+    return Field(key, type, Expr(f"j.{attr or key}"), desc)
 
 
-def N(key: str, desc: str, expr: str, type: Type = NInt) -> tuple:
+def N(key: str, desc: str, expr: str, type: Type = NInt) -> Field:
     """Anything else: an expression of `j` (the struct)."""
-    return Field(key, type, description=desc), expr
+    return Field(key, type, Expr(expr), desc)
 
 
 def _unset(attr: str, *sentinels: str) -> str:
@@ -534,64 +525,7 @@ _GLOBALS = {
 }
 
 
-class CompiledObj(Obj):
-    """An Obj whose reader is one generated function: a dict display of the
-    table's expressions (Splice entries as `**expr`). `names` add to or
-    replace the names the expressions use (another version's tables)."""
-
-    def __init__(self, name: str, table: list, description: str = "",
-                 names: dict | None = None):
-        fields, parts = [], []
-        for entry in table:
-            if isinstance(entry, Splice):
-                fields.extend(entry.fields)
-                parts.append(f"**{entry.expr}")
-            else:
-                field, expr = entry
-                fields.append(field)
-                parts.append(f"{field.key!r}: {expr}")
-        for f in fields:
-            f.getter = None  # read by the compiled function only
-        super().__init__(name, fields, description)
-        self.table = table
-        self.names = {**_GLOBALS, **(names or {})}
-        self.source = "def read(j):\n    return {\n        " + ",\n        ".join(parts) + "}\n"
-
-    @property
-    def entries(self) -> list:
-        return self.table
-
-    @staticmethod
-    def entry_keys(entry) -> list[str]:
-        return [f.key for f in entry.fields] if isinstance(entry, Splice) else [entry[0].key]
-
-    @staticmethod
-    def entry_renamed(entry, key: str):
-        field, expr = entry  # a Splice's keys are in its expression: replace it instead
-        return field.renamed(key), expr
-
-    def rebuilt(self, name, entries, description, required):
-        return CompiledObj(name, entries, description, self.names)
-
-    def with_names(self, **names) -> CompiledObj:
-        """The same table read with some of its names bound otherwise."""
-        return CompiledObj(self.name, self.table, self.description, {**self.names, **names})
-
-    def reader(self):
-        """The compiled reader, compiled on first use (most requests read no job)."""
-        read = self.__dict__.get("read")
-        if read is None:
-            namespace: dict = {}
-            exec(compile(self.source, f"<{self.name} reader>", "exec"), dict(self.names),
-                 namespace)
-            read = self.read = namespace["read"]  # shadows the method from now on
-        return read
-
-    def read(self, c) -> dict:
-        return self.reader()(c)
-
-
-JOB = CompiledObj("job_response_properties", JOB_TABLE)
+JOB = Obj("job_response_properties", JOB_TABLE, names=_GLOBALS)
 
 # ---- handlers ----
 
@@ -627,7 +561,7 @@ def xlate_job_id(value: str) -> tuple[int, str]:
 JOB_ID = Param("job_id", "path", Str, "Slurm JobID", True)
 
 
-def job_operations(job: CompiledObj = JOB, since=update_time, job_id=xlate_job_id,
+def job_operations(job: Obj = JOB, since=update_time, job_id=xlate_job_id,
                    id_param: Param = JOB_ID) -> list[Operation]:
     """GET /jobs and /job/{job_id} answered with `job`; `since` reads
     update_time (None: the version has none), `job_id` the path's job id."""

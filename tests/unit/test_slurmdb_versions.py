@@ -26,7 +26,7 @@ def test_objects_are_derived():
     limits = qos.QOS.definition("x")["properties"]["limits"]["properties"]
     assert list(limits) == ["grace_time", "max", "min"]
     assert list(limits["max"]["properties"]["jobs"]["properties"]) == ["per"]
-    assert [leaf.read for leaf in qos.QOS.leaves if leaf.path.startswith("limits/max/jobs/")] \
+    assert [leaf.read for leaf in qos.QOS.entries if leaf.key.startswith("limits/max/jobs/")] \
         == ["max_jobs_pa", "max_jobs_pu"]
     state = jobs.JOB.definition("x")["properties"]["state"]["properties"]
     assert list(state) == ["current", "previous"]
