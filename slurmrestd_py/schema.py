@@ -25,12 +25,25 @@ class Type:
         """How a raw C value read by attribute becomes JSON data (None: as is)."""
         return None
 
+    def code(self, value: str, bind: Callable[[Any], str]) -> str:
+        """The expression, in a compiled reader, of the raw C value `value` as JSON data."""
+        conv = self.converter()
+        return f"{bind(conv)}({value})" if conv else value
+
 
 class Scalar(Type):
+    """A JSON scalar. `convert` turns the raw C value into JSON data; or
+    `template`, a Python expression with `{}` for the raw value, does (and
+    is placed inline in compiled readers)."""
+
     def __init__(self, json_type: str, fmt: str | None = None, convert: Callable | None = None,
-                 enum: Iterable[str] | None = None, nullable: bool = False):
+                 enum: Iterable[str] | None = None, nullable: bool = False,
+                 template: str | None = None):
         self.json_type = json_type
         self.fmt = fmt
+        self.template = template
+        if template is not None:
+            convert = eval("lambda v: " + template.format("v"))  # noqa: S307 (our own text)
         self._convert = convert
         self.enum = list(enum) if enum is not None else None
         self.nullable = nullable
@@ -47,6 +60,26 @@ class Scalar(Type):
 
     def converter(self):
         return self._convert
+
+    def code(self, value: str, bind: Callable[[Any], str]) -> str:
+        if self.template is not None:
+            return self.template.format(value)
+        return super().code(value, bind)
+
+
+class Kind(Type):
+    """What a C value means (a number whose NO_VAL means unset, ...), with
+    no JSON form of its own: the dialect of the object declaring it gives
+    one (see kinds.py)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def schema(self, ns: str = "") -> dict:
+        raise TypeError(f"the kind {self.name} has a JSON form only in a dialect")
+
+    def __repr__(self) -> str:
+        return f"Kind({self.name})"
 
 
 def _c_string(ptr):
@@ -195,9 +228,14 @@ class Field:
             return self.read
         if callable(self.read):
             return f"{bind(self.read)}(j)"
-        conv = self.type.reader() if isinstance(self.type, Obj) else self.type.converter()
-        value = f"j.{self.read}"
-        return f"{bind(conv)}({value})" if conv else value
+        return self.type.code(f"j.{self.read}", bind)
+
+    def resolved(self, dialect: dict) -> Field:
+        """This field with its kind given the dialect's JSON form."""
+        if not isinstance(self.type, Kind):
+            return self
+        return Field(self.key, dialect[self.type], self.read, self.description, self.write,
+                     self.required)
 
 
 class Splice:
@@ -219,6 +257,9 @@ class Splice:
 
     def renamed(self, key: str):
         raise TypeError("a splice's keys are in its expression: replace it instead")
+
+    def resolved(self, dialect: dict) -> Splice:
+        return Splice(self.expr, [f.resolved(dialect) for f in self.fields])
 
     def code(self, bind) -> str:
         return f"**{self.expr}"
@@ -261,15 +302,20 @@ class Obj(Type):
 
     `fields` are the declared entries (Field or Splice, keys possibly paths);
     `objects` describes the intermediate objects of path keys, by path;
-    `names` binds names that the fields' Expr readers use."""
+    `names` binds names that the fields' Expr readers use; `dialect` gives
+    the fields' kinds their JSON form (None: kinds.BASE, v0.0.36 to v0.0.38)."""
 
     def __init__(self, name: str, fields: list, description: str = "",
                  required: Iterable[str] = (), objects: dict[str, str] | None = None,
-                 names: dict | None = None):
+                 names: dict | None = None, dialect: dict | None = None):
         self.name = name
         self.entries = list(fields)
         self.objects = objects or {}
-        self._top = _nest(self.entries, self.objects)
+        if dialect is None and any(isinstance(f.type, Kind) for e in fields for f in e.fields):
+            from .kinds import BASE as dialect
+        self.dialect = dialect
+        self._top = _nest([e.resolved(dialect) for e in self.entries] if dialect else self.entries,
+                          self.objects)
         self.fields = [f for e in self._top for f in e.fields]
         self.description = description
         self.required = list(required)
@@ -283,6 +329,9 @@ class Obj(Type):
 
     def converter(self):
         return self.read
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self.reader())}({value})"
 
     def definition(self, ns: str = "") -> dict:
         d = {"type": "object", "properties": {f.key: f.schema(ns) for f in self.fields}}
@@ -337,25 +386,25 @@ class Obj(Type):
     def with_names(self, **names) -> Obj:
         """The same declaration read with some of its names bound otherwise."""
         return self.rebuilt(self.name, self.entries, self.description, self.required,
-                            {**self.names, **names})
+                            {**self.names, **names}, self.dialect)
 
     # ---- derivation: the same object as another API version shapes it ----
 
     def rebuilt(self, name: str, entries: list, description: str, required: list[str],
-                names: dict | None = None) -> Obj:
+                names: dict | None = None, dialect: dict | None = None) -> Obj:
         return Obj(name, entries, description, required, self.objects,
-                   self.names if names is None else names)
+                   self.names if names is None else names, dialect or self.dialect)
 
     def derive(self, name: str | None = None, drop: Iterable[str] = (),
                rename: dict[str, str] | None = None, replace: dict | None = None,
                add: Iterable[tuple[str | None, Any]] = (),
-               description: str | None = None) -> Obj:
+               description: str | None = None, dialect: dict | None = None) -> Obj:
         """This object as another version declares it: the entries holding a
         key in `drop` left out, keys renamed (`rename`: old -> new), the
         entry holding a key of `replace` replaced by its value (retyped or
         read otherwise), and each (after, entry) of `add` placed after the
         entry holding the key `after` (None: first). Keys are as declared
-        (paths for nested keys)."""
+        (paths for nested keys). `dialect` gives the kinds another JSON form."""
         rename, replace, drop = rename or {}, replace or {}, set(drop)
         entries = []
         for entry in self.entries:
@@ -375,7 +424,8 @@ class Obj(Type):
             entries.insert(at, entry)
         required = [rename.get(k, k) for k in self.required if k not in drop]
         return self.rebuilt(self.name if name is None else name, entries,
-                            self.description if description is None else description, required)
+                            self.description if description is None else description, required,
+                            dialect=dialect)
 
     def components(self, ns: str, into: dict[str, dict] | None = None) -> dict[str, dict]:
         """This object's definition and those of every object it refers to,
@@ -410,11 +460,12 @@ class Inline(Obj):
     """An object schema written in place rather than as a named component."""
 
     def __init__(self, fields: list, description: str = "", objects: dict | None = None,
-                 names: dict | None = None):
-        super().__init__("", fields, description, objects=objects, names=names)
+                 names: dict | None = None, dialect: dict | None = None):
+        super().__init__("", fields, description, objects=objects, names=names, dialect=dialect)
 
-    def rebuilt(self, name, entries, description, required, names=None):
-        return Inline(entries, description, self.objects, self.names if names is None else names)
+    def rebuilt(self, name, entries, description, required, names=None, dialect=None):
+        return Inline(entries, description, self.objects, self.names if names is None else names,
+                      dialect or self.dialect)
 
 
 class ArrayOf(Obj):

@@ -4,7 +4,8 @@ for the submitted-jobs ones (which this version does not show)."""
 from __future__ import annotations
 
 from ..dbv0_0_38 import qos
-from ..dbv0_0_38.common import U32, W
+from ..kinds import U32
+from ..dbv0_0_38.common import (W)
 from ..dbv0_0_37.common import everything
 
 QOS = qos.QOS.derive(drop=["limits/factor", "limits/max/jobs/per/account",

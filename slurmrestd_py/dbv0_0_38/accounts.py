@@ -15,15 +15,15 @@ ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 
 ACCOUNT = Obj("account", [
     Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "List of assigned associations",
-      ASSOC_SHORT_INPUT),
+          ASSOC_SHORT_INPUT),
     Field("coordinators", Array(COORDINATOR), coordinators("coordinators"),
-      "List of assigned coordinators", coordinators_input("coordinators")),
+          "List of assigned coordinators", coordinators_input("coordinators")),
     Field("description", Text, description="Description of account", write=string("description")),
     Field("name", Text, description="Name of account", write=string("name")),
     Field("organization", Text, description="Assigned organization of account",
-      write=string("organization")),
+          write=string("organization")),
     Field("flags", Names, flags("flags", ACCOUNT_FLAGS), "List of properties of account",
-      flag_names("flags", ACCOUNT_FLAGS)),
+          flag_names("flags", ACCOUNT_FLAGS)),
 ], "Account description")
 ACCOUNT_INFO = response("account_info", [
     Field("accounts", Array(ACCOUNT), description="List of accounts"),

@@ -8,8 +8,8 @@ from ..routes import Param
 from ..schema import Array, Field, Inline, Nullable, Obj, Str
 from ..slurm import ffi, lib
 from ..errors import ESLURM_REST_INVALID_QUERY
-from .common import (ENV, F64, TRES_LIST, U16, U32, U64,
-                     Conditions, DbError, Names, Text, W, addition, answer,
+from ..kinds import F64, U16, U32, U64
+from .common import (ENV, TRES_LIST, Conditions, DbError, Names, Text, W, addition, answer,
                      deletion, entries, operation, partial, response, strings)
 from .parse import Store, flag_names, new_assoc, qos_id, qos_ids
 
@@ -80,7 +80,7 @@ ASSOCIATION = Obj("association", [
     W("cluster", Text, description="Assigned cluster"),
     Field("default/qos", Text, _default_qos, "Default QOS", qos_id("def_qos_id")),
     Field("flags", Names, _flags, "List of properties of association",
-      flag_names("flags", ((ASSOC_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
+          flag_names("flags", ((ASSOC_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
     W("max/jobs/per/count", U32, "grp_jobs", "Max jobs of the group of associations"),
     W("max/jobs/per/accruing", U32, "grp_jobs_accrue",
       "Max jobs accruing priority of the group of associations"),
@@ -105,7 +105,7 @@ ASSOCIATION = Obj("association", [
     W("partition", Text, description="Assigned partition"),
     W("priority", U32, description="Assigned priority"),
     Field("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)",
-      qos_ids("qos_list")),
+          qos_ids("qos_list")),
     W("shares_raw", U32, description="Raw fairshare shares"),
     # Usage is slurmctld's to compute: a body's is ignored.
     Field("usage", Nullable(USAGE), _usage, "Association usage"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 from ..errors import ESLURM_REST_FAIL_PARSING
 from ..schema import Array, Field, Nullable, Obj
 from ..slurm import NO_VAL, ffi, lib
-from .common import (ASSOC_SHORT, TRES_LIST, U16, U32, Conditions, Names, Text, W, addition,
-                     entries, flags, list_and_one, listing, partial, response)
+from ..kinds import U16, U32
+from .common import (ASSOC_SHORT, TRES_LIST, Conditions, Names, Text, W, addition, entries, flags,
+                     list_and_one, listing, partial, response)
 from .parse import Failed, Store, flag_names
 
 # CLUSTER_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
@@ -29,14 +30,14 @@ CLUSTER = Obj("cluster", [
     W("controller/host", Text, "control_host", "Hostname"),
     W("controller/port", U32, "control_port", "Port number"),
     Field("flags", Names, flags("flags", CLUSTER_FLAGS), "List of properties of cluster",
-      flag_names("flags", CLUSTER_FLAGS)),
+          flag_names("flags", CLUSTER_FLAGS)),
     W("name", Text, description="Cluster name"),
     W("nodes", Text, description="Assigned nodes"),
     Field("select_plugin", Text, lambda c: SELECT_PLUGINS.get(c.plugin_id_select),
-      "Configured select plugin", _select_plugin),
+          "Configured select plugin", _select_plugin),
     # The reference never fills it in (and a body's is ignored).
     Field("associations/root", Nullable(ASSOC_SHORT), lambda c: None,
-      "Root association (always null)"),
+          "Root association (always null)"),
     W("rpc_version", U16, description="Number rpc version"),
     W("tres", TRES_LIST, "tres_str", "List of TRES in cluster"),
 ], "Cluster description", objects={"controller": "Information about controller",

@@ -21,53 +21,14 @@ from ..envelope import response_obj
 from ..errors import (ESLURM_DATA_PATH_NOT_FOUND, ESLURM_DB_CONNECTION,
                       ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError, error_entry)
 from ..routes import Operation, Param
-from ..schema import Array, ArrayOf, CStr, Field, Inline, Obj, Scalar, Str, Type
+from ..kinds import F64, I64, U16, U32, base
+from ..schema import Array, ArrayOf, CStr, Field, Inline, Obj, Str, Type
 from ..slurm import ffi, lib, records, strings
 
 from .parse import Failed, Store, new_assoc, objects, real, run, string, tres_string, unsigned
 
-_U32_NULL = 0xFFFFFFFE  # NO_VAL and INFINITE
-_U16_NULL = 0xFFFE
-_U64_NULL = 0xFFFFFFFFFFFFFFFE
+_u32, _i64 = base(U32), base(I64)
 
-
-# ---- value types: the reference writes NO_VAL/INFINITE as null ----
-
-def _u32(v):
-    # Read through a uint32_t whatever the field's own width (time_t,
-    # uint64_t), as the reference does: the low 32 bits.
-    v &= 0xFFFFFFFF
-    return None if v >= _U32_NULL else v
-
-
-def _u16(v):
-    v &= 0xFFFF
-    return None if v >= _U16_NULL else v
-
-
-def _u64(v):
-    return None if v >= _U64_NULL else v
-
-
-def _i64(v):
-    """A uint64_t count shown as int64_t: NO_VAL64/INFINITE64 are null."""
-    if v >= _U64_NULL:
-        return None
-    return v - (1 << 64) if v >= 1 << 63 else v
-
-
-def _f64(v):
-    # The reference nulls a double whose uint32_t cast is NO_VAL or INFINITE
-    # (x86-64: truncated through int64_t; NaN and out-of-range give 0).
-    low = 0 if v != v or not -9.2e18 < v < 9.2e18 else int(v) & 0xFFFFFFFF
-    return None if low >= _U32_NULL else float(v)
-
-
-U32 = Scalar("integer", "int64", convert=_u32, nullable=True)
-U16 = Scalar("integer", "int64", convert=_u16, nullable=True)
-U64 = Scalar("integer", "int64", convert=_u64, nullable=True)
-I64 = Scalar("integer", "int64", convert=_i64, nullable=True)
-F64 = Scalar("number", "double", convert=_f64, nullable=True)
 Text = CStr  # char *: NULL is null
 Names = Array(Str)
 

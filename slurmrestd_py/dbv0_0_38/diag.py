@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..errors import ESLURM_DATA_CONV_FAILED
 from ..schema import Array, Field, Inline, Int, Str, Obj
 from ..slurm import ffi, lib, user_or_null
-from .common import (U32, DbError, Text, answer,
-                     list_of, operation, response)
+from ..kinds import U32
+from .common import (DbError, Text, answer, list_of, operation, response)
 from .dbd_names import dbd_name
 
 _ROLLUP_TYPES = ("internal", "user")

@@ -8,13 +8,14 @@ from typing import Callable
 
 from .. import convert, slurm, words
 from ..routes import Operation, Param
+from ..errors import ESLURM_REST_INVALID_QUERY
+from ..kinds import I64, U32, base
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
 from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
-from ..errors import ESLURM_REST_INVALID_QUERY
-from .common import (ENV, TRES, TRES_LIST, U32,
-                     Conditions, DbError, I64, Names, Text,
-                     answer, flags, operation, partial, response,
-                     tres_field)
+from .common import (ENV, TRES, TRES_LIST, Conditions, DbError, Names, Text, answer, flags,
+                     operation, partial, response, tres_field)
+
+_u32, _i64 = base(U32), base(I64)
 
 # ---- value readers ----
 
@@ -159,8 +160,8 @@ def tres_nct(counts, nodes, tasks, hosts: list[str]) -> list[dict]:
     for tid, ty, name in ENV.tres_order:
         count, node, task = rows[tid]
         if count or node or task:
-            out.append({"type": ty, "name": name, "id": tid, "count": I64.converter()(count),
-                        "task": I64.converter()(task), "node": node})
+            out.append({"type": ty, "name": name, "id": tid, "count": _i64(count),
+                        "task": _i64(task), "node": node})
     return out
 
 
@@ -192,7 +193,7 @@ _STEP_NAMES = {lib.SLURM_EXTERN_CONT: "extern", lib.SLURM_BATCH_SCRIPT: "batch",
 
 def _double_bits(v: float) -> int | None:
     # The reference reads this double through a uint32_t: its low 32 bits.
-    return U32.converter()(struct.unpack("<I", struct.pack("<d", v)[:4])[0])
+    return _u32(struct.unpack("<I", struct.pack("<d", v)[:4])[0])
 
 
 def _nct(kind: str, which: str):
@@ -203,9 +204,9 @@ def _nct(kind: str, which: str):
 
 def _time(prefix: str, attr: str, what: str) -> list[Field]:
     return [Field(f"time/{prefix}/seconds", U32, f"{attr}_sec",
-              f"Total number of CPU-seconds used {what}, in seconds"),
+                  f"Total number of CPU-seconds used {what}, in seconds"),
             Field(f"time/{prefix}/microseconds", U32, f"{attr}_usec",
-              f"Total number of CPU-seconds used {what}, in microseconds")]
+                  f"Total number of CPU-seconds used {what}, in microseconds")]
 
 
 _SYSTEM = "by the system on behalf of the process (in kernel mode)"
@@ -228,33 +229,33 @@ STEP = Obj("job_step", [
     Field("CPU/requested_frequency/max", U32, "req_cpufreq_max", "Max CPU frequency"),
     Field("CPU/governor", Names, flags("req_cpufreq_gov", GOVERNORS), "CPU governor"),
     Field("kill_request_user", Text, lambda s: user_or_null(s.requid),
-      "User who requested job killed"),
+          "User who requested job killed"),
     Field("time/start", U32, "start", "Timestamp of when job started"),
     Field("state", Str, lambda s: state_name(s.state), "State of job step"),
     Field("statistics/CPU/actual_frequency", U32, lambda s: _double_bits(s.stats.act_cpufreq),
-      "Actual frequency of CPU during step (the low 32 bits of the double, as the reference)"),
-    Field("statistics/energy/consumed", U32, lambda s: U32.converter()(s.stats.consumed_energy),
-      "Energy consumed during step"),
-    Field("step/job_id", U32, lambda s: U32.converter()(s.step_id.job_id), "Parent job id"),
-    Field("step/het/component", U32, lambda s: U32.converter()(s.step_id.step_het_comp),
-      "Parent HetJob component id"),
+          "Actual frequency of CPU during step (the low 32 bits of the double, as the reference)"),
+    Field("statistics/energy/consumed", U32, "stats.consumed_energy",
+          "Energy consumed during step"),
+    Field("step/job_id", U32, "step_id.job_id", "Parent job id"),
+    Field("step/het/component", U32, "step_id.step_het_comp",
+          "Parent HetJob component id"),
     Field("step/id", OneOf(Int, Str), lambda s: _step_id(s.step_id.step_id),
-      "Step id (a number, or batch, extern, pending, interactive)"),
+          "Step id (a number, or batch, extern, pending, interactive)"),
     Field("step/name", Text, "stepname", "Step name"),
     Field("time/suspended", U32, "suspended", "Timestamp of when job last suspended"),
     *_time("system", "sys_cpu", _SYSTEM),
     Field("task/distribution", Str, lambda s: layout_name(s.task_dist),
-      "Task distribution properties"),
+          "Task distribution properties"),
     *_time("total", "tot_cpu", "by the job"),
     *_time("user", "user_cpu", _USER),
     Field("tres/requested/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_ave),
-      "Average TRES usage in"),
+          "Average TRES usage in"),
     Field("tres/requested/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_tot),
-      "Total TRES usage in"),
+          "Total TRES usage in"),
     Field("tres/consumed/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_ave),
-      "Average TRES usage out"),
+          "Average TRES usage out"),
     Field("tres/consumed/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_tot),
-      "Total TRES usage out"),
+          "Total TRES usage out"),
     Field("tres/allocated", TRES_LIST, tres_field("tres_alloc_str"), "TRES allocated"),
 ], "Job step description", objects={"time": "Time properties", "nodes": "Node details",
                             "tres": "TRES usage", "CPU": "CPU properties",
@@ -301,7 +302,7 @@ JOB = Obj("job", [
     Field("allocation_nodes", U32, "alloc_nodes", "Nodes allocated to job"),
     Field("array/job_id", U32, "array_job_id", "Job id of array"),
     Field("array/limits/max/running/tasks", U32, "array_max_tasks",
-      "Max running tasks in array at any one time"),
+          "Max running tasks in array at any one time"),
     Field("array/task", Text, "array_task_str", "Array task"),
     Field("array/task_id", U32, "array_task_id", "Array task id"),
     Field("association", Nullable(JOB_ASSOCIATION), association),
@@ -331,11 +332,11 @@ JOB = Obj("job", [
     Field("kill_request_user", Text, lambda j: user_or_null(j.requid), "User who requested job killed"),
     Field("reservation/id", U32, "resvid", "Database id of reservation"),
     Field("reservation/name", Nullable(Int), _resv_name,
-      "0 without a reservation; null with one (the reference shows a meaningless number)"),
+          "0 without a reservation; null with one (the reference shows a meaningless number)"),
     Field("time/start", U32, "start", "Timestamp of when job started"),
     Field("state/current", Str, lambda j: state_name(j.state), "Current state of job"),
     Field("state/reason", Str, lambda j: reason_name(j.state_reason_prev),
-      "Last reason job didn't run"),
+          "Last reason job didn't run"),
     Field("time/submission", U32, "submit", "Timestamp of when job submitted"),
     Field("steps", Array(STEP), _steps, "Job step description"),
     Field("time/suspended", U32, "suspended", "Timestamp of when job last suspended"),

@@ -6,9 +6,9 @@ from typing import Callable
 from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from ..slurm import NO_VAL, ffi, lib
-from .common import (ENV, F64, TRES_LIST, U32, Conditions, Names, Text, W, addition,
-                     entries, flags, list_and_one, listing, partial, response,
-                     with_deleted)
+from ..kinds import F64, U32
+from .common import (ENV, TRES_LIST, Conditions, Names, Text, W, addition, entries, flags,
+                     list_and_one, listing, partial, response, with_deleted)
 from .parse import Store, flag_names, qos_ids
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
@@ -46,7 +46,7 @@ def _preempt_list(q) -> list[str]:
 QOS = Obj("qos", [
     W("description", Text, description="QOS description"),
     Field("flags", Names, flags("flags", QOS_FLAGS), "List of properties of QOS",
-      flag_names("flags", QOS_FLAGS)),
+          flag_names("flags", QOS_FLAGS)),
     W("id", U32, description="Database id"),
     W("limits/grace_time", U32, "grace_time", "Preemption grace time"),
     W("limits/max/active_jobs/accruing", U32, "grp_jobs_accrue",
@@ -83,9 +83,9 @@ QOS = Obj("qos", [
     W("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
     W("limits/min/tres/per/job", TRES_LIST, "min_tres_pj", "Min TRES per job"),
     Field("preempt/list", Names, _preempt_list, "List of preemptable QOS",
-      qos_ids("preempt_list")),
+          qos_ids("preempt_list")),
     Field("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES), "List of preemption modes",
-      flag_names("preempt_mode", PREEMPT_MODES)),
+          flag_names("preempt_mode", PREEMPT_MODES)),
     W("preempt/exempt_time", U32, "preempt_exempt_time",
       "Grace period (s) before jobs can preempted"),
     W("priority", U32, description="QOS priority"),

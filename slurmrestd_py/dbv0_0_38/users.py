@@ -17,15 +17,15 @@ USER_FLAGS = ((1, "DELETED"),)  # SLURMDB_USER_FLAG_DELETED
 
 USER = Obj("user", [
     Field("administrator_level", Str, lambda u: ADMIN_LEVELS.get(u.admin_level, "Unknown"),
-      "Description of administrator level", admin_level("admin_level")),
+          "Description of administrator level", admin_level("admin_level")),
     Field("associations", Array(ASSOC_SHORT), ASSOC_SHORT_LIST, "Assigned associations",
-      ASSOC_SHORT_INPUT),
+          ASSOC_SHORT_INPUT),
     Field("coordinators", Array(COORDINATOR), coordinators("coord_accts"),
-      "List of assigned coordinators", coordinators_input("coord_accts")),
+          "List of assigned coordinators", coordinators_input("coord_accts")),
     Field("default/account", Text, "default_acct", "Default account name", string("default_acct")),
     Field("default/wckey", Text, "default_wckey", "Default wckey", string("default_wckey")),
     Field("flags", Names, flags("flags", USER_FLAGS), "List of properties of user",
-      flag_names("flags", USER_FLAGS)),
+          flag_names("flags", USER_FLAGS)),
     Field("name", Text, description="User name", write=string("name"), required=True),
 ], "User description", objects={"default": "Default settings"})
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..schema import Array, Field, Obj
 from ..slurm import ffi
-from .common import (U32, Conditions, Names, Text, addition, entries, list_and_one,
-                     partial, response)
+from ..kinds import U32
+from .common import (Conditions, Names, Text, addition, entries, list_and_one, partial, response)
 from .parse import Store, flag_names, string, unsigned
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
@@ -22,11 +22,11 @@ WCKEY = Obj("wckey", [
     Field("accounts", Names, lambda w: [], "Accounting records (always empty)"),
     Field("cluster", Text, description="Cluster name", write=string("cluster"), required=True),
     Field("id", U32, description="wckey database unique id", write=unsigned("id", 32),
-      required=True),
+          required=True),
     Field("name", Text, description="wckey name", write=string("name"), required=True),
     Field("user", Text, description="wckey user", write=string("user"), required=True),
     Field("flags", Names, _flags, "List of properties of wckey",
-      flag_names("flags", ((WCKEY_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
+          flag_names("flags", ((WCKEY_FLAG_DELETED, "DELETED"),), (("is_def", "DEFAULT"),))),
 ])
 WCKEY_INFO = response("wckey_info", [Field("wckeys", Array(WCKEY), description="List of wckeys")])
 

@@ -4,10 +4,11 @@ trailing space (as v0.0.37 does), and `job_resources` in its older shape,
 always present: `{}` when the job has no resources."""
 from __future__ import annotations
 
+from ..kinds import NV32
 from ..schema import Enum, Field, Int, Map, Obj
 from ..slurm import ffi
 from ..v0_0_38 import jobs
-from ..v0_0_38.jobs import N, _unset
+from ..v0_0_38.jobs import N
 
 JOB_FLAGS = tuple((bit, name + " " if name == "JOB_CPUS_SET" else name)
                   for bit, name in jobs.JOB_FLAGS)
@@ -81,7 +82,7 @@ def _resources(r) -> dict:
 
 
 JOB = jobs.JOB.derive(drop=["container", "prefer"], replace={
-    "group_id": N("group_id", "group job submitted as", _unset("group_id", "NV")),
+    "group_id": Field("group_id", NV32, "group_id", "group job submitted as"),
     "job_resources": N("job_resources", "resources allocated to the job ({} when none)",
                        "(_res(_r) if (_r := j.job_resrcs) else {})", JOB_RESOURCES),
 }).with_names(_fc=_flag_cache, _fn=_flag_names, _res=_resources)

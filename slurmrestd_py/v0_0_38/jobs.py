@@ -18,6 +18,7 @@ import re
 
 from .. import slurm, words
 from ..errors import ESLURM_REST_INVALID_JOBS_DESC, ApiError, SlurmError
+from ..kinds import INF32, NV16, NV32, U16, U32
 from ..envelope import response_obj
 from ..routes import Operation, Param
 from ..schema import (UNSET, Array, Bool, CText, Enum, Expr, Field, Inline, Int, Map, Nullable,
@@ -349,19 +350,12 @@ def N(key: str, desc: str, expr: str, type: Type = NInt) -> Field:
     return Field(key, type, Expr(expr), desc)
 
 
-def _unset(attr: str, *sentinels: str) -> str:
-    """The member, or None when it equals one of the sentinels."""
-    test = " or ".join(["(_v := j.%s) == %s" % (attr, sentinels[0])]
-                       + [f"_v == {s}" for s in sentinels[1:]])
-    return f"(None if {test} else _v)"
-
-
 JOB_TABLE = [
     S("account", "Charge resources used by this job to specified account"),
     I("accrue_time", "time job is eligible for running"),
     S("admin_comment", "administrator's arbitrary comment"),
     I("array_job_id", "job_id of a job array or 0 if N/A"),
-    N("array_task_id", "task_id of a job array", _unset("array_task_id", "NV")),
+    Field("array_task_id", NV32, "array_task_id", "task_id of a job array"),
     I("array_max_tasks", "Maximum number of running array tasks"),
     S("array_task_string", "string expression of task IDs in this record", "array_task_str"),
     I("association_id", "association id for job", "assoc_id"),
@@ -384,7 +378,7 @@ JOB_TABLE = [
               "0x8000 when it counts threads)"),
         Field("thread_spec", NInt, description="specialized thread count"),
     ]),
-    N("cores_per_socket", "cores per socket required by job", _unset("cores_per_socket", "NV16")),
+    Field("cores_per_socket", NV16, "cores_per_socket", "cores per socket required by job"),
     N("billable_tres", "billable TRES", "(None if (_v := j.billable_tres) == NVF else _v)", NNum),
     N("cpus_per_task", "number of processors required for each task (null unless a CPU "
       "frequency minimum is set, as the reference writes it)",
@@ -394,11 +388,11 @@ JOB_TABLE = [
         Field("cpu_frequency_minumum", Int,
               description="Minimum cpu frequency, when set (the reference's spelling)"),
     ]),
-    N("cpu_frequency_maximum", "Maximum cpu frequency", _unset("cpu_freq_max", "NV")),
-    N("cpu_frequency_governor", "cpu frequency governor", _unset("cpu_freq_gov", "NV")),
+    Field("cpu_frequency_maximum", NV32, "cpu_freq_max", "Maximum cpu frequency"),
+    Field("cpu_frequency_governor", NV32, "cpu_freq_gov", "cpu frequency governor"),
     S("cpus_per_tres", "semicolon delimited list of TRES=# values"),
     I("deadline", "job start deadline"),
-    N("delay_boot", "delay boot for desired node state", _unset("delay_boot", "NV")),
+    Field("delay_boot", NV32, "delay_boot", "delay boot for desired node state"),
     S("dependency", "synchronize job execution with other jobs"),
     I("derived_exit_code", "highest exit code of all job steps", "derived_ec"),
     I("eligible_time", "time job is eligible for running"),
@@ -419,7 +413,7 @@ JOB_TABLE = [
         Field("group_name", NStr, description="group job submitted as (absent when the "
               "group id is unset; null when the group has no name)"),
     ]),
-    N("job_id", "job ID", _unset("job_id", "NV")),
+    Field("job_id", NV32, "job_id", "job ID"),
     Splice("(_res(_r) if (_r := j.job_resrcs) else _E)", [
         Field("job_resources", JOB_RESOURCES,
               description="resources allocated to the job (absent when none)"),
@@ -428,8 +422,8 @@ JOB_TABLE = [
       Enum(*JOB_STATES)),
     I("last_sched_evaluation", "last time job was evaluated for scheduling", "last_sched_eval"),
     S("licenses", "licenses required by the job"),
-    N("max_cpus", "maximum number of cpus usable by job", _unset("max_cpus", "NV")),
-    N("max_nodes", "maximum number of nodes usable by job", _unset("max_nodes", "NV")),
+    Field("max_cpus", NV32, "max_cpus", "maximum number of cpus usable by job"),
+    Field("max_nodes", NV32, "max_nodes", "maximum number of nodes usable by job"),
     S("mcs_label", "mcs_label if mcs plugin in use"),
     S("memory_per_tres", "semicolon delimited list of TRES=# values", "mem_per_tres"),
     S("name", "name of the job"),
@@ -437,11 +431,10 @@ JOB_TABLE = [
     N("nice", "requested priority change (a negative change reads as an unsigned 32-bit "
       "number, as the reference writes it)",
       "(None if (_v := j.nice) == NV or _v == NICE else (_v - NICE) & 0xFFFFFFFF)"),
-    N("tasks_per_core", "number of tasks to invoke on each core",
-      _unset("ntasks_per_core", "NV16", "INF16")),
+    Field("tasks_per_core", U16, "ntasks_per_core", "number of tasks to invoke on each core"),
     I("tasks_per_node", "number of tasks to invoke on each node", "ntasks_per_node"),
-    N("tasks_per_socket", "number of tasks to invoke on each socket",
-      _unset("ntasks_per_socket", "NV16", "INF16")),
+    Field("tasks_per_socket", U16, "ntasks_per_socket",
+          "number of tasks to invoke on each socket"),
     I("tasks_per_board", "number of tasks to invoke on each board", "ntasks_per_board"),
     N("cpus", "minimum number of cpus required by job",
       "(j.num_cpus if (_nt := j.num_tasks) != NV and _nt != INF else None)"),
@@ -459,7 +452,7 @@ JOB_TABLE = [
     I("minimum_tmp_disk_per_node", "minimum tmp disk per node", "pn_min_tmp_disk"),
     I("preempt_time", "preemption signal time"),
     I("pre_sus_time", "time job ran prior to last suspend"),
-    N("priority", "relative priority of the job", _unset("priority", "NV", "INF")),
+    Field("priority", U32, "priority", "relative priority of the job"),
     N("profile", "Job profiling requested", "(None if (_v := j.profile) == 0 else _profile(_v))",
       NStrList),
     S("qos", "Quality of Service"),
@@ -475,7 +468,7 @@ JOB_TABLE = [
     N("show_flags", "details requested",
       "[*(_sc[_v] if (_v := j.show_flags) in _sc else _sn(_v))]", StrList),
     I("sockets_per_board", "sockets per board required by job"),
-    N("sockets_per_node", "sockets per node required by job", _unset("sockets_per_node", "NV16")),
+    Field("sockets_per_node", NV16, "sockets_per_node", "sockets per node required by job"),
     I("start_time", "time execution begins, actual or expected"),
     S("state_description", "optional details for state_reason", "state_desc"),
     N("state_reason", "reason job still pending or failed",
@@ -486,9 +479,9 @@ JOB_TABLE = [
     I("submit_time", "time of job submission"),
     I("suspend_time", "time job last suspended or resumed"),
     S("system_comment", "slurmctld's arbitrary comment"),
-    N("time_limit", "maximum run time in minutes (null: INFINITE)", _unset("time_limit", "INF")),
-    N("time_minimum", "minimum run time in minutes (null: INFINITE)", _unset("time_min", "INF")),
-    N("threads_per_core", "threads per core required by job", _unset("threads_per_core", "NV16")),
+    Field("time_limit", INF32, "time_limit", "maximum run time in minutes (null: INFINITE)"),
+    Field("time_minimum", INF32, "time_min", "minimum run time in minutes (null: INFINITE)"),
+    Field("threads_per_core", NV16, "threads_per_core", "threads per core required by job"),
     S("tres_bind", "Task to TRES binding directives"),
     S("tres_freq", "TRES frequency directives"),
     S("tres_per_job", "semicolon delimited list of TRES=# values"),

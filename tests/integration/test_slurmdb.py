@@ -773,19 +773,6 @@ def test_exit_codes_as_wait_statuses():
             assert d["status"] in ("CORE_DUMPED", "ERROR")
 
 
-def test_nulls_of_numbers():
-    from slurmrestd_py.dbv0_0_38.common import F64, I64, U16, U32, U64
-    u32, u16, u64, i64, f64 = (t.converter() for t in (U32, U16, U64, I64, F64))
-    assert [u32(v) for v in (0, 5, 0xFFFFFFFE, 0xFFFFFFFF, (1 << 32) + 7)] == \
-        [0, 5, None, None, 7]
-    assert [u16(v) for v in (0xFFFE, 0xFFFF, 9)] == [None, None, 9]
-    assert [u64(v) for v in ((1 << 64) - 2, (1 << 64) - 1, 1 << 40)] == [None, None, 1 << 40]
-    assert [i64(v) for v in ((1 << 64) - 2, 1 << 63, 7)] == [None, -(1 << 63), 7]
-    # A double is null when its uint32_t cast is NO_VAL or INFINITE, as the reference.
-    assert [f64(v) for v in (4294967294.0, 4294967295.0, 1.5, 4294967294.5, 8589934590.0)] == \
-        [None, None, 1.5, None, None]
-
-
 # ---- removals (as root: only an administrator may remove) ----
 #
 # Objects come in pairs, _r for the reference to remove and _o for ours, with

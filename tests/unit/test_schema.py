@@ -70,3 +70,15 @@ def test_derive_a_tree_of_key_paths():
     # Request bodies parse by the derived paths too.
     paths = [p for p, _, _ in old.inputs]
     assert "limits/max/jobs/per/acct" in paths and "limits/factor" not in paths
+
+
+def test_key_paths_nest_and_a_rename_can_move_a_key_into_an_object():
+    flat = Obj("flat", [Field("a", Int), Field("b/c", Int, "c"), Field("d", Int),
+                        Field("b/e", Int, "e")], objects={"b": "the b"})
+    c = types.SimpleNamespace(a=1, c=2, d=3, e=4)
+    # Nested keys keep the order their paths are first named.
+    assert flat.read(c) == {"a": 1, "b": {"c": 2, "e": 4}, "d": 3}
+    assert flat.definition("v")["properties"]["b"]["description"] == "the b"
+    moved = flat.derive(rename={"a": "b/a", "d": "f/d"})
+    assert moved.read(c) == {"b": {"a": 1, "c": 2, "e": 4}, "f": {"d": 3}}
+    assert list(moved.definition("v")["properties"]) == ["b", "f"]

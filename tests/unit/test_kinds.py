@@ -1,0 +1,67 @@
+"""kinds.py: a field declares what its C value means; the object's dialect
+gives it a JSON form, the same in the compiled reader, a converter and the schema."""
+import types
+
+import pytest
+
+from slurmrestd_py import kinds
+from slurmrestd_py.kinds import F64, I64, INF32, NV16, NV32, U16, U32, U64
+from slurmrestd_py.schema import Field, Obj, Scalar
+
+NO_VAL, INFINITE = 0xFFFFFFFE, 0xFFFFFFFF
+THING = Obj("thing", [Field("limit", U32), Field("time/min", INF32, "time_min")])
+
+
+@pytest.mark.parametrize("kind, raw, value", [
+    (U16, 0xFFFE, None), (U16, 0xFFFF, None), (U16, 7, 7), (U16, 0x1_0007, 7),
+    (U32, NO_VAL, None), (U32, INFINITE, None), (U32, 5, 5),
+    (U32, (1 << 40) | NO_VAL, None),  # a wider member read through its low 32 bits
+    (U64, (1 << 64) - 2, None), (U64, 1 << 63, 1 << 63),
+    (I64, (1 << 64) - 1, None), (I64, 1 << 63, -(1 << 63)), (I64, 3, 3),
+    (F64, float(NO_VAL), None), (F64, float("nan"), float("nan")), (F64, 2.5, 2.5),
+    # A double is null when its uint32_t cast is NO_VAL or INFINITE, as the reference.
+    (F64, 4294967295.0, None), (F64, 4294967294.5, None), (F64, 8589934590.0, None),
+    (NV16, 0xFFFE, None), (NV16, 0xFFFF, 0xFFFF),
+    (NV32, NO_VAL, None), (NV32, INFINITE, INFINITE),
+    (INF32, INFINITE, None), (INF32, NO_VAL, NO_VAL),
+])
+def test_base_dialect_writes_unset_and_unlimited_as_null(kind, raw, value):
+    got = kinds.base(kind)(raw)
+    assert got == value or (got != got and value != value)
+    # The compiled reader's inline expression says the same.
+    obj = Obj("x", [Field("v", kind)])
+    read = obj.read(types.SimpleNamespace(v=raw))["v"]
+    assert read == value or (read != read and value != value)
+    assert obj.definition()["properties"]["v"]["nullable"] is True
+
+
+def test_an_object_without_a_dialect_takes_the_base_one():
+    assert THING.dialect is kinds.BASE
+    assert THING.read(types.SimpleNamespace(limit=NO_VAL, time_min=INFINITE)) == {
+        "limit": None, "time": {"min": None}}
+    assert "(None if (_v := j.limit & 0xFFFFFFFF)" in THING.source  # inline, no call
+
+
+def test_a_kind_has_no_form_outside_a_dialect():
+    with pytest.raises(TypeError):
+        U32.schema("v0.0.38")
+
+
+def test_another_dialect_reshapes_every_kind_of_a_derived_object():
+    # The shape later versions give numbers (set/infinite/number), as a test dialect.
+    number = Obj("uint32_no_val", [
+        Field("set", Scalar("boolean"), lambda v: v != NO_VAL),
+        Field("infinite", Scalar("boolean"), lambda v: v == INFINITE),
+        Field("number", Scalar("integer"), lambda v: 0 if v >= NO_VAL else v),
+    ])
+    dialect = {U32: number, INF32: number}
+    later = THING.derive(dialect=dialect)
+    assert later.read(types.SimpleNamespace(limit=NO_VAL, time_min=30)) == {
+        "limit": {"set": False, "infinite": False, "number": 0},
+        "time": {"min": {"set": True, "infinite": False, "number": 30}}}
+    assert later.definition("v")["properties"]["limit"] == {
+        "$ref": "#/components/schemas/v_uint32_no_val"}
+    assert "v_uint32_no_val" in later.components("v")
+    # Derivations keep their dialect; the base object is unchanged.
+    assert later.derive(drop=["time/min"]).dialect is dialect
+    assert THING.read(types.SimpleNamespace(limit=3, time_min=4)) == {"limit": 3, "time": {"min": 4}}
