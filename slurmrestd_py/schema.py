@@ -68,15 +68,16 @@ class Scalar(Type):
 
 
 class Kind(Type):
-    """What a C value means (a number whose NO_VAL means unset, ...), with
-    no JSON form of its own: the dialect of the object declaring it gives
-    one (see kinds.py)."""
+    """What a C value means (a number whose NO_VAL means unset, ...). Its
+    JSON form is `base` (v0.0.36 to v0.0.38's) unless the dialect of the
+    object declaring it gives another (see kinds.py)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, base: Type):
         self.name = name
+        self.base = base
 
     def schema(self, ns: str = "") -> dict:
-        raise TypeError(f"the kind {self.name} has a JSON form only in a dialect")
+        raise TypeError(f"the kind {self.name} has a JSON form only in an object")
 
     def __repr__(self) -> str:
         return f"Kind({self.name})"
@@ -231,11 +232,11 @@ class Field:
         return self.type.code(f"j.{self.read}", bind)
 
     def resolved(self, dialect: dict) -> Field:
-        """This field with its kind given the dialect's JSON form."""
+        """This field with its kind given its JSON form in `dialect`."""
         if not isinstance(self.type, Kind):
             return self
-        return Field(self.key, dialect[self.type], self.read, self.description, self.write,
-                     self.required)
+        return Field(self.key, dialect.get(self.type, self.type.base), self.read,
+                     self.description, self.write, self.required)
 
 
 class Splice:
@@ -302,8 +303,8 @@ class Obj(Type):
 
     `fields` are the declared entries (Field or Splice, keys possibly paths);
     `objects` describes the intermediate objects of path keys, by path;
-    `names` binds names that the fields' Expr readers use; `dialect` gives
-    the fields' kinds their JSON form (None: kinds.BASE, v0.0.36 to v0.0.38)."""
+    `names` binds names that the fields' Expr readers use; `dialect` maps
+    the fields' kinds to their JSON form (unmapped: the kind's base form)."""
 
     def __init__(self, name: str, fields: list, description: str = "",
                  required: Iterable[str] = (), objects: dict[str, str] | None = None,
@@ -311,11 +312,8 @@ class Obj(Type):
         self.name = name
         self.entries = list(fields)
         self.objects = objects or {}
-        if dialect is None and any(isinstance(f.type, Kind) for e in fields for f in e.fields):
-            from .kinds import BASE as dialect
         self.dialect = dialect
-        self._top = _nest([e.resolved(dialect) for e in self.entries] if dialect else self.entries,
-                          self.objects)
+        self._top = _nest([e.resolved(dialect or {}) for e in self.entries], self.objects)
         self.fields = [f for e in self._top for f in e.fields]
         self.description = description
         self.required = list(required)

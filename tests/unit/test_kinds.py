@@ -35,8 +35,8 @@ def test_base_dialect_writes_unset_and_unlimited_as_null(kind, raw, value):
     assert obj.definition()["properties"]["v"]["nullable"] is True
 
 
-def test_an_object_without_a_dialect_takes_the_base_one():
-    assert THING.dialect is kinds.BASE
+def test_an_object_without_a_dialect_takes_the_base_forms():
+    assert THING.dialect is None
     assert THING.read(types.SimpleNamespace(limit=NO_VAL, time_min=INFINITE)) == {
         "limit": None, "time": {"min": None}}
     assert "(None if (_v := j.limit & 0xFFFFFFFF)" in THING.source  # inline, no call
