@@ -4,6 +4,8 @@
 - `ApiError`: an answer in the endpoint's own envelope, with error entries.
 - `SlurmError`: a libslurm call failed; the app turns it into the envelope's
   error entry (a 500, a 401 for refused credentials, a 304 for no change).
+- `PropertyError`: a job property refuses its value (jobdesc), with the
+  reference's entries for it.
 - `error_entry`: the one function that writes an error entry.
 
 Slurm's error numbers are those of <slurm/slurm_errno.h>; they are written
@@ -80,6 +82,15 @@ class SlurmError(Exception):
         self.description = description
         self.strerror = strerror(errno)
         super().__init__(f"{call}: {self.strerror}")
+
+
+class PropertyError(Exception):
+    """A value a property refuses: `entries` are the error objects the
+    reference reports for it (possibly none), before its own summary."""
+
+    def __init__(self, *entries: dict):
+        super().__init__(entries)
+        self.entries = list(entries)
 
 
 def refused_credentials(errno: int, token: bool = False) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..errors import SLURM_ERROR, ApiError
+from ..jobdesc.control import Vocabulary
 from ..schema import Field
 from ..v0_0_37 import job_control as v37
 from ..v0_0_38 import job_control
@@ -23,9 +24,9 @@ def _alias(key: str, of: str) -> tuple[str, Field]:
 PROPERTIES = v37.PROPERTIES.derive(drop=["priority"], add=[
     _alias("kill_on_invalid dependency", "kill_on_invalid_dependency"),
     _alias("standard_in", "standard_input"), _alias("standard_out", "standard_output")])
-WORDS = job_control.Vocabulary(PROPERTIES, v37.WORDS.disabled | {"priority"},
-                               "process failed for key {} with error: Unspecified error",
-                               default_name="openapi")
+WORDS = Vocabulary(PROPERTIES, v37.WORDS.disabled | {"priority"},
+                   "process failed for key {} with error: Unspecified error",
+                   default_name="openapi")
 
 
 def _entry(e: dict) -> dict:

@@ -1,5 +1,5 @@
 """Fuzz target: request bodies (JSON, YAML, urlencoded) through media.py into
-every body parser: job submission and update (v0_0_38/job_control.py) and
+every body parser: job submission and update (jobdesc/, v0.0.38's keys) and
 each slurmdb addition (dbv0_0_38, into real C records), with the RPCs and
 slurmdbd replaced by stand-ins.
 
@@ -18,8 +18,9 @@ with atheris.instrument_imports():
     from slurmrestd_py.dbv0_0_38.common import DbError
     from slurmrestd_py.dbv0_0_38.parse import Store
     from slurmrestd_py.errors import ApiError, HttpError
+    from slurmrestd_py.jobdesc import control
     from slurmrestd_py.slurm import ffi
-    from slurmrestd_py.v0_0_38 import job_control
+    from slurmrestd_py.v0_0_38.job_control import WORDS
 
 MEDIA = ("application/json", "application/x-yaml", "application/x-www-form-urlencoded")
 AREAS = [(key, add) for key, _, _, add in config.AREAS if key != "TRES"]  # TRES: refused
@@ -64,14 +65,14 @@ def _submitted(descs, errors, het):
     return {"errors": errors, "job_id": 1, "step_id": "BATCH", "job_submit_user_msg": None}
 
 
-job_control._submit = _submitted  # the RPC: not fuzzed here
+control._submit = _submitted  # the RPC: not fuzzed here
 
 
 def _update(props) -> None:
     errors, keep = [], []
-    spec = job_control._parse(props, errors, True, job_control.WORDS)
+    spec = control._parse(props, errors, True, WORDS)
     if spec is not None:
-        job_control._prepare(spec, errors, True, keep)
+        control._prepare(spec, errors, True, keep)
 
 
 SEEDS = [bytes([k]) + json.dumps(v).encode() for k, v in (
@@ -104,7 +105,7 @@ def test_one_input(data: bytes) -> None:
     where = kind // 3 % (2 + len(AREAS))
     try:
         if where == 0:
-            job_control.submit_job(type("Call", (), {"body": body}), job_control.WORDS)
+            control.submit_job(type("Call", (), {"body": body}), WORDS)
         elif where == 1:
             _update(body)
         else:

@@ -1,9 +1,11 @@
-"""Job properties into a job_desc_msg_t (v0_0_38/job_control.py) without a
+"""Job properties into a job_desc_msg_t (jobdesc/, v0.0.38's keys) without a
 cluster: values beyond their C field, or no text, are the reference's error
 entries naming the key (400), never an exception."""
 import pytest
 
-from slurmrestd_py.v0_0_38 import job_control
+from slurmrestd_py.errors import ESLURM_DATA_CONV_FAILED
+from slurmrestd_py.jobdesc import control
+from slurmrestd_py.v0_0_38.job_control import WORDS
 from slurmrestd_py.v0_0_38.jobs import job_id_text
 
 ENV = {"environment": {"PATH": "/bin"}}
@@ -12,8 +14,8 @@ ENV = {"environment": {"PATH": "/bin"}}
 def prepare(props: dict, update: bool = False):
     """(job_desc_msg_t or None, error entries), as a submission or update builds them."""
     errors, keep = [], []
-    spec = job_control._parse(props, errors, update, job_control.WORDS)
-    desc = job_control._prepare(spec, errors, update, keep) if spec is not None else None
+    spec = control._parse(props, errors, update, WORDS)
+    desc = control._prepare(spec, errors, update, keep) if spec is not None else None
     return desc, errors
 
 
@@ -50,7 +52,7 @@ def test_values_beyond_their_c_field_are_refused(key, value):
 def test_text_no_c_string_holds_is_refused(key, value):
     errors = refused(key, value)
     assert errors[0]["error"].startswith(f"Invalid {key}: ")
-    assert errors[0]["error_code"] == job_control.ESLURM_DATA_CONV_FAILED
+    assert errors[0]["error_code"] == ESLURM_DATA_CONV_FAILED
 
 
 def test_values_at_their_limits_are_accepted():
@@ -64,8 +66,8 @@ def test_values_at_their_limits_are_accepted():
 def test_a_script_no_c_string_holds_is_refused():
     from slurmrestd_py.convert import Invalid
     with pytest.raises(Invalid) as e:
-        job_control.submit_job(type("Call", (), {"body": {"script": "#!/bin/sh\0", "job": ENV}}),
-                               job_control.WORDS)
+        control.submit_job(type("Call", (), {"body": {"script": "#!/bin/sh\0", "job": ENV}}),
+                           WORDS)
     assert e.value.field == "script"
 
 
@@ -77,7 +79,7 @@ def test_job_ids_of_any_length_saturate_as_the_reference_reads_them(value, text)
 
 
 def test_signals_of_any_length_are_no_signal():
-    assert job_control.signal_number("9" * 5000) == 0
+    assert control.signal_number("9" * 5000) == 0
 
 
 def test_query_integers_of_any_length_saturate():
@@ -95,5 +97,5 @@ def test_query_integers_of_any_length_saturate():
 def test_a_refusal_of_the_credentials_is_left_to_the_app():
     from slurmrestd_py.errors import SlurmError
     with pytest.raises(SlurmError):
-        job_control._unless_refused(5005, "slurm_submit_batch_job")  # slurmctld hung up
-    assert job_control._unless_refused(2017, "slurm_update_job2") == 2017
+        control._unless_refused(5005, "slurm_submit_batch_job")  # slurmctld hung up
+    assert control._unless_refused(2017, "slurm_update_job2") == 2017

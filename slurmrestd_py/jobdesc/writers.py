@@ -1,0 +1,393 @@
+"""Writers: one per job property, each reading its JSON value as the
+reference's option layer does (values), validating it as sbatch's option
+parser does (sbatch_syntax) and recording it in a Spec; a value refused is a
+PropertyError with the reference's entries. The factories (`text`,
+`int_attr`, ...) make the writers that differ only in the field they fill."""
+from __future__ import annotations
+
+import os
+import re
+
+from .. import convert
+from ..errors import ESLURM_DATA_CONV_FAILED, SLURM_ERROR, PropertyError
+from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL64, ffi, lib
+from .job_desc import NICE_OFFSET, OPEN_MODE_APPEND, OPEN_MODE_TRUNCATE, Spec
+from .sbatch_syntax import (GPU_BIND, GPU_FREQ_TOKEN, INT_MAX, INT_MIN, cpu_freq, gres_prepend,
+                            parse_mail_type, parse_time, profile_from_string, signal_opts,
+                            str_to_mbytes, strtol, time_str2mins, time_str2secs,
+                            verify_dist_type, verify_node_count)
+from .values import as_bool, as_int, as_str, boolean, data_error, integer, string
+
+# <slurm/slurm.h>
+CORE_SPEC_THREAD = 0x8000
+KILL_INV_DEP, NO_KILL_INV_DEP = 1 << 0, 1 << 1
+GRES_ENFORCE_BIND, GRES_DISABLE_BIND = 1 << 4, 1 << 19
+SPREAD_JOB, USE_MIN_NODES = 1 << 8, 1 << 9
+JOB_SHARED_NONE, JOB_SHARED_OK, JOB_SHARED_USER, JOB_SHARED_MCS = 0, 1, 2, 3
+
+
+def text(attr: str, none_path: bool = False):
+    """A string stored as given ("none" -> /dev/null for standard streams)."""
+    def write(spec: Spec, v):
+        s = string(v)
+        if none_path and s.lower() == "none":
+            s = "/dev/null"
+        spec.text[attr] = s
+    return write
+
+
+def attr_text(attr: str):
+    """A string kept in the Spec's `attr`, where job_desc() reads it."""
+    def write(spec: Spec, v):
+        setattr(spec, attr, string(v))
+    return write
+
+
+def int_attr(attr: str, low: int = INT_MIN + 1, high: int = INT_MAX - 1):
+    """An int option: refused at or beyond C int's range, or beyond
+    [low, high] when its job_desc_msg_t field is narrower and not masked."""
+    def write(spec: Spec, v):
+        n = integer(v)
+        if n > high:
+            raise data_error("Integer too large")
+        if n < low:
+            raise data_error("Integer too small")
+        setattr(spec, attr, n)
+    return write
+
+
+def flag(bit: int):
+    """A job flag, set by the key's presence whatever its value."""
+    def write(spec: Spec, v):
+        spec.job_flags |= bit
+    return write
+
+
+def mbytes(attr: str, message: str):
+    """A size in megabytes ("<n>[K|M|G|T]"); refused with `message`."""
+    def write(spec: Spec, v):
+        s = string(v, message + " string")
+        n = str_to_mbytes(s)
+        setattr(spec, attr, n)
+        if n == NO_VAL64:
+            raise data_error(message)
+    return write
+
+
+def duration(attr: str):
+    """Minutes in sbatch's time syntax (0 is unlimited)."""
+    def write(spec: Spec, v):
+        minutes = time_str2mins(string(v))
+        if minutes == NO_VAL:
+            raise data_error("Invalid time specification")
+        setattr(spec, attr, INFINITE if minutes == 0 else minutes)
+    return write
+
+
+def date(attr: str, message: str, code: int):
+    """A time in sbatch's --begin syntax; refused with `message` and `code`."""
+    def write(spec: Spec, v):
+        t = parse_time(string(v))
+        setattr(spec, attr, t)
+        if not t:
+            raise data_error(message, code)
+    return write
+
+
+def w_argv(spec: Spec, v):
+    if not isinstance(v, list):
+        raise PropertyError()
+    spec.argv = [string(x) for x in v]
+
+
+def w_chdir(spec: Spec, v):
+    try:
+        s = as_str(v)
+    except ValueError:
+        return  # the reference reports the failure yet carries on
+    spec.chdir = s if s.startswith("/") else os.path.join(os.getcwd(), s)
+
+
+def w_core_spec(spec: Spec, v):
+    n = integer(v, "Unable to read int")
+    if n < 0:
+        # The reference lists this error but accepts the submission.
+        spec.warnings.append({"error": "Invalid core specification", "error_code": 0})
+        return
+    spec.core_spec = n & 0xFFFF
+
+
+def w_thread_spec(spec: Spec, v):
+    n = integer(v, "Unable to read integer")
+    if n >= CORE_SPEC_THREAD:
+        raise data_error("core_spec is too large")
+    if n <= 0:
+        raise data_error("core_spec must be >0")
+    spec.core_spec = n | CORE_SPEC_THREAD
+
+
+def w_cpu_freq(spec: Spec, v):
+    parsed = cpu_freq(string(v))
+    if parsed is None:
+        raise data_error("Unable to parse CPU frequency")
+    spec.cpu_freq = parsed
+
+
+def w_cpus_per_task(spec: Spec, v):
+    n = integer(v)
+    if n > convert.UINT16[1]:  # a uint16_t in job_desc_msg_t
+        raise data_error("Integer too large")
+    if n < 1:
+        raise data_error("cpus per task much be greater than 0")
+    spec.cpus_per_task, spec.cpus_set = n, True
+
+
+def w_delay_boot(spec: Spec, v):
+    secs = time_str2secs(string(v))
+    spec.delay_boot = secs
+    if secs == NO_VAL:
+        raise data_error("Invalid delay boot specification")
+
+
+def w_distribution(spec: Spec, v):
+    dist, plane = verify_dist_type(string(v))
+    if dist == -1:
+        raise data_error("Invalid distribution")
+    spec.distribution, spec.plane_size = dist, plane
+
+
+def w_environment(spec: Spec, v):
+    if not isinstance(v, dict):
+        raise data_error("environment must be a dictionary")
+    env: list[str] = []
+    for key, value in v.items():
+        try:
+            env.append(f"{key}={as_str(value)}")
+        except ValueError:
+            raise data_error("failure parsing environment") from None
+        convert.cstring(env[-1], "environment")
+    spec.environment = env
+
+
+def w_exclusive(spec: Spec, v):
+    s = string(v).lower()
+    shared = {"exclusive": JOB_SHARED_NONE, "oversubscribe": JOB_SHARED_OK,
+              "user": JOB_SHARED_USER, "mcs": JOB_SHARED_MCS}.get(s)
+    if shared is None:
+        raise data_error("Invalid exclusive specification")
+    spec.shared = shared
+
+
+def w_get_user_env(spec: Spec, v):
+    if v is None:
+        spec.get_user_env_time = 0
+        return
+    value, rest = strtol(string(v))
+    spec.get_user_env_time = value or 0
+    if rest and rest[0] not in "sSlL":
+        raise data_error("Invalid get user environment specification")
+
+
+def w_gpu_bind(spec: Spec, v):
+    s = string(v)
+    if not GPU_BIND.match(s):
+        raise data_error("Invalid --gpu-bind argument")
+    spec.gpu_bind = s
+
+
+def w_gpu_freq(spec: Spec, v):
+    s = string(v)
+    if not s or not all(GPU_FREQ_TOKEN.match(t) for t in s.split(",")):
+        raise data_error("Invalid --gpu-freq argument")
+    spec.gpu_freq = s
+
+
+def w_gres(spec: Spec, v):
+    s = string(v)
+    if s.lower() in ("help", "list"):
+        raise data_error('GRES "help" not supported')
+    spec.gres = s if s.lower() == "none" else gres_prepend(s)
+
+
+def w_gres_flags(spec: Spec, v):
+    s = string(v).lower()
+    spec.job_flags &= ~(GRES_DISABLE_BIND | GRES_ENFORCE_BIND)
+    if s == "disable-binding":
+        spec.job_flags |= GRES_DISABLE_BIND
+    elif s == "enforce-binding":
+        spec.job_flags |= GRES_ENFORCE_BIND
+    else:
+        raise data_error("Invalid GRES flags")
+
+
+def w_hold(spec: Spec, v):
+    spec.hold = boolean(v)
+
+
+def w_kill_on_invalid_dep(spec: Spec, v):
+    try:
+        kill = as_bool(v)
+    except ValueError:
+        raise data_error("Unable to read boolean", ESLURM_DATA_CONV_FAILED) from None
+    spec.job_flags |= KILL_INV_DEP if kill else NO_KILL_INV_DEP
+
+
+def w_mail_type(spec: Spec, v):
+    spec.mail_type |= parse_mail_type(string(v))
+    spec.mail_type_set = True
+    if spec.mail_type == INFINITE16:
+        raise data_error("Invalid mail type specification")
+
+
+def w_mem_bind(spec: Spec, v):
+    s = string(v)
+    if "help" in s.lower():
+        raise data_error("memory binding help not supported")
+    out = ffi.new("char **")
+    flags = ffi.new("uint16_t *")
+    rc = lib.slurm_verify_mem_bind(s.encode(), out, flags)
+    bound = ffi.string(out[0]).decode() if out[0] != ffi.NULL else None
+    if out[0] != ffi.NULL:
+        lib.slurm_xfree(ffi.cast("void **", out))
+    if rc:
+        raise data_error("Invalid memory binding specification", rc)
+    spec.mem_bind, spec.mem_bind_type = bound, flags[0]
+
+
+def w_name(spec: Spec, v):
+    spec.job_name = string(v)
+    spec.name_set = True
+
+
+def w_nice(spec: Spec, v):
+    if v is None:
+        spec.nice = 100
+        return
+    n = integer(v)
+    if abs(n) >= NICE_OFFSET - 3:
+        raise data_error("Nice too large")
+    spec.nice = n
+
+
+def w_no_kill(spec: Spec, v):
+    if v is None:
+        spec.no_kill = True
+        return
+    s = string(v).lower()
+    if s == "set":
+        spec.no_kill = True
+    elif s in ("off", "no"):
+        spec.no_kill = False
+    else:
+        raise data_error("Invalid no kill specification")
+
+
+def w_nodes(spec: Spec, v):
+    if isinstance(v, list):
+        if len(v) != 2:
+            raise data_error("Invalid node count list size")
+        counts = []
+        for x in v:
+            try:
+                counts.append(as_int(x))
+            except ValueError:
+                raise PropertyError(
+                    {"error": "Invalid node count", "error_code": ESLURM_DATA_CONV_FAILED},
+                    {"error": "Invalid node count specification", "error_code": SLURM_ERROR},
+                ) from None
+        # As the reference: the pair sets the counts but not "nodes given".
+        spec.min_nodes, spec.max_nodes = counts[0] & 0xFFFFFFFF, counts[1] & 0xFFFFFFFF
+        return
+    counts = verify_node_count(string(v))
+    if counts is None:
+        raise data_error("Invalid node count string")
+    spec.min_nodes, spec.max_nodes = counts
+    spec.nodes_set = True
+
+
+def w_ntasks(spec: Spec, v):
+    n = integer(v)
+    if n >= INT_MAX:
+        raise data_error("ntasks too large")
+    if n <= 0:
+        raise data_error("ntasks too small")
+    spec.ntasks, spec.ntasks_set = n, True
+
+
+def w_open_mode(spec: Spec, v):
+    s = string(v)
+    if s[:1] in ("a", "A"):
+        spec.open_mode = OPEN_MODE_APPEND
+    elif s[:1] in ("t", "T"):
+        spec.open_mode = OPEN_MODE_TRUNCATE
+    else:
+        raise data_error("Invalid open mode specification")
+
+
+def w_oversubscribe(spec: Spec, v):
+    spec.shared = JOB_SHARED_OK
+
+
+def w_priority(spec: Spec, v):
+    try:
+        n = as_int(v)
+    except ValueError:
+        s = string(v)
+        if s.upper() != "TOP":
+            raise data_error("Invalid priority") from None
+        spec.priority = NO_VAL - 1
+        return
+    if n >= NO_VAL:
+        raise data_error("Priority too large")
+    if n <= 0:
+        raise data_error("Priority must be >0")
+    spec.priority = n
+
+
+def w_profile(spec: Spec, v):
+    spec.profile = profile_from_string(string(v))
+
+
+def w_requeue(spec: Spec, v):
+    # The reference sets requeue whatever the value; false means false here.
+    spec.requeue = 1 if boolean(v) else 0
+
+
+def w_no_requeue(spec: Spec, v):
+    spec.requeue = 0
+
+
+def w_signal(spec: Spec, v):
+    parsed = signal_opts(string(v))
+    if parsed is None:
+        raise data_error("Invalid SIGNAL specification")
+    spec.signal = parsed
+
+
+def w_umask(spec: Spec, v):
+    m = re.match(r"\s*([+-]?[0-7]+)", string(v))
+    if not m:
+        raise data_error("Invalid octal umask")
+    n = int(m.group(1), 8)
+    if n < 0:
+        raise data_error("umask too small")
+    if n > 0o7777:
+        raise data_error("umask too large")
+    # Accepted but, as in the reference, not passed to the job.
+
+
+def w_wait_all_nodes(spec: Spec, v):
+    n = integer(v)
+    if n > 1:
+        raise data_error("Wait all nodes too large")
+    if n < 0:
+        raise data_error("Wait all nodes too small")
+    spec.wait_all_nodes = n
+
+
+def w_accepted(spec: Spec, v):
+    """Accepted and, as in the reference, without effect on the job."""
+
+
+def w_stored_text(spec: Spec, v):
+    string(v)
