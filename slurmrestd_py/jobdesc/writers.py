@@ -94,6 +94,16 @@ def date(attr: str, message: str, code: int):
     return write
 
 
+def parsed(attr: str, parse, message: str):
+    """The text as `parse` reads it (None: refused with `message`)."""
+    def write(spec: Spec, v):
+        value = parse(string(v))
+        if value is None:
+            raise data_error(message)
+        setattr(spec, attr, value)
+    return write
+
+
 def w_argv(spec: Spec, v):
     if not isinstance(v, list):
         raise PropertyError()
@@ -126,11 +136,7 @@ def w_thread_spec(spec: Spec, v):
     spec.core_spec = n | CORE_SPEC_THREAD
 
 
-def w_cpu_freq(spec: Spec, v):
-    parsed = cpu_freq(string(v))
-    if parsed is None:
-        raise data_error("Unable to parse CPU frequency")
-    spec.cpu_freq = parsed
+w_cpu_freq = parsed("cpu_freq", cpu_freq, "Unable to parse CPU frequency")
 
 
 def w_cpus_per_task(spec: Spec, v):
@@ -357,11 +363,7 @@ def w_no_requeue(spec: Spec, v):
     spec.requeue = 0
 
 
-def w_signal(spec: Spec, v):
-    parsed = signal_opts(string(v))
-    if parsed is None:
-        raise data_error("Invalid SIGNAL specification")
-    spec.signal = parsed
+w_signal = parsed("signal", signal_opts, "Invalid SIGNAL specification")
 
 
 def w_umask(spec: Spec, v):
