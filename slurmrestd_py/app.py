@@ -18,7 +18,8 @@ from .errors import (ESLURM_DATA_CONV_FAILED, SLURM_NO_CHANGE_IN_DATA, ApiError,
 from .http import Request, Response
 from .log import describe
 from .routes import Operation, Router
-from .schema import Array
+from .schema import Array, ArrayOf
+from .versions import BY_PLUGIN
 
 log = logging.getLogger("slurmrestd-py")
 
@@ -26,14 +27,15 @@ log = logging.getLogger("slurmrestd-py")
 class Call:
     """What a handler sees of a request."""
 
-    __slots__ = ("params", "query", "body", "identity", "request")
+    __slots__ = ("params", "query", "body", "identity", "request", "source")
 
-    def __init__(self, params, query, body, identity, request):
+    def __init__(self, params, query, body, identity, request, source=""):
         self.params = params
         self.query = query
         self.body = body
         self.identity = identity
         self.request = request
+        self.source = source  # the peer's description (Peer.source)
 
 
 def text_response(status: int, message: str, close: bool = True) -> Response:
@@ -82,11 +84,13 @@ class App:
         if request.method in ("POST", "PUT", "PATCH"):
             body = media.parse_body(request.header("content-type"), request.body)
             query = media.parse_query(request.query)
-        elif request.body:
+        elif request.body and not (op.plugin and BY_PLUGIN[op.plugin].parser):
+            # (From v0.0.40 on, some clients always send one: it is ignored.)
             raise HttpError(400, "Unexpected request body for method " + request.method)
         else:
             body, query = None, media.parse_query(request.query)
-        status, data = self._call(op, Call(params, query, body, identity, request))
+        call = Call(params, query, body, identity, request, self.peer.source)
+        status, data = self._call(op, call)
         if data is None:
             return Response(status)
         return Response(status, [("Content-Type", media_type)],
@@ -104,12 +108,12 @@ class App:
             if refused_credentials(e.errno, call.identity.token is not None):
                 raise HttpError(401, FAILURE) from None
             error = error_entry(op.errors, e.errno, e.strerror, e.description, e.call)
-            return 500, self._wrap(op, [error], self._empty_payload(op))
+            return 500, self._wrap(op, call, [error], self._empty_payload(op))
         except Invalid as e:
             from .slurm import strerror
             error = error_entry(op.errors, ESLURM_DATA_CONV_FAILED,
                                 strerror(ESLURM_DATA_CONV_FAILED), f"Invalid {e}", e.field)
-            return 400, self._wrap(op, [error], self._empty_payload(op))
+            return 400, self._wrap(op, call, [error], self._empty_payload(op))
         except ApiError as e:
             if e.status >= 500 and refused_credentials(e.errno, call.identity.token is not None):
                 raise HttpError(401, FAILURE) from None  # slurmdbd refused them
@@ -119,17 +123,18 @@ class App:
                 errors.append(error_entry(op.errors, e.errno, strerror(e.errno),
                                           e.description, e.call))
             payload = self._empty_payload(op) if e.payload is None else e.payload
-            return e.status, self._wrap(op, errors, payload)
-        return 200, self._wrap(op, [], payload)
+            return e.status, self._wrap(op, call, errors, payload)
+        return 200, self._wrap(op, call, [], payload)
 
     @staticmethod
-    def _wrap(op: Operation, errors: list, payload: dict) -> dict:
-        return {"meta": envelope.meta(op.plugin), "errors": errors, **payload}
+    def _wrap(op: Operation, call: Call, errors: list, payload: dict) -> dict:
+        return envelope.wrap(BY_PLUGIN[op.plugin], call, errors, payload)
 
     @staticmethod
     def _empty_payload(op: Operation) -> dict:
         # Failed list endpoints still carry their (empty) list, as the reference does.
-        return {f.key: [] for f in op.response.fields[2:] if isinstance(f.type, Array)}
+        return {f.key: [] for f in op.response.fields
+                if f.key not in envelope.KEYS and isinstance(f.type, (Array, ArrayOf))}
 
 
 def _settle(body):

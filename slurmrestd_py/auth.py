@@ -27,6 +27,7 @@ class Peer:
     uid: int | None = None
     gid: int | None = None
     mode: int | None = None  # st_mode, for kind "file"
+    source: str = ""  # where the client is, as v0.0.40's meta.client.source says
 
 
 @dataclass(frozen=True)

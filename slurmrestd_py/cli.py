@@ -20,9 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         from .slurm import RELEASE
         print(f"{options.PROG} {__version__} (slurm {RELEASE})")
         return 0
-    if opts.action in ("list_auth", "list_plugins"):
-        names = options.AUTH_PLUGINS if opts.action == "list_auth" else options.OPENAPI_PLUGINS
-        prefix = "rest_auth/" if opts.action == "list_auth" else "openapi/"
+    if opts.action in options.LISTS:
+        prefix, names = options.LISTS[opts.action]
         print("\n".join(prefix + n for n in names), file=sys.stderr)
         return 0
 
@@ -85,7 +84,7 @@ def serve_inet(opts, app_for_peer) -> int:
     st_in = os.fstat(0)
     if not stat.S_ISSOCK(st_in.st_mode):
         from .transport import peer_of, serve_fds
-        serve_fds(0, 1, app_for_peer(peer_of(0)))
+        serve_fds(0, 1, app_for_peer(peer_of(0, 1)))
         return 0
     import logging
     import socket

@@ -1,14 +1,16 @@
 """The {meta, errors, ...} envelope every API answer is wrapped in.
 
-The reference emits three error-object shapes depending on the endpoint
-(`error_number`, `errno` or `error_code` beside `error`). Clients read them,
-so we keep them, and the one error schema here declares all of them.
+Up to v0.0.38 the reference emits three error-object shapes depending on
+the endpoint (`error_number`, `errno` or `error_code` beside `error`).
+Clients read them, so we keep them, and the one error schema here declares
+all of them. From v0.0.40 on, the endpoint's keys come first, then `meta`
+(which says who asked, and from where), `errors` and `warnings`.
 """
 from __future__ import annotations
 
 from . import slurm
-from .schema import Array, Field, Inline, Int, Obj, Str
-from .versions import BY_PLUGIN
+from .schema import Array, ArrayOf, Field, Inline, Int, Obj, Scalar, Str
+from .versions import BY_PLUGIN, Version
 
 META = Obj("meta", [
     Field("plugin", Inline([
@@ -48,3 +50,67 @@ def meta(plugin: str) -> dict:
         "Slurm": {"version": {"major": major, "micro": micro, "minor": minor},
                   "release": slurm.RELEASE},
     }
+
+
+# ---- v0.0.40 and later
+
+META_40 = Obj("openapi_meta", [
+    Field("plugin/type", Str, description="Slurm plugin type (if applicable)"),
+    Field("plugin/name", Str, description="Slurm plugin name (if applicable)"),
+    Field("plugin/data_parser", Str, description="Slurm data_parser plugin"),
+    Field("plugin/accounting_storage", Str, description="Slurm accounting plugin"),
+    Field("client/source", Str, description="Client source description"),
+    Field("client/user", Str, description="Client user (if known)"),
+    Field("client/group", Str, description="Client group (if known)"),
+    Field("command", ArrayOf("string_array", Str), description="CLI command (if applicable)"),
+    Field("slurm/version/major", Str, description="Slurm release major version"),
+    Field("slurm/version/micro", Str, description="Slurm release micro version"),
+    Field("slurm/version/minor", Str, description="Slurm release minor version"),
+    Field("slurm/release", Str, description="Slurm release string"),
+    Field("slurm/cluster", Str, description="Slurm cluster name"),
+])
+ERROR_40 = Obj("openapi_error", [
+    Field("description", Str, description="Long form error description"),
+    Field("error_number", Scalar("integer", "int32"), description="Slurm numeric error identifier"),
+    Field("error", Str, description="Short form error description"),
+    Field("source", Str, description="Source of error or where error was first detected"),
+])
+WARNING = Obj("openapi_warning", [
+    Field("description", Str, description="Long form warning description"),
+    Field("source", Str, description="Source of warning or where warning was first detected"),
+])
+# The keys every answer has; the rest is the endpoint's own.
+KEYS = ("meta", "errors", "warnings")
+
+
+def response_40(name: str, payload: list[Field], description: str = "") -> Obj:
+    """A v0.0.40-and-later response: the endpoint's keys (required), then the envelope."""
+    return Obj(name, [
+        *payload,
+        Field("meta", META_40, description="Slurm meta values"),
+        Field("errors", ArrayOf("openapi_errors", ERROR_40), description="Query errors"),
+        Field("warnings", ArrayOf("openapi_warnings", WARNING), description="Query warnings"),
+    ], description, required=[f.key for f in payload])
+
+
+def meta_40(version: Version, user: str, source: str) -> dict:
+    """`meta` of a parser version's answer to `user`, connected from `source`.
+    `client` names the user the request acts as (the reference names its
+    own process's user there, root under inetd, which tells a client nothing)."""
+    major, minor, micro = slurm.VERSION
+    return {
+        "plugin": {"type": version.plugin_type, "name": version.title,
+                   "data_parser": f"data_parser/{version.version}",
+                   "accounting_storage": slurm.accounting_storage()},
+        "client": {"source": source, "user": user, "group": slurm.primary_group(user)},
+        "slurm": {"version": {"major": str(major), "micro": str(micro), "minor": str(minor)},
+                  "release": slurm.RELEASE, "cluster": slurm.cluster_name()},
+    }
+
+
+def wrap(version: Version, call, errors: list, payload: dict) -> dict:
+    """`payload` in the envelope of `version`, answering `call` (app.Call)."""
+    if not version.parser:
+        return {"meta": meta(version.plugin), "errors": errors, **payload}
+    return {**payload, "meta": meta_40(version, call.identity.user, call.source),
+            "errors": errors, "warnings": []}

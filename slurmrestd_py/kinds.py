@@ -9,14 +9,19 @@ says how it writes such values (as {"set", "infinite", "number"} objects).
 """
 from __future__ import annotations
 
-from .schema import Kind, Scalar
+from typing import Callable
+
+from .schema import Bool, Field, Kind, Obj, Scalar
+
+
+def _low32(v: float) -> int:
+    # A double's uint32_t cast, which the reference compares with NO_VAL and
+    # INFINITE (x86-64: truncated through int64_t; NaN and out-of-range give 0).
+    return 0 if v != v or not -9.2e18 < v < 9.2e18 else int(v) & 0xFFFFFFFF
 
 
 def _f64(v):
-    # The reference nulls a double whose uint32_t cast is NO_VAL or INFINITE
-    # (x86-64: truncated through int64_t; NaN and out-of-range give 0).
-    low = 0 if v != v or not -9.2e18 < v < 9.2e18 else int(v) & 0xFFFFFFFF
-    return None if low >= 0xFFFFFFFE else float(v)
+    return None if _low32(v) >= 0xFFFFFFFE else float(v)
 
 
 def _null_int(template: str) -> Scalar:
@@ -44,3 +49,64 @@ INF32 = Kind("uint32_t: INFINITE unlimited",
 def base(kind: Kind):
     """The function that writes a raw value of `kind` as v0.0.36 to v0.0.38 do."""
     return kind.base.converter()
+
+
+def _number(width: int, signed: bool = False) -> Callable:
+    """The reader of a {"set", "infinite", "number"} object from a raw integer
+    whose two highest values of `width` bits are INFINITE and NO_VAL."""
+    infinite, no_val = (1 << width) - 1, (1 << width) - 2
+
+    def read(v):
+        v &= infinite  # the low bits of a wider member, as the base forms read them
+        if v == infinite:
+            return {"set": False, "infinite": True, "number": 0}
+        if v == no_val:
+            return {"set": False, "infinite": False, "number": 0}
+        if signed and v >= 1 << (width - 1):
+            v -= 1 << width
+        return {"set": True, "infinite": False, "number": v}
+    return read
+
+
+def _float_number(v):
+    low = _low32(v)
+    if low == 0xFFFFFFFF or v in (float("inf"), float("-inf")):
+        return {"set": False, "infinite": True, "number": 0.0}
+    if low == 0xFFFFFFFE or v != v:
+        return {"set": False, "infinite": False, "number": 0.0}
+    return {"set": True, "infinite": False, "number": float(v)}
+
+
+class NumberObj(Obj):
+    """A number as v0.0.40 and later write it: {"set", "infinite", "number"}
+    (NO_VAL: set false; INFINITE: infinite true; the reference's
+    `*_no_val_struct` components)."""
+
+    def __init__(self, name: str, number: Scalar, read: Callable):
+        super().__init__(name, [
+            Field("set", Bool, description="True if number has been set; False if number is unset"),
+            Field("infinite", Bool, description='True if number has been set to infinite; "set" '
+                                                'and "number" will be ignored'),
+            Field("number", number, description='If "set" is True the number will be set with '
+                                                'value; otherwise ignore number contents'),
+        ])
+        self._read = read
+
+    def converter(self):
+        return self._read
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self._read)}({value})"
+
+
+_INT32 = Scalar("integer", "int32")
+U16_OBJ = NumberObj("uint16_no_val_struct", _INT32, _number(16))
+U32_OBJ = NumberObj("uint32_no_val_struct", _INT32, _number(32))
+U64_OBJ = NumberObj("uint64_no_val_struct", Scalar("integer", "int64"), _number(64))
+I64_OBJ = NumberObj("int64_no_val_struct", Scalar("integer", "int64"),
+                    _number(64, signed=True))
+F64_OBJ = NumberObj("float64_no_val_struct", Scalar("number", "double"), _float_number)
+
+# v0.0.40 and later: every number with NO_VAL or INFINITE as an object.
+NUMBER_OBJECTS = {U16: U16_OBJ, U32: U32_OBJ, U64: U64_OBJ, I64: I64_OBJ, F64: F64_OBJ,
+                  NV16: U16_OBJ, NV32: U32_OBJ, INF32: U32_OBJ}

@@ -10,6 +10,7 @@ import functools
 from . import __version__
 from .routes import Operation, Router
 from .schema import Str
+from .versions import BY_PLUGIN
 
 _TAGS = {
     "slurm": "methods that query slurmctld",
@@ -24,8 +25,13 @@ def _content(obj, ns: str) -> dict:
     return {m: {"schema": obj.schema(ns)} for m in _MEDIA}
 
 
+def _ns(op: Operation):
+    """The names the operation's objects take (the document's own: none)."""
+    return BY_PLUGIN[op.plugin].ns if op.plugin else ""
+
+
 def _operation(op: Operation) -> dict:
-    ns = op.plugin  # the version whose schema names the operation's objects take
+    ns = _ns(op)
     d = {"tags": [op.tag], "operationId": op.operation_id, "summary": op.summary}
     if op.params:
         d["parameters"] = [{
@@ -80,7 +86,7 @@ def document(router: Router) -> dict:
         paths.setdefault(op.path, {})[op.method.lower()] = entry
         for obj in (op.response, op.body):
             if obj is not None:
-                obj.components(op.plugin, schemas)
+                obj.components(_ns(op), schemas)
     return {
         "openapi": "3.0.3",
         "info": {

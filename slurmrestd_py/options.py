@@ -21,15 +21,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from .versions import PLUGINS
+from .versions import CONTENTS, PARSERS, PLUGINS, VERSIONS
 
 PROG = "slurmrestd-py"
 
 AUTH_PLUGINS = ("local", "jwt")
-OPENAPI_PLUGINS = PLUGINS
-# Plugins the reference ships that we deliberately do not serve.
-_OPENAPI_NOT_SERVED = tuple(n for n in ("v0.0.36", "v0.0.37", "dbv0.0.36", "dbv0.0.37")
-                            if n not in PLUGINS)
+# -s: 22.05's version plugins, then 23.11's content plugins (served by the
+# data parser versions that -d selects).
+OPENAPI_PLUGINS = PLUGINS + CONTENTS
 
 SECURITY_WORDS = frozenset(
     {"disable_unshare_sysv", "disable_unshare_files", "disable_user_check"}
@@ -46,7 +45,7 @@ DEFAULT_SHUTDOWN_TIMEOUT = 30.0  # in-flight requests get this long after SIGTER
 # Longest path that fits in sockaddr_un.sun_path (108 bytes with the NUL).
 _UNIX_PATH_MAX = 107
 
-_SHORT_OPTS = "a:f:g:hs:t:u:vV"
+_SHORT_OPTS = "a:d:f:g:hs:t:u:vV"
 _LONG_OPTS = ["max-connections=", "idle-timeout=", "read-timeout=",
               "shutdown-timeout=", "tls-cert=", "tls-key=", "help", "version"]
 
@@ -62,7 +61,7 @@ class UsageError(Exception):
 class Options:
     listen: list[str] = field(default_factory=list)
     auth: list[str] = field(default_factory=lambda: list(AUTH_PLUGINS))
-    plugins: list[str] = field(default_factory=lambda: list(OPENAPI_PLUGINS))
+    plugins: list[str] = field(default_factory=lambda: [v.plugin for v in VERSIONS])
     slurm_conf: str | None = None
     user: str | None = None
     group: str | None = None
@@ -110,9 +109,13 @@ Options:
                        "-a list" lists them and exits
   -f FILE              read this slurm.conf instead of the default
   -g GROUP             setgid to GROUP (name or number) after opening sockets
+  -d PARSER[,PARSER]...
+                       data parsers the content plugins serve: {", ".join(PARSERS)}
+                       or latest (the data_parser/ prefix is optional;
+                       default: all); "-d list" lists them and exits
   -h, --help           print this help and exit
   -s PLUGIN[,PLUGIN]...
-                       OpenAPI plugins to serve: {", ".join(PLUGINS)}
+                       OpenAPI plugins to serve: {", ".join(OPENAPI_PLUGINS)}
                        (the openapi/ prefix is optional; default: all);
                        "-s list" lists them and exits
   -t THREADS           accepted for compatibility, {MIN_THREADS} to {MAX_THREADS} (default {DEFAULT_THREADS}); every
@@ -135,7 +138,7 @@ Options:
                        the certificate file)
 
 Environment: SLURMRESTD_LISTEN, SLURMRESTD_AUTH_TYPES,
-SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DEBUG, SLURMRESTD_SECURITY,
+SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DATA_PARSER_PLUGINS, SLURMRESTD_DEBUG, SLURMRESTD_SECURITY,
 SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_IDLE_TIMEOUT, SLURMRESTD_READ_TIMEOUT,
 SLURMRESTD_SHUTDOWN_TIMEOUT, SLURMRESTD_TLS_CERT, SLURMRESTD_TLS_KEY,
 SLURMRESTD_LOG_STDERR, SLURM_CONF, SLURM_JWT.
@@ -280,17 +283,40 @@ def _openapi_list(text: str, source: str) -> list[str]:
     if not names:
         raise UsageError(f"no OpenAPI plugins given in {source}")
     for name in names:
-        if name in _OPENAPI_NOT_SERVED:
-            raise UsageError(
-                f"OpenAPI plugin openapi/{name} ({source}) is not provided by "
-                f"{PROG} (available: {', '.join(OPENAPI_PLUGINS)})"
-            )
         if name not in OPENAPI_PLUGINS:
             raise UsageError(
                 f"unknown OpenAPI plugin openapi/{name} in {source} "
                 f"(available: {', '.join(OPENAPI_PLUGINS)}; '-s list' lists them)"
             )
     return names
+
+
+def _parser_list(text: str, source: str) -> list[str]:
+    names = [PARSERS[-1] if n == "latest" else n
+             for n in _normalize(_split_csv(text), "data_parser/")]
+    if not names:
+        raise UsageError(f"no data parser plugins given in {source}")
+    for name in names:
+        if name not in PARSERS:
+            raise UsageError(
+                f"unknown data parser plugin data_parser/{name} in {source} "
+                f"(available: {', '.join(PARSERS)}, latest; '-d list' lists them)"
+            )
+    return names
+
+
+def selected(plugins: list[str], parsers: list[str]) -> list[str]:
+    """The versions served (versions.Version.plugin): the 22.05-style ones
+    named in `plugins`, and the parser versions in `parsers` of the content
+    plugins named there."""
+    return [v.plugin for v in VERSIONS
+            if (v.content in plugins and v.version in parsers if v.parser
+                else v.plugin in plugins)]
+
+
+# What "-a list", "-s list" and "-d list" print.
+LISTS = {"list_auth": ("rest_auth/", AUTH_PLUGINS), "list_plugins": ("openapi/", OPENAPI_PLUGINS),
+         "list_parsers": ("data_parser/", PARSERS)}
 
 
 def _is_list(text: str | None) -> bool:
@@ -472,6 +498,8 @@ def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
     auth_source = "SLURMRESTD_AUTH_TYPES"
     oas_text: str | None = environ.get("SLURMRESTD_OPENAPI_PLUGINS")
     oas_source = "SLURMRESTD_OPENAPI_PLUGINS"
+    dp_text: str | None = environ.get("SLURMRESTD_DATA_PARSER_PLUGINS")
+    dp_source = "SLURMRESTD_DATA_PARSER_PLUGINS"
 
     if "SLURMRESTD_DEBUG" in environ:
         o.verbosity = _debug_level(environ["SLURMRESTD_DEBUG"])
@@ -497,6 +525,8 @@ def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
             auth_text, auth_source = val, "-a"
         elif opt == "-s":
             oas_text, oas_source = val, "-s"
+        elif opt == "-d":
+            dp_text, dp_source = val, "-d"
         elif opt == "-f":
             if not val:
                 raise UsageError("-f needs a file name")
@@ -527,11 +557,16 @@ def parse(argv: list[str], environ: Mapping[str, str]) -> Options:
     if _is_list(oas_text):
         o.action = "list_plugins"
         return o
+    if _is_list(dp_text):
+        o.action = "list_parsers"
+        return o
 
     if auth_text is not None:
         o.auth = _auth_list(auth_text, auth_source)
-    if oas_text is not None:
-        o.plugins = _openapi_list(oas_text, oas_source)
+    if oas_text is not None or dp_text is not None:
+        o.plugins = selected(
+            OPENAPI_PLUGINS if oas_text is None else _openapi_list(oas_text, oas_source),
+            PARSERS if dp_text is None else _parser_list(dp_text, dp_source))
 
     if o.user is not None:
         _check_user(o.user)

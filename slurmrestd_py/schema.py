@@ -6,12 +6,33 @@ from a libslurm struct. `Obj.read(cstruct)` builds the response dict and
 document cannot disagree with the output.
 
 Objects are named without their API version ("node"); `ns`, the version's
-plugin name, makes the component name ("v0.0.38_node") when the document is
-written, so one declaration can serve every version whose shape it is.
+plugin name or `Namespace`, makes the component name ("v0.0.38_node") when
+the document is written, so one declaration can serve every version whose
+shape it is.
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
+
+
+class Namespace(str):
+    """A version's component names where they are not all "<version>_<name>":
+    `rename` maps an object's name to the one the version uses, and `named`
+    says whether the version names the object at all (the reference's
+    v0.0.41 writes most objects in place)."""
+
+    def __new__(cls, version: str, rename: Callable[[str], str] = str,
+                named: Callable[[str], bool] = lambda name: True):
+        self = super().__new__(cls, version)
+        self.rename, self.named = rename, named
+        return self
+
+
+def component(ns: str, name: str) -> str | None:
+    """The component name of the object `name` in `ns` (None: written in place)."""
+    if isinstance(ns, Namespace):
+        return f"{ns}_{ns.rename(name)}" if ns.named(name) else None
+    return f"{ns}_{name}"
 
 
 class Type:
@@ -166,7 +187,7 @@ class Nullable(Type):
     def schema(self, ns: str = "") -> dict:
         # OpenAPI 3.0 ignores the siblings of a $ref: a named object is written out.
         t = self.type
-        s = t.definition(ns) if isinstance(t, Obj) and t.name else t.schema(ns)
+        s = t.definition(ns) if isinstance(t, Obj) else t.schema(ns)
         return {**s, "nullable": True}
 
 
@@ -321,9 +342,10 @@ class Obj(Type):
         self._reader = None
 
     def schema(self, ns: str = "") -> dict:
-        if not self.name:
+        name = self.name and component(ns, self.name)
+        if not name:
             return self.definition(ns)
-        return {"$ref": f"#/components/schemas/{ns}_{self.name}"}
+        return {"$ref": f"#/components/schemas/{name}"}
 
     def converter(self):
         return self.read
@@ -429,8 +451,8 @@ class Obj(Type):
         """This object's definition and those of every object it refers to,
         by component name in the version `ns`."""
         into = {} if into is None else into
-        if self.name:
-            name = f"{ns}_{self.name}"
+        name = self.name and component(ns, self.name)
+        if name:
             if name in into:
                 return into
             into[name] = self.definition(ns)

@@ -37,11 +37,22 @@ READ_SIZE = 256 * 1024
 _GONE = (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN, errno.ECONNABORTED)
 
 
-def peer_of(fd: int) -> Peer:
-    """Who is at the other end of `fd`, as far as the kernel can tell."""
+def _path(fd: int) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+
+
+def peer_of(fd: int, out: int = 1) -> Peer:
+    """Who is at the other end of `fd` (answers go to `out`), as far as the
+    kernel can tell. A pipe or tty's `source` names both ends as the
+    reference does: "pipe:[1](fd:0)->pipe:[2](fd:1)"."""
     st = os.fstat(fd)
     if not stat.S_ISSOCK(st.st_mode):
-        return Peer("file", st.st_uid, st.st_gid, st.st_mode)
+        src, dst = _path(fd), _path(out)
+        source = f"{src}(fd:{fd})" if src == dst else f"{src}(fd:{fd})->{dst}(fd:{out})"
+        return Peer("file", st.st_uid, st.st_gid, st.st_mode, source)
     import socket
     sock = socket.socket(fileno=os.dup(fd))
     try:
@@ -56,8 +67,13 @@ def peer_of_socket(sock) -> Peer:
         import struct
         creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _pid, uid, gid = struct.unpack("3i", creds)
-        return Peer("unix", uid, gid)
-    return Peer("tcp")
+        name = sock.getsockname()
+        return Peer("unix", uid, gid, source=f"unix:{name}" if name else "unix")
+    try:
+        host, port = sock.getpeername()[:2]
+    except OSError:
+        return Peer("tcp")
+    return Peer("tcp", source=f"[{host}]:{port}")
 
 
 def error_response(ev: ProtocolError) -> Response:

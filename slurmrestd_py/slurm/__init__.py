@@ -199,6 +199,23 @@ def conf_value(key: str) -> str | None:
     return found
 
 
+def cluster_name() -> str:
+    return text(conf().cluster_name) or ""
+
+
+def accounting_storage() -> str:
+    """AccountingStorageType ("accounting_storage/slurmdbd")."""
+    return text(conf().accounting_storage_type) or ""
+
+
+def primary_group(user: str) -> str:
+    """The name of `user`'s primary group ("" for a user with no passwd entry)."""
+    try:
+        return group_name(pwd.getpwnam(user).pw_gid)
+    except KeyError:
+        return ""
+
+
 def slurm_user() -> tuple[int, int]:
     """SlurmUser's uid and gid (the start-up user check needs them)."""
     name = conf_value("SlurmUser") or "root"

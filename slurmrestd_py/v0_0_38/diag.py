@@ -5,23 +5,16 @@ versions derive theirs from STATISTICS)."""
 from __future__ import annotations
 
 from .. import slurm
+from ..controllers import ping_all
 from ..envelope import response_obj
-from ..errors import SlurmError, refused_credentials
 from ..routes import Operation
-from ..schema import Array, Bool, CStr, Enum, Field, Inline, Int, Obj, Str
+from ..schema import Array, Bool, CStr, Enum, Expr, Field, Inline, Int, Obj, Str
 from ..slurm import ffi, lib
 
-
-
-def _mode(index: int, count: int) -> str:
-    if index == 0:
-        return "primary"
-    return "backup" if index == 1 and count == 2 else f"backup{index}"
-
-
+UP_DOWN = Expr('"UP" if j.pinged else "DOWN"')
 PING = Obj("ping", [
     Field("hostname", Str, description="slurm controller hostname"),
-    Field("ping", Enum("UP", "DOWN"), description="slurm controller host up"),
+    Field("ping", Enum("UP", "DOWN"), UP_DOWN, "slurm controller host up"),
     Field("status", Int, description="slurm controller status"),
     Field("mode", Str, description="slurm controller mode"),
 ])
@@ -30,22 +23,14 @@ PINGS = response_obj("pings", [
 ])
 
 
-def ping(call) -> dict:
-    # The controller list comes from the slurm.conf libslurm already read:
-    # one RPC per controller instead of an extra configuration RPC.
-    conf = slurm.conf()
-    pings = []
-    for i in range(conf.control_cnt):
-        status = lib.slurm_ping(i)
-        if status and refused_credentials(status, call.identity.token is not None):
-            raise SlurmError(status, "slurm_ping")  # not DOWN: it would not hear us
-        pings.append({
-            "hostname": slurm.text(conf.control_machine[i]),
-            "ping": "UP" if status == 0 else "DOWN",
-            "status": status,
-            "mode": _mode(i, conf.control_cnt),
-        })
-    return {"pings": pings}
+def ping_operation(obj: Obj, response: Obj, name: str = "ping", op_id: str = "ping") -> Operation:
+    """GET /ping answered with a list of `obj` (read from controllers.Ping) in `response`."""
+    read = obj.read
+
+    def ping(call) -> dict:
+        return {"pings": [read(p) for p in ping_all(call.identity.token is not None)]}
+
+    return Operation("GET", name, op_id, "ping test", "slurm", ping, response)
 
 
 def _mean(total_attr: str, count_attr: str):
@@ -187,7 +172,7 @@ def _op(name: str, op_id: str, summary: str, handler, response) -> Operation:
     return Operation("GET", name, op_id, summary, "slurm", handler, response)
 
 
-PING_OPERATION = _op("ping", "ping", "ping test", ping, PINGS)
+PING_OPERATION = ping_operation(PING, PINGS)
 OPERATIONS = [
     diag_operation(),
     _op("licenses", "slurmctld_get_licenses", "get all Slurm tracked license info",

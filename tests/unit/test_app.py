@@ -254,16 +254,25 @@ def test_module_index_matches_operations(version):
             segments = tuple(s for s in bound.path.split("/") if s)
             assert segments[:2] == version.prefix and segments[2] in heads, (module, op.path)
             assert bound.plugin == version.plugin
-            assert bound.operation_id.startswith(f"{version.area}_v0_0_")
+            # slurm_v0_0_38_get_jobs; from v0.0.40 on, slurm_v0042_get_jobs
+            digits = version.version.replace(".", "" if version.parser else "_")
+            assert bound.operation_id.startswith(f"{version.area}_{digits}_")
 
 
 def test_registry_is_the_only_list():
-    # -s, -s list and the envelope read the registry.
+    # -s, -d, -s list and the envelope read the registry.
     from slurmrestd_py import envelope, options
-    assert options.OPENAPI_PLUGINS == tuple(v.plugin for v in VERSIONS)
-    for v in VERSIONS:
+    legacy = [v for v in VERSIONS if not v.parser]
+    parsers = [v for v in VERSIONS if v.parser]
+    assert options.OPENAPI_PLUGINS == (*(v.plugin for v in legacy),
+                                       *dict.fromkeys(v.content for v in parsers))
+    assert options.LISTS["list_parsers"][1] == tuple(dict.fromkeys(v.version for v in parsers))
+    for v in legacy:
         assert envelope.meta(v.plugin)["plugin"] == {"type": f"openapi/{v.plugin}",
                                                      "name": v.title}
+    for v in parsers:
+        assert v.plugin_type == f"openapi/{v.content}"
+        assert v.title == f"Slurm OpenAPI {v.content}"
 
 
 def test_lazy_router_loads_only_what_a_request_needs():

@@ -17,9 +17,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from slurmrestd_py import log, options  # noqa: E402
+from slurmrestd_py.versions import VERSIONS  # noqa: E402
 from slurmrestd_py.options import (  # noqa: E402
     AUTH_PLUGINS,
-    OPENAPI_PLUGINS,
     Options,
     UsageError,
     parse,
@@ -41,7 +41,8 @@ def test_defaults():
     o = p()
     assert o.listen == []
     assert o.auth == ["local", "jwt"] == list(AUTH_PLUGINS)
-    assert o.plugins == list(OPENAPI_PLUGINS) and {"v0.0.38", "dbv0.0.38"} <= set(o.plugins)
+    assert o.plugins == [v.plugin for v in VERSIONS]
+    assert {"v0.0.36", "dbv0.0.38", "v0.0.40", "v0.0.42"} <= set(o.plugins)
     assert o.slurm_conf is None
     assert o.user is None and o.group is None
     assert o.threads == 20
@@ -167,12 +168,41 @@ def test_auth_empty(val):
     [
         ("v0.0.38", ["v0.0.38"]),
         ("openapi/v0.0.38", ["v0.0.38"]),
-        ("openapi/dbv0.0.38,v0.0.38", ["dbv0.0.38", "v0.0.38"]),
+        ("openapi/dbv0.0.38,v0.0.38", ["v0.0.38", "dbv0.0.38"]),
         ("dbv0.0.38", ["dbv0.0.38"]),
+        ("openapi/slurmctld", ["v0.0.40", "v0.0.41", "v0.0.42"]),
+        ("v0.0.37,slurmctld", ["v0.0.37", "v0.0.40", "v0.0.41", "v0.0.42"]),
     ],
 )
 def test_plugins(val, want):
     assert p("-s", val).plugins == want
+
+
+@pytest.mark.parametrize(
+    "args,env,want",
+    [
+        (("-d", "v0.0.41"), {}, ["v0.0.36", "v0.0.37", "v0.0.38", "dbv0.0.36", "dbv0.0.37",
+                                 "dbv0.0.38", "v0.0.41"]),
+        (("-s", "slurmctld", "-d", "latest"), {}, ["v0.0.42"]),
+        (("-s", "slurmctld", "-d", "data_parser/v0.0.40,v0.0.42"), {}, ["v0.0.40", "v0.0.42"]),
+        (("-s", "slurmctld"), {"SLURMRESTD_DATA_PARSER_PLUGINS": "v0.0.40"}, ["v0.0.40"]),
+        (("-s", "slurmctld", "-d", "v0.0.42"), {"SLURMRESTD_DATA_PARSER_PLUGINS": "bogus"},
+         ["v0.0.42"]),
+        (("-s", "v0.0.38", "-d", "v0.0.42"), {}, ["v0.0.38"]),
+    ],
+)
+def test_data_parsers(args, env, want):
+    assert p(*args, **env).plugins == want
+
+
+@pytest.mark.parametrize("val", ["bogus", "v0.0.39", "v0.0.38", "latest,x"])
+def test_data_parsers_unknown(val):
+    with pytest.raises(UsageError, match="unknown data parser plugin"):
+        p("-d", val)
+
+
+def test_data_parsers_list():
+    assert p("-d", "list").action == "list_parsers"
 
 
 def test_plugins_env_and_override():
@@ -185,13 +215,6 @@ def test_plugins_env_and_override():
 def test_plugins_unknown(val):
     with pytest.raises(UsageError, match="unknown OpenAPI plugin"):
         p("-s", val)
-
-
-def test_plugins_not_served():
-    from slurmrestd_py.options import _OPENAPI_NOT_SERVED
-    for val in _OPENAPI_NOT_SERVED:  # the reference's, until each is served
-        with pytest.raises(UsageError, match="not provided"):
-            p("-s", "openapi/" + val)
 
 
 def test_plugins_empty():

@@ -7,6 +7,7 @@
 #define SLURM_SUCCESS ...
 
 typedef struct {
+    char *accounting_storage_type;
     uint32_t control_cnt;
     char **control_machine;
     uint32_t slurm_user_id;
