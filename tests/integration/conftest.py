@@ -415,6 +415,26 @@ def check_same(path, openapi_doc, template, key, status=200, same=same_list, hea
     return rd, od
 
 
+def shape(value):
+    """Keys at every level and JSON types of values; a list is the sorted set
+    of its elements' shapes."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        shapes = {json.dumps(shape(v), sort_keys=True) for v in value}
+        return ["array", [json.loads(s) for s in sorted(shapes)]]
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    assert value is None, repr(value)
+    return "null"
+
+
 def scontrol(*args, check=True):
     return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
                           timeout=60)
