@@ -42,7 +42,7 @@ log() { echo "cluster24: $*" >&2; }
 build_root() {
     [ -x "$ROOT24/bin/bash" ] && [ ! -e "$ROOT24/debootstrap" ] && return
     bash "$HERE/root.sh" remove "$ROOT24"
-    bash "$HERE/root.sh" build trixie "$ROOT24"
+    bash "$HERE/root.sh" build trixie "$ROOT24" || { bash "$HERE/root.sh" remove "$ROOT24"; exit 1; }
 }
 
 install_packages() {
