@@ -118,7 +118,7 @@ mariadb_in_root() {
 rest() {
     local user=alice LC_ALL=C  # ${#body}: bytes, not characters
     if [ "${1:-}" = --as ]; then user=$2; shift 2; fi
-    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
     local method=$1 path=$2 body=${3-} nl=$'\r\n' head
     head="$method $path HTTP/1.1${nl}Host: localhost${nl}Connection: close${nl}"
     [ $# = 2 ] || head+="Content-Type: application/json${nl}Content-Length: ${#body}${nl}"
@@ -141,5 +141,5 @@ case "${1:-up}" in
         in_root sinfo || true
         for d in munged slurmdbd slurmctld slurmd; do echo "$d: $(ours $d)"; done ;;
     rest) shift; rest "$@" ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
