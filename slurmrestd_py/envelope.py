@@ -103,6 +103,7 @@ def meta_40(version: Version, user: str, source: str) -> dict:
                    "data_parser": f"data_parser/{version.version}",
                    "accounting_storage": slurm.accounting_storage()},
         "client": {"source": source, "user": user, "group": slurm.primary_group(user)},
+        "command": [],  # (a command line's, when slurmrestd is not the caller)
         "slurm": {"version": {"major": str(major), "micro": str(micro), "minor": str(minor)},
                   "release": slurm.RELEASE, "cluster": slurm.cluster_name()},
     }
