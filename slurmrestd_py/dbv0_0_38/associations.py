@@ -6,12 +6,12 @@ from typing import Callable
 
 from ..routes import Param
 from ..schema import Array, Field, Inline, Nullable, Obj, Str
-from ..slurm import ffi, lib
+from ..slurm import ffi, lib, strings
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..kinds import F64, U16, U32, U64
-from .common import (ENV, TRES_LIST, Conditions, DbError, Names, Text, W, addition, answer,
-                     deletion, entries, operation, partial, response, strings)
-from .parse import Store, flag_names, new_assoc, qos_id, qos_ids
+from ..slurmdb.session import ENV, Conditions, DbError, answer, partial
+from ..slurmdb.writers import Store, entries, flag_names, new_assoc, qos_id, qos_ids
+from .common import TRES_LIST, Names, Text, W, addition, deletion, operation, response
 
 ASSOC_FLAG_DELETED = 0x0001
 

@@ -11,9 +11,11 @@ from ..routes import Operation, Param
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..kinds import I64, U32, base
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
-from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
-from .common import (ENV, TRES, TRES_LIST, Conditions, DbError, Names, Text, answer, flags,
-                     operation, partial, response, tres_field)
+from ..slurm import Cached, ffi, group_or_null, lib, records, user_or_null
+from ..slurmdb.readers import flags
+from ..slurmdb.session import ENV, Conditions, DbError, answer, partial
+from ..slurmdb.tres import parse_tres
+from .common import TRES, TRES_LIST, Names, Text, operation, response, tres_field, tres_list
 
 _u32, _i64 = base(U32), base(I64)
 
@@ -143,7 +145,6 @@ def tres_nct(counts, nodes, tasks, hosts: list[str]) -> list[dict]:
     order of the TRES table; TRES with nothing to show are left out."""
     if counts == ffi.NULL and nodes == ffi.NULL and tasks == ffi.NULL:
         return []
-    from .common import parse_tres
     rows = {tid: [0, None, 0] for tid, _ty, _n in ENV.tres_order}
     for ptr, i in ((counts, 0), (nodes, 1), (tasks, 2)):
         if ptr == ffi.NULL:
@@ -248,23 +249,18 @@ STEP = Obj("job_step", [
           "Task distribution properties"),
     *_time("total", "tot_cpu", "by the job"),
     *_time("user", "user_cpu", _USER),
-    Field("tres/requested/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_ave),
+    Field("tres/requested/average", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_in_ave),
           "Average TRES usage in"),
-    Field("tres/requested/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_tot),
+    Field("tres/requested/total", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_in_tot),
           "Total TRES usage in"),
-    Field("tres/consumed/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_ave),
+    Field("tres/consumed/average", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_out_ave),
           "Average TRES usage out"),
-    Field("tres/consumed/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_tot),
+    Field("tres/consumed/total", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_out_tot),
           "Total TRES usage out"),
     Field("tres/allocated", TRES_LIST, tres_field("tres_alloc_str"), "TRES allocated"),
 ], "Job step description", objects={"time": "Time properties", "nodes": "Node details",
                             "tres": "TRES usage", "CPU": "CPU properties",
                             "statistics": "Statistics of job step", "step": "Step details"})
-
-
-def _tres(ptr):
-    from .common import tres_list
-    return tres_list(ptr)
 
 
 _read_step = STEP.read
@@ -292,7 +288,6 @@ def read_step(step) -> dict:
 
 
 def _steps(job) -> list[dict]:
-    from .common import records
     return [read_step(s) for s in records(job.steps, "slurmdb_step_rec_t *")]
 
 

@@ -7,9 +7,11 @@ from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from ..slurm import NO_VAL, ffi, lib
 from ..kinds import F64, U32
-from .common import (ENV, TRES_LIST, Conditions, Names, Text, W, addition, entries, flags,
-                     list_and_one, listing, partial, response, with_deleted)
-from .parse import Store, flag_names, qos_ids
+from ..slurmdb.readers import flags
+from ..slurmdb.session import ENV, Conditions, partial
+from ..slurmdb.writers import Store, entries, flag_names, qos_ids
+from .common import (TRES_LIST, Names, Text, W, addition, list_and_one, listing, response,
+                     with_deleted)
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 QOS_FLAGS = (
