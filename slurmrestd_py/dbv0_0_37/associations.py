@@ -12,7 +12,8 @@ from ..routes import Operation
 from ..schema import Array, Field, Obj
 from ..slurm import ffi, strings
 from ..slurmdb.session import Conditions, DbError
-from ..slurmdb.writers import Store, qos_ids
+from ..slurmdb.qos import qos_ids
+from ..slurmdb.writers import Store
 
 
 def _qos(a) -> list[str]:

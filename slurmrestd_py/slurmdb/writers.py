@@ -18,10 +18,9 @@ from typing import Any, Callable
 
 from .. import convert
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DATA_PATH_NOT_FOUND,
-                      ESLURM_REST_EMPTY_RESULT, ESLURM_REST_FAIL_PARSING,
-                      ESLURM_REST_INVALID_QUERY)
+                      ESLURM_REST_FAIL_PARSING, ESLURM_REST_INVALID_QUERY)
 from ..schema import Obj
-from ..slurm import ffi, lib, strings
+from ..slurm import ffi, lib
 from .session import ENV, DbError, soft_error
 
 MISSING = object()
@@ -129,7 +128,7 @@ def entries(body, key: str, obj: Obj, ctype: str, store: Store,
 
 # ---- writers: (record, JSON value, store) -> None, or Failed ----
 
-def _as_string(value) -> str:
+def as_string(value) -> str:
     """data_convert_type(..., DATA_TYPE_STRING) of a JSON value."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -155,7 +154,7 @@ def as_int(value) -> int:
 
 def string(attr: str) -> Callable:
     def write(rec, value, store):
-        setattr(rec, attr, ffi.NULL if value is None else store.string(_as_string(value)))
+        setattr(rec, attr, ffi.NULL if value is None else store.string(as_string(value)))
     return write
 
 
@@ -182,7 +181,7 @@ def flag_names(attr: str, table, bools: tuple[tuple[str, str], ...] = ()) -> Cal
         if not isinstance(value, list):
             raise Failed(ESLURM_REST_FAIL_PARSING)
         for item in value:
-            name = _as_string(item).lower()
+            name = as_string(item).lower()
             bits = [bit for bit, n in table if n.lower() == name]
             members = [m for m, n in bools if n.lower() == name]
             if not bits and not members:
@@ -232,49 +231,10 @@ def admin_level(attr: str) -> Callable:
     levels = {"n": 1, "o": 2, "s": 3, "a": 3}
 
     def write(rec, value, store):
-        level = levels.get(_as_string(value)[:1].lower())
+        level = levels.get(as_string(value)[:1].lower())
         if level is None:
             raise Failed(ESLURM_REST_FAIL_PARSING)
         setattr(rec, attr, level)
-    return write
-
-
-def qos_id(attr: str) -> Callable:
-    """A QOS name (any case) as its id; null is none (0)."""
-    def write(rec, value, store):
-        if value is None:
-            setattr(rec, attr, 0)
-            return
-        name = _as_string(value).lower()
-        if not name:
-            raise Failed(ESLURM_DATA_CONV_FAILED)
-        ids = [i for i, n in store.env.qos.items() if n is not None and n.lower() == name]
-        if not ids:
-            raise Failed(ESLURM_REST_EMPTY_RESULT)
-        setattr(rec, attr, ids[0])
-    return write
-
-
-def qos_ids(attr: str) -> Callable:
-    """QOS names (or {"name": ...} objects) as libslurm's list of id
-    strings; an empty list is the explicit "''" (no QOS, not "unchanged")."""
-    def write(rec, value, store):
-        if not isinstance(value, list):
-            raise Failed(ESLURM_REST_FAIL_PARSING)
-        found = lib.slurm_list_create(ffi.addressof(lib, "slurm_xfree_ptr"))
-        try:
-            for item in value:
-                name = item.get("name") if isinstance(item, dict) else item
-                if not isinstance(name, str):
-                    raise Failed(ESLURM_REST_FAIL_PARSING)
-                if lib.slurmdb_addto_qos_char_list(found, store.env.qos_list,
-                                                   store.string(name), 0) <= 0:
-                    raise Failed(ESLURM_REST_FAIL_PARSING, (
-                        ESLURM_REST_FAIL_PARSING, "QOS name to ID conversion failed", name))
-            ids = strings(found) or ["''"]
-        finally:
-            lib.slurm_list_destroy(found)
-        setattr(rec, attr, store.list(store.string(i) for i in ids))
     return write
 
 
