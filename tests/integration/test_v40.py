@@ -129,3 +129,19 @@ def test_licenses_as_the_reference(version):
     assert ours["licenses"] == ref["licenses"]
     assert ({k: v for k, v in ours["last_update"].items() if k != "number"}
             == {k: v for k, v in ref["last_update"].items() if k != "number"})
+
+
+def test_slurmdb_ping_as_the_reference(openapi_doc):
+    ref, ours = both24("/slurmdb/v0.0.42/ping/")
+    assert shape(ours) == shape(ref)
+    assert ours["meta"]["plugin"] == ref["meta"]["plugin"]
+    assert [{k: v for k, v in p.items() if k != "latency"} for p in ours["pings"]] == [
+        {k: v for k, v in p.items() if k != "latency"} for p in ref["pings"]] == [
+        {"hostname": "localhost", "responding": True, "primary": True}]
+    validate(openapi_doc, ("/slurmdb/v0.0.42/ping/", "get", 200), ours)
+
+
+@pytest.mark.parametrize("version", ["v0.0.40", "v0.0.41"])
+def test_slurmdb_ping_only_from_v0_0_42(version):
+    wire = req(path=f"/slurmdb/{version}/ping/", close=True)
+    assert one(run_reference24(wire)).status == one(run_ours(wire)).status == 404
