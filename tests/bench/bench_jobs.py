@@ -136,8 +136,6 @@ def owned_temp(prefix: str, content: bytes = b"") -> str:
 
 def one(cmd: list[str], reqfile: str, rssfile: str, env: dict,
         keep: bool = False) -> tuple[float, int, bytes | int]:
-    # A command entering the 24.11 root starts as root and drops to USER itself.
-    who = {} if cmd[0] == "chroot" else {"user": USER, "group": USER, "extra_groups": []}
     """(wall seconds, peak RSS in KiB, raw answer or its size) of one daemon.
 
     GNU time runs as alice and forks the daemon, so the daemon's ru_maxrss
@@ -145,6 +143,8 @@ def one(cmd: list[str], reqfile: str, rssfile: str, env: dict,
     inherit our resident size as its high-water mark. The answer is read in
     fixed-size pieces unless `keep`, so this process stays small too.
     """
+    # A command entering the 24.11 root starts as root and drops to USER itself.
+    who = {} if cmd[0] == "chroot" else {"user": USER, "group": USER, "extra_groups": []}
     with open(reqfile, "rb") as stdin:
         start = time.perf_counter()
         proc = subprocess.Popen([TIME, "-f", "%M", "-o", rssfile, *cmd], stdin=stdin,
