@@ -113,4 +113,4 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
     return {**payload, "meta": meta_40(version, call.identity.user, call.source),
-            "errors": errors, "warnings": []}
+            "errors": errors, "warnings": list(getattr(call, "warnings", ()))}
