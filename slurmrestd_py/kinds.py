@@ -189,15 +189,16 @@ class Flags(ReadArray):
             self._listed[word] = found
         return list(found)
 
-    def parse(self, names, word: int) -> int:
+    def parse(self, names, word: int, unknown: Callable | None = None) -> int:
         """`word` with the flags `names` (a list, or one name) set, the way
         the reference parses a flag list into a field holding `word`: the
-        first name clears every flag it does not set. FlagError for an
-        unknown name."""
+        first name clears every flag it does not set. A name no flag has is
+        FlagError, or, with `unknown`, passed to unknown(index, name) and
+        skipped (the reference reports it and goes on)."""
         if isinstance(names, str):
             names = [names]
         done = 0
-        for item in names:
+        for index, item in enumerate(names):
             text = item if isinstance(item, str) else _scalar_text(item)
             if text is None:  # a list or object: the reference ignores it
                 continue
@@ -218,7 +219,9 @@ class Flags(ReadArray):
                         word &= ~value
                     done |= value
             if not matched_any:
-                raise FlagError(f'Unknown flag "{text}"')
+                if unknown is None:
+                    raise FlagError(f'Unknown flag "{text}"')
+                unknown(index, text)
         return word
 
 

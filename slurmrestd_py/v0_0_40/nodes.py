@@ -10,11 +10,13 @@ slurm_delete_node with the reference's update_node_msg.
 """
 from __future__ import annotations
 
+import json
+
 from .. import slurm
 from ..envelope import response_40
-from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY, ApiError, SlurmError,
-                      error_entry, status_40)
-from ..kinds import CSV, NUMBER_OBJECTS, TEXT, U32, U64, USER, FlagError, Flags
+from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA,
+                      ApiError, SlurmError, error_entry, status_40)
+from ..kinds import CSV, NUMBER_OBJECTS, TEXT, U32, U64, USER, Flags
 from ..routes import Operation, Param
 from ..schema import ArrayOf, Expr, Field, Num, Obj, Scalar, Splice, Str
 from ..slurm import ffi, lib
@@ -110,9 +112,6 @@ _SAME = {  # v0.0.38 key: (24.11 key, type, description)
     "boot_time": ("boot_time", U64, "Time when the node booted (UNIX timestamp)"),
     "cores": ("cores", INT32, "Number of cores in a single physical processor socket"),
     "cpu_binding": ("cpu_binding", INT32, "Default method for binding tasks to allocated CPUs"),
-    # int64, not the reference document's int32: a node that never reported
-    # a load has NO_VAL (4294967294), which both write as a plain integer.
-    "cpu_load": ("cpu_load", INT64, "CPU load as reported by the OS"),
     "cpus": ("cpus", INT32, "Total CPUs, including cores and threads"),
     "features": ("features", CSV, "Available features"),
     "active_features": ("active_features", CSV, "Currently active features"),
@@ -155,6 +154,9 @@ NODE = v38.NODE.derive(
         "next_state_after_reboot": Field("next_state_after_reboot", NODE_STATES,
                                          _state("next_state"),
                                          "The state the node will be assigned after rebooting"),
+        # A load never reported: NO_VAL in 22.05's slurmctld, 0 in 24.11's.
+        "cpu_load": Field("cpu_load", INT32, Expr("(0 if j.cpu_load == 0xFFFFFFFE else j.cpu_load)"),
+                          "CPU load as reported by the OS"),
         "state": Field("state", NODE_STATES, _state("node_state"),
                        "Node state(s) applicable to this node"),
         "owner": Field("owner", USER, "owner",
@@ -206,23 +208,138 @@ def nodes_response(node: Obj) -> Obj:
     ])
 
 
-# ---- the update body (24.11's update_node_msg, 22.05's update_node_msg_t)
+# ---- reading the body and the query as 24.11's data parser does
 
-def _hostlist(value, key: str) -> bytes | None:
-    """A host list (a string or a list of strings) as its ranged string, the
-    reference's HOSTLIST_STRING; None for an empty one."""
+# 24.11's error numbers that 22.05's libslurm has no text for.
+ESLURM_DATA_FLAGS_INVALID = 9207
+ESLURM_DATA_EXPECTED_DICT = 9209
+ESLURM_USER_ID_UNKNOWN = 2166
+_MESSAGES = {ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag",
+             ESLURM_DATA_EXPECTED_DICT: "Data parser expected a dictionary or object",
+             ESLURM_USER_ID_UNKNOWN: "Unable to resolve user ID to user name"}
+
+
+def _message(errno: int) -> str:
+    return _MESSAGES.get(errno) or slurm.strerror(errno)
+
+
+class _Refused(Exception):
+    """A value the parser refuses: the request stops there."""
+
+
+class _Parse:
+    """What reading one request found: its error entries (the answer's first
+    error gives its status) and, in the call, its warnings."""
+
+    def __init__(self, call, shows_values: bool):
+        self.call = call
+        self.errors: list[dict] = []
+        # v0.0.41 and later: a type warning shows the value and its format.
+        self.shows_values = shows_values
+
+    def error(self, errno: int, description: str, source: str) -> None:
+        self.errors.append(error_entry("error_number", errno, _message(errno), description,
+                                       source))
+
+    def refuse(self, errno: int, description: str, source: str):
+        self.error(errno, description, source)
+        return _Refused()
+
+    def warn(self, description: str, source: str) -> None:
+        self.call.warnings.append({"description": description, "source": source})
+
+    def fail(self, payload: dict | None = None) -> ApiError:
+        return ApiError(status_40(self.errors[0]["error_number"]),
+                        payload={} if payload is None else payload, errors=self.errors)
+
+
+# The data types as the reference names them: (OpenAPI type, format, its own name).
+_DATA = {str: ("string", None, "string"), int: ("integer", "int64", "64 bit integer"),
+         float: ("number", None, "floating point number"), bool: ("boolean", None, "boolean"),
+         list: ("array", None, "list"), dict: ("object", None, "dictionary"),
+         type(None): ("null", None, "null")}
+
+
+def _type_name(value) -> str:
+    return _DATA[type(value)][2]
+
+
+def _shown(value) -> str:
+    # How the reference prints a value in a message (%pd).
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _expect(p: _Parse, key: str, value, want: tuple) -> None:
+    """The reference's warning for a value of another type than the field's
+    OpenAPI type (it still parses it if it can)."""
+    if value is None or want[2] == _type_name(value):
+        return
+    got = _DATA[type(value)]
+    fmt = (lambda f: f" format={f}" if f else "")
+    text = (f"Expected OpenAPI type={want[0]}{fmt(want[1])} (Slurm type={want[2]}) but got "
+            f"OpenAPI type={got[0]}{fmt(got[1] if p.shows_values else None)} "
+            f"(Slurm type={got[2]})")
+    p.warn(f"{text}: {_shown(value)}" if p.shows_values else text, f"#/{key}/")
+
+
+_STRING, _INTEGER, _ARRAY = _DATA[str], ("integer", "int32", "64 bit integer"), _DATA[list]
+
+
+def _cstr(p: _Parse, value: str, key: str) -> bytes:
+    from ..convert import Invalid, cstring
+    try:
+        return cstring(value, key)
+    except Invalid as e:
+        raise p.refuse(ESLURM_DATA_CONV_FAILED, e.reason, f"#/{key}/") from None
+
+
+def _text_value(p, value, key):
+    """STRING: a scalar as text; null unsets."""
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        # The reference's STRING parser fails here without a word: the
+        # request stops, and answers 200 with no error.
+        raise _Refused()
+    if not isinstance(value, str):
+        value = _shown(value)
+    return _cstr(p, value, key)
+
+
+def _csv_value(p, value, key):
+    """CSV_STRING: a list (or an object's key=value pairs) joined with commas, or a string."""
+    if isinstance(value, list):
+        return _cstr(p, ",".join(v if isinstance(v, str) else _shown(v) for v in value), key)
+    if isinstance(value, dict):
+        return _cstr(p, ",".join(f"{k}={v}" for k, v in value.items()), key)
+    return _text_value(p, value, key)
+
+
+def _hostlist(p, value, key):
+    """HOSTLIST_STRING: a host list (a string or a list of them) as its
+    ranged string; None for an empty one."""
     if value is None or value == "":
         return None
-    items = value if isinstance(value, list) else [value]
-    hl = lib.slurm_hostlist_create(ffi.NULL)
+    if isinstance(value, str):
+        hl = lib.slurm_hostlist_create(_cstr(p, value, key))
+        if hl == ffi.NULL:
+            raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Invalid hostlist string: {value}",
+                           f"#/{key}/")
+        items = []
+    else:
+        items = value if isinstance(value, list) else [value]
+        hl = lib.slurm_hostlist_create(ffi.NULL)
     try:
         for item in items:
             if isinstance(item, (dict, list)) or item is None:
-                raise _BodyError(ESLURM_DATA_CONV_FAILED, key,
-                                 f"string expected but got {_type_name(item)}")
-            text = item if isinstance(item, str) else str(item)
-            if not lib.slurm_hostlist_push(hl, _cstr(text, key)):
-                raise _BodyError(ESLURM_DATA_CONV_FAILED, key, f"Invalid host string: {text}")
+                raise p.refuse(ESLURM_DATA_CONV_FAILED,
+                               f"string expected but got {_type_name(item)}", f"#/{key}/")
+            text = item if isinstance(item, str) else _shown(item)
+            if not lib.slurm_hostlist_push(hl, _cstr(p, text, key)):
+                raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Invalid host string: {text}",
+                               f"#/{key}/")
         ranged = lib.slurm_hostlist_ranged_string_malloc(hl)
         try:
             return ffi.string(ranged) if ranged != ffi.NULL else None
@@ -232,66 +349,24 @@ def _hostlist(value, key: str) -> bytes | None:
         lib.slurm_hostlist_destroy(hl)
 
 
-class _BodyError(Exception):
-    """A body value the reference's parser refuses: its error number, the
-    key's path and what it says."""
-
-    def __init__(self, errno: int, key: str, description: str):
-        super().__init__(description)
-        self.errno, self.key, self.description = errno, key, description
-
-
-def _type_name(value) -> str:
-    # The reference's data type names, as its messages print them.
-    return {dict: "dictionary", list: "list", bool: "boolean", int: "integer",
-            float: "floating point", str: "string", type(None): "null"}[type(value)]
-
-
-def _cstr(value, key: str) -> bytes:
-    from ..convert import Invalid, cstring
-    try:
-        return cstring(value, key)
-    except Invalid as e:
-        raise _BodyError(ESLURM_DATA_CONV_FAILED, key, e.reason) from None
-
-
-def _text_value(value, key: str) -> bytes | None:
-    # STRING: a scalar as text, null as unset.
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        raise _BodyError(ESLURM_DATA_CONV_FAILED, key,
-                         f"string expected but got {_type_name(value)}")
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return _cstr(value if isinstance(value, str) else str(value), key)
-
-
-def _csv_value(value, key: str) -> bytes | None:
-    # CSV_STRING: a list (or an object's keys and values) joined with commas, or a string.
-    if isinstance(value, list):
-        return _cstr(",".join(str(v) for v in value), key)
-    if isinstance(value, dict):
-        return _cstr(",".join(f"{k}={v}" for k, v in value.items()), key)
-    return _text_value(value, key)
-
-
-def _integer(value, key: str, bounds: tuple[int, int]) -> int:
+def _integer(p, value, key, bounds=(0, INFINITE)) -> int:
     from ..convert import integer
-    number = value
-    if isinstance(value, str):
-        number = integer(value)
-    elif isinstance(value, float) and value == int(value):
-        number = int(value)
+    number = integer(value) if isinstance(value, str) else value
+    if isinstance(number, float) and number == number and abs(number) != float("inf"):
+        number = int(number)
     if not isinstance(number, int) or isinstance(number, bool) \
             or not bounds[0] <= number <= bounds[1]:
-        raise _BodyError(ESLURM_DATA_CONV_FAILED, key,
-                         f"Unable to convert {_type_name(value)} to integer")
+        raise p.refuse(ESLURM_DATA_CONV_FAILED,
+                       f"Expected integer but got {_shown(value)}", f"#/{key}/")
     return number
 
 
-def _number_value(value, key: str) -> int:
-    """UINT32_NO_VAL: a number, or {"set", "infinite", "number"}, or null (unset)."""
+def _uint32(p, value, key):
+    return _integer(p, value, key)
+
+
+def _number_value(p, value, key) -> int:
+    """UINT32_NO_VAL: a number, {"set", "infinite", "number"}, or null (unset)."""
     if value is None:
         return NO_VAL
     if isinstance(value, dict):
@@ -300,230 +375,226 @@ def _number_value(value, key: str) -> int:
         if value.get("set") is False or "number" not in value:
             return NO_VAL
         value = value["number"]
-    return _integer(value, key, (0, INFINITE))
+    return _integer(p, value, key)
 
 
-def _user_value(value, key: str) -> int:
+def _user_value(p, value, key) -> int:
     """USER_ID: a user name or a uid."""
     import pwd
     if isinstance(value, str) and not value.lstrip("+-").isdigit():
         try:
             return pwd.getpwnam(value).pw_uid
         except KeyError:
-            raise _BodyError(ESLURM_DATA_CONV_FAILED, key,
-                             f"Unable to resolve user: {value}") from None
-    return _integer(value, key, (0, INFINITE))
+            raise p.refuse(ESLURM_USER_ID_UNKNOWN, f"Unable to resolve user: {value}",
+                           f"#/{key}/") from None
+    return _integer(p, value, key)
 
 
-def _state_value(value, key: str) -> int:
-    try:
-        return NODE_STATES.parse(value if isinstance(value, list) else [value], NO_VAL)
-    except FlagError as e:
-        raise _BodyError(ESLURM_DATA_FLAGS_INVALID, key, str(e)) from None
+def _state_value(p, value, key) -> int:
+    # An unknown name is reported and skipped: the update still goes out.
+    def unknown(index, name):
+        where = f"#/{key}[{index}]/" if isinstance(value, list) else f"#/{key}/"
+        p.error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{name}"', where)
+    return NODE_STATES.parse(value, NO_VAL, unknown)
 
 
-# 24.11's ESLURM_DATA_FLAGS_INVALID, which 22.05's libslurm has no text for.
-ESLURM_DATA_FLAGS_INVALID = 9207
-_MESSAGES = {ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag"}
-
-
-def _w(attr: str, read):
-    """A writer of update_node_msg_t's `attr` from a body value read by `read`."""
-    def write(msg, value, key, keep):
-        v = read(value, key)
+def _w(attr: str, read, want: tuple | None):
+    """Writes update_node_msg_t's `attr` from a body value read by `read`;
+    `want`: the field's OpenAPI type (None: not checked, as for flag lists)."""
+    def write(p: _Parse, msg, value, key, keep):
+        if want is not None:
+            _expect(p, key, value, want)
+        v = read(p, value, key)
         if isinstance(v, bytes):
             keep.append(ffi.new("char[]", v))
             v = keep[-1]
         elif v is None:
             v = ffi.NULL
-        setattr(msg, attr, v)
+        if attr:
+            setattr(msg, attr, v)
     return write
 
 
+def _resume_after(p: _Parse, msg, value, key, keep) -> None:
+    if _number_value(p, value, key) != NO_VAL:
+        # 22.05's update_node_msg_t has no resume_after: nothing would do it.
+        p.warn("resume_after is not supported by Slurm 22.05 and was ignored", f"#/{key}/")
+
+
+HOSTLIST = ArrayOf("hostlist_string", Str)
 UPDATE_NODE = Obj("update_node_msg", [
-    Field("comment", Str, description="Arbitrary comment", write=_w("comment", _text_value)),
+    Field("comment", Str, description="Arbitrary comment",
+          write=_w("comment", _text_value, _STRING)),
     Field("cpu_bind", INT32, description="Default method for binding tasks to allocated CPUs",
-          write=_w("cpu_bind", lambda v, k: _integer(v, k, (0, INFINITE)))),
+          write=_w("cpu_bind", _uint32, _INTEGER)),
     Field("extra", Str, description="Arbitrary string used for node filtering if extra "
-          "constraints are enabled", write=_w("extra", _text_value)),
+          "constraints are enabled", write=_w("extra", _text_value, _STRING)),
     Field("features", CSV, description="Available features",
-          write=_w("features", _csv_value)),
+          write=_w("features", _csv_value, _ARRAY)),
     Field("features_act", CSV, description="Currently active features",
-          write=_w("features_act", _csv_value)),
-    Field("gres", Str, description="Generic resources", write=_w("gres", _text_value)),
-    Field("address", ArrayOf("hostlist_string", Str),
-          description="NodeAddr, used to establish a communication path",
-          write=_w("node_addr", _hostlist)),
-    Field("hostname", ArrayOf("hostlist_string", Str), description="NodeHostname",
-          write=_w("node_hostname", _hostlist)),
-    Field("name", ArrayOf("hostlist_string", Str), description="NodeName",
-          write=_w("node_names", _hostlist)),
+          write=_w("features_act", _csv_value, _ARRAY)),
+    Field("gres", Str, description="Generic resources", write=_w("gres", _text_value, _STRING)),
+    Field("address", HOSTLIST, description="NodeAddr, used to establish a communication path",
+          write=_w("node_addr", _hostlist, _ARRAY)),
+    Field("hostname", HOSTLIST, description="NodeHostname",
+          write=_w("node_hostname", _hostlist, _ARRAY)),
+    Field("name", HOSTLIST, description="NodeName", write=_w("node_names", _hostlist, _ARRAY)),
     Field("state", NODE_STATES, description="New state to assign to the node",
-          write=_w("node_state", _state_value)),
+          write=_w("node_state", _state_value, None)),
     Field("reason", Str, description="Reason for node being DOWN or DRAINING",
-          write=_w("reason", _text_value)),
+          write=_w("reason", _text_value, _STRING)),
     Field("reason_uid", Str, description="User ID to associate with the reason (needed if user "
-          "root is sending message)", write=_w("reason_uid", _user_value)),
+          "root is sending message)", write=_w("reason_uid", _user_value, _STRING)),
     Field("resume_after", U32, description="Number of seconds after which to automatically "
-          "resume DOWN or DRAINED node", write=_w("resume_after", _number_value)),
+          "resume DOWN or DRAINED node", write=_resume_after),
     Field("weight", U32, description="Weight of the node for scheduling purposes",
-          write=_w("weight", _number_value)),
+          write=_w("weight", _number_value, None)),
 ], dialect=NUMBER_OBJECTS)
 RESPONSE = response_40("openapi_resp", [])
 
 
-def _fail(call, errno: int, source: str, description: str, message: str | None = None):
-    """The reference's answer to a failed request: its first error's status,
-    no payload."""
-    if message is None:
-        message = _MESSAGES.get(errno) or slurm.strerror(errno)
-    return ApiError(status_40(errno), payload={}, errors=[
-        error_entry("error_number", errno, message, description, source)])
-
-
-def _update_msg(call, errors: list, source: str):
-    """update_node_msg_t from the request body, with what keeps its strings
-    alive; None (with `errors` filled) when the body does not parse."""
+def _update_msg(call, p: _Parse):
+    """update_node_msg_t from the request body, and what keeps its strings
+    alive; None when the body does not parse. Fields are read in their
+    declared order, then unknown keys are reported, as the reference does."""
     msg = ffi.new("update_node_msg_t *")
     lib.slurm_init_update_node_msg(msg)
     keep: list = []
     body = call.body if call.body is not None else {}
     if not isinstance(body, dict):
-        errors.append(error_entry("error_number", ESLURM_DATA_CONV_FAILED,
-                                  slurm.strerror(ESLURM_DATA_CONV_FAILED),
-                                  f"Expected dictionary but got {_type_name(body)}", source))
+        p.error(ESLURM_DATA_EXPECTED_DICT,
+                f"Rejecting {_type_name(body)} when dictionary expected", "#/")
         return None, keep
-    writers = UPDATE_NODE.writers()
+    try:
+        for key, field in UPDATE_NODE.writers().items():
+            if key in body:
+                field.write(p, msg, body[key], key, keep)
+    except _Refused:
+        return None, keep
     for key, value in body.items():
-        field = writers.get(key)
-        if field is None:
-            # resume_after: 22.05's update_node_msg_t has no such field.
-            call.warnings.append({"description": f"Ignoring unknown field \"{key}\" of type "
-                                                 f"{_type_name(value)} in UPDATE_NODE_MSG",
-                                  "source": f"#/{key}"})
-            continue
-        try:
-            if key == "resume_after":
-                if _number_value(value, key) != NO_VAL:
-                    call.warnings.append({
-                        "description": "resume_after is not supported by Slurm 22.05: ignored",
-                        "source": "#/resume_after"})
-                continue
-            field.write(msg, value, key, keep)
-        except _BodyError as e:
-            errors.append(error_entry("error_number", e.errno,
-                                      _MESSAGES.get(e.errno) or slurm.strerror(e.errno),
-                                      e.description, f"#/{e.key}"))
-    return (None if errors else msg), keep
+        if key not in UPDATE_NODE.writers():
+            p.warn(f'Ignoring unknown field "{key}" of type {_type_name(value)} in '
+                   "DATA_PARSER_UPDATE_NODE_MSG", f"#/{key}/")
+    return msg, keep
 
 
-def _update(call, msg, names: str, source: str) -> dict:
+def _update(p: _Parse, msg, names: str, source: str) -> dict:
     if lib.slurm_update_node(msg):
-        errno = lib.slurm_get_errno()
-        raise _fail(call, errno, source, f"Failure to update node {names}")
+        p.error(lib.slurm_get_errno(), f"Failure to update node {names}", source)
+    if p.errors:
+        raise p.fail()
     return {}
 
 
-def post_node(call) -> dict:
+def _refused(p: _Parse) -> dict:
+    # A body that did not parse: its errors, or (the reference's STRING
+    # parser refusing a list) none at all and a 200.
+    if p.errors:
+        raise p.fail()
+    return {}
+
+
+def post_node(call, shows: bool) -> dict:
     name = call.params["node_name"]
-    errors: list = []
-    msg, keep = _update_msg(call, errors, "_update_node")
+    p = _Parse(call, shows)
+    msg, keep = _update_msg(call, p)
     if msg is None:
-        raise ApiError(status_40(errors[0]["error_number"]), payload={}, errors=errors)
+        return _refused(p)
     if msg.node_names != ffi.NULL:
-        call.warnings.append({
-            "description": f"node_names field {ffi.string(msg.node_names).decode()} ignored "
-                           "for singular node update", "source": "_update_node"})
-    keep.append(ffi.new("char[]", _cstr(name, "node_name")))
+        p.warn(f"node_names field {ffi.string(msg.node_names).decode()} ignored for singular "
+               "node update", "_update_node")
+    keep.append(ffi.new("char[]", _cstr(p, name, "node_name")))
     msg.node_names = keep[-1]
-    return _update(call, msg, name, "_update_node")
+    return _update(p, msg, name, "_update_node")
 
 
-def post_nodes(call) -> dict:
-    errors: list = []
-    msg, keep = _update_msg(call, errors, "_update_nodes")
+def post_nodes(call, shows: bool) -> dict:
+    p = _Parse(call, shows)
+    msg, keep = _update_msg(call, p)
     if msg is None:
-        raise ApiError(status_40(errors[0]["error_number"]), payload={}, errors=errors)
+        return _refused(p)
     names = ffi.string(msg.node_names).decode() if msg.node_names != ffi.NULL else "(null)"
-    return _update(call, msg, names, "_update_nodes")
+    return _update(p, msg, names, "_update_nodes")
 
 
-def delete_node(call) -> dict:
+def delete_node(call, shows: bool) -> dict:
     name = call.params["node_name"]
+    p = _Parse(call, shows)
     msg = ffi.new("update_node_msg_t *")
     lib.slurm_init_update_node_msg(msg)
-    cname = ffi.new("char[]", _cstr(name, "node_name"))
+    cname = ffi.new("char[]", _cstr(p, name, "node_name"))
     msg.node_names = cname
     if lib.slurm_delete_node(msg):
-        raise _fail(call, lib.slurm_get_errno(), "op_handler_node",
-                    f"Failure to update node {name}")
+        p.error(lib.slurm_get_errno(), f"Failure to update node {name}", "op_handler_node")
+        raise p.fail()
     return {}
 
 
 # ---- GET
 
-def query(call) -> tuple[int, int]:
+def query(call, p: _Parse) -> tuple[int, int]:
     """(update_time, show flags) from the query, as the reference parses its
-    OPENAPI_NODES_QUERY; a value it refuses fails the request."""
-    errors = []
+    OPENAPI_NODES_QUERY: a time it cannot read refuses the request; an
+    unknown flag is reported and the answer still given."""
     since = 0
-    value = call.query.get("update_time")
-    if value is not None:
-        since = _timestamp(value)
-        if since is None:
-            errors.append(error_entry("error_number", ESLURM_DATA_CONV_FAILED,
-                                      slurm.strerror(ESLURM_DATA_CONV_FAILED),
-                                      f"Parsing of {value} for timestamp failed",
-                                      "#/update_time"))
+    if "update_time" in call.query:
+        since = _timestamp(p, call.query["update_time"])
     flags = 0
     value = call.query.get("flags")
     if value is not None:
-        try:
-            flags = SHOW_FLAGS.parse(value, 0)
-        except FlagError as e:
-            errors.append(error_entry("error_number", ESLURM_DATA_FLAGS_INVALID,
-                                      _MESSAGES[ESLURM_DATA_FLAGS_INVALID], str(e), "#/flags"))
-    if errors:
-        errors.append(error_entry("error_number", ESLURM_REST_INVALID_QUERY,
-                                  slurm.strerror(ESLURM_REST_INVALID_QUERY),
-                                  "Rejecting request. Failure parsing query.", "_dump_nodes"))
-        raise ApiError(status_40(errors[0]["error_number"]), payload={}, errors=errors)
+        def unknown(index, name):
+            p.error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{name}"', f"#/flags[{index}]/")
+        flags = SHOW_FLAGS.parse(value, 0, unknown)
     return since, flags or v38.SHOW_FLAGS
 
 
-def _timestamp(value: str) -> int | None:
-    """A TIMESTAMP query value: an integer, a decimal (truncated), or a time
-    as sbatch's --begin reads it; None when it is none of them."""
+def _timestamp(p: _Parse, value) -> int:
+    """A TIMESTAMP: a number (as the reference's data layer types query
+    text), else a time as sbatch's --begin reads it."""
     from .. import words
-    typed = words.typed(value)
-    if isinstance(typed, bool) or typed is None:
-        return None
+    source = "#/update_time/"
+    typed = words.typed(value) if isinstance(value, str) else value
+    if isinstance(typed, bool):  # query text is no Boolean here: "true" is a time to read
+        typed = value
+    if isinstance(typed, float):
+        typed = None if typed != typed or abs(typed) == float("inf") else int(typed)
+    if typed is None or value == "":
+        raise p.refuse(ESLURM_DATA_CONV_FAILED, "Invalid or unset timestamp value", source)
     if isinstance(typed, int):
         return typed
-    if isinstance(typed, float):
-        return int(typed) if typed == typed and abs(typed) != float("inf") else None
-    t = lib.slurm_parse_time(ffi.new("char[]", _cstr(value, "update_time")), 0)
-    return t or None
+    t = lib.slurm_parse_time(ffi.new("char[]", _cstr(p, value, "update_time")), 0)
+    if not t:
+        raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Parsing of {value} for timestamp failed",
+                       source)
+    return t
 
 
-def _answer(call, name: str | None, node: Obj) -> dict:
-    since, flags = query(call)
+def _answer(call, name: str | None, node: Obj, shows: bool) -> dict:
+    p = _Parse(call, shows)
+    try:
+        since, flags = query(call, p)
+    except _Refused:
+        p.error(ESLURM_REST_INVALID_QUERY, "Rejecting request. Failure parsing query.",
+                "_dump_nodes")
+        raise p.fail() from None
     if name is None:
         loader = (lambda out: lib.slurm_load_node(since, out, flags))
         call_name, what = "slurm_load_node", "Failure to query nodes"
     else:
-        cname = ffi.new("char[]", _cstr(name, "node_name"))
+        cname = ffi.new("char[]", _cstr(p, name, "node_name"))
         loader = (lambda out: lib.slurm_load_node_single(out, cname, flags))
         call_name, what = "slurm_load_node_single", f"Failure to query node {name}"
     try:
         msg = slurm.load(call_name, lib.slurm_free_node_info_msg, "node_info_msg_t", loader)
     except SlurmError as e:
-        raise _fail(call, e.errno, "_dump_nodes", what) from None
+        raise _fail(p, e.errno, what) from None
     if msg.record_count == 0:
         lib.slurm_free_node_info_msg(msg)
         if name is not None:
-            # 22.05 answers an unknown name with no record and no error.
-            raise _fail(call, v38.ESLURM_INVALID_NODE_NAME, "_dump_nodes", what)
+            # No record and no error: the reference reports errno, which
+            # nothing set (error 0, and a 200).
+            p.error(0, what, "_dump_nodes")
+            raise p.fail()
         return {"nodes": [], "last_update": LAST_UPDATE.converter()(0)}
     try:
         # The reference loads the partitions with the same update_time: when
@@ -538,16 +609,28 @@ def _answer(call, name: str | None, node: Obj) -> dict:
                 by_record = v38._partitions_holding(msg, parts)
     except SlurmError as e:
         lib.slurm_free_node_info_msg(msg)
-        raise _fail(call, e.errno, "_dump_nodes", "Unable to query partitions") from None
+        raise _fail(p, e.errno, "Unable to query partitions") from None
     except BaseException:
         lib.slurm_free_node_info_msg(msg)
         raise
-    last = LAST_UPDATE.converter()(msg.last_update)
-    return {"nodes": v38._stream(msg, node.read, by_record), "last_update": last}
+    payload = {"nodes": v38._stream(msg, node.read, by_record),
+               "last_update": LAST_UPDATE.converter()(msg.last_update)}
+    if p.errors:  # unknown flags: reported beside the answer
+        raise p.fail(payload)
+    return payload
 
 
-def node_operations(node: Obj = NODE) -> list[Operation]:
-    """The node operations with `node` as the record."""
+def _fail(p: _Parse, errno: int, description: str) -> Exception:
+    """A failed load: nothing changed since update_time is a bare 304."""
+    if errno == SLURM_NO_CHANGE_IN_DATA:
+        return SlurmError(errno, "_dump_nodes")
+    p.error(errno, description, "_dump_nodes")
+    return p.fail()
+
+
+def node_operations(node: Obj = NODE, shows_values: bool = False) -> list[Operation]:
+    """The node operations with `node` as the record; `shows_values`: type
+    warnings show the value (v0.0.41 and later)."""
     response = nodes_response(node)
     get_params = [
         Param("update_time", "query", Str, "Query jobs updated more recently than this time "
@@ -556,18 +639,19 @@ def node_operations(node: Obj = NODE) -> list[Operation]:
               "Query flags"),
     ]
     name = Param("node_name", "path", Str, "Node name", True)
+    shows = shows_values
     return [
         Operation("GET", "nodes/", "get_nodes", "get node(s) info", "slurm",
-                  lambda call: _answer(call, None, node), response, get_params),
+                  lambda call: _answer(call, None, node, shows), response, get_params),
         Operation("POST", "nodes/", "post_nodes", "batch update node(s)", "slurm",
-                  post_nodes, RESPONSE, body=UPDATE_NODE),
+                  lambda call: post_nodes(call, shows), RESPONSE, body=UPDATE_NODE),
         Operation("GET", "node/{node_name}", "get_node", "get node info", "slurm",
-                  lambda call: _answer(call, call.params["node_name"], node), response,
+                  lambda call: _answer(call, call.params["node_name"], node, shows), response,
                   [name, *get_params]),
         Operation("POST", "node/{node_name}", "post_node", "update node properties", "slurm",
-                  post_node, RESPONSE, [name], body=UPDATE_NODE),
+                  lambda call: post_node(call, shows), RESPONSE, [name], body=UPDATE_NODE),
         Operation("DELETE", "node/{node_name}", "delete_node", "delete node", "slurm",
-                  delete_node, RESPONSE, [name]),
+                  lambda call: delete_node(call, shows), RESPONSE, [name]),
     ]
 
 

@@ -20,4 +20,4 @@ NODE = v40.NODE.derive(
         ("real_memory", Field("res_cores_per_gpu", INT32, lambda n: 0,
                               "Number of CPU cores per GPU restricted to GPU jobs")),
     ])
-OPERATIONS = v40.node_operations(NODE)
+OPERATIONS = v40.node_operations(NODE, shows_values=True)
