@@ -81,7 +81,15 @@ def restored():
     if before.get("Reason") and now.get("Reason") != before["Reason"]:
         reason = re.sub(r" \[[^]]*\]$", "", before["Reason"])
         scontrol("update", f"nodename={GHOST}", f"reason={reason}")
+    elif not before.get("Reason") and now.get("Reason"):
+        # Only a resume clears a reason; slurmctld (not scontrol) takes a
+        # DOWN without one, which puts the ghost back as configured.
+        assert before["State"].startswith("DOWN"), before["State"]
+        for state in ("RESUME", "DOWN"):
+            resp, data = send("POST", f"/slurm/v0.0.42/node/{GHOST}", {"state": [state]})
+            assert resp.status == 200, data
     after = show()
+    assert after.get("Reason") == before.get("Reason") or before.get("Reason")
     for key in ("Weight", "AvailableFeatures", "ActiveFeatures"):
         assert after[key] == before[key], key
     assert after.get("Comment") == before.get("Comment")
