@@ -66,9 +66,16 @@ def _energy(n) -> dict:
     return ENERGY.read(n.energy) if n.energy != ffi.NULL else {}
 
 
-def removed(name: str) -> Obj:
-    """A field 24.05 removed: written as {} (v0.0.40 names its component)."""
-    return Obj(name, [], "removed field")
+class Removed(Obj):
+    """A field 24.05 removed: {} in answers, deprecated in the document
+    (v0.0.40 names its component, "removed field"; later versions write it
+    in place)."""
+
+    def __init__(self, name: str = ""):
+        super().__init__(name, [], "removed field" if name else "")
+
+    def definition(self, ns: str = "") -> dict:
+        return {**super().definition(ns), "deprecated": True}
 
 
 _ALLOC = Splice("_alloc(j)", [
@@ -178,9 +185,9 @@ NODE = v38.NODE.derive(
                                  "Abstract CPU IDs on this node reserved for exclusive use by "
                                  "slurmd and slurmstepd")),
         ("specialized_cpus", Field("energy", ENERGY, _energy, "Energy usage data")),
-        ("energy", Field("external_sensors", removed("ext_sensors_data"), lambda n: {})),
+        ("energy", Field("external_sensors", Removed("ext_sensors_data"), lambda n: {})),
         ("external_sensors", _moved["extra"]),
-        ("extra", Field("power", removed("power_mgmt_data"), lambda n: {})),
+        ("extra", Field("power", Removed("power_mgmt_data"), lambda n: {})),
         ("gres_used", Field("instance_id", TEXT, lambda n: "", "Cloud instance ID")),
         ("instance_id", Field("instance_type", TEXT, lambda n: "", "Cloud instance type")),
         ("instance_type", _moved["last_busy"]),

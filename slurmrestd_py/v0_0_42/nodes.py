@@ -3,7 +3,7 @@ each node's GPU core reservations, and the removed external_sensors and
 power written in place."""
 from __future__ import annotations
 
-from ..schema import Field, Inline
+from ..schema import Field
 from ..v0_0_40 import nodes as v40
 from ..kinds import TEXT
 from ..v0_0_40.nodes import INT32
@@ -11,8 +11,8 @@ from ..v0_0_40.nodes import INT32
 # 22.05 has neither RestrictedCoresPerGPU nor its CPU list: "" and 0.
 NODE = v40.NODE.derive(
     replace={
-        "external_sensors": Field("external_sensors", Inline([]), lambda n: {}),
-        "power": Field("power", Inline([]), lambda n: {}),
+        "external_sensors": Field("external_sensors", v40.Removed(), lambda n: {}),
+        "power": Field("power", v40.Removed(), lambda n: {}),
     },
     add=[
         ("active_features", Field("gpu_spec", TEXT, lambda n: "",
