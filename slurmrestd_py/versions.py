@@ -153,9 +153,18 @@ VERSIONS = (
         ("dbv0_0_38.users", ("user", "users")),
         ("dbv0_0_38.wckeys", ("wckey", "wckeys")),
     )),
-    _parser("slurm", "v0.0.40", (("v0_0_40.diag", ("licenses", "ping")),)),
-    _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
-    _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
+    _parser("slurm", "v0.0.40", (
+        ("v0_0_40.diag", ("licenses", "ping")),
+        ("v0_0_40.nodes", ("node", "nodes")),
+    )),
+    _parser("slurm", "v0.0.41", (
+        ("v0_0_40.diag", ("licenses", "ping")),
+        ("v0_0_42.nodes", ("node", "nodes")),  # v0.0.41's node is v0.0.42's
+    )),
+    _parser("slurm", "v0.0.42", (
+        ("v0_0_42.diag", ("licenses", "ping")),
+        ("v0_0_42.nodes", ("node", "nodes")),
+    )),
     _parser("slurmdb", "v0.0.40", ()),
     _parser("slurmdb", "v0.0.41", ()),
     _parser("slurmdb", "v0.0.42", (("dbv0_0_42.ping", ("ping",)),)),
