@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .schema import Bool, Field, Kind, Obj, Scalar
+from .schema import ArrayOf, Bool, Enum, Field, Kind, Obj, Scalar
 
 
 def _low32(v: float) -> int:
@@ -110,3 +110,13 @@ F64_OBJ = NumberObj("float64_no_val_struct", Scalar("number", "double"), _float_
 # v0.0.40 and later: every number with NO_VAL or INFINITE as an object.
 NUMBER_OBJECTS = {U16: U16_OBJ, U32: U32_OBJ, U64: U64_OBJ, I64: I64_OBJ, F64: F64_OBJ,
                   NV16: U16_OBJ, NV32: U32_OBJ, INF32: U32_OBJ}
+
+
+def flag_list(name: str, bits: tuple) -> tuple[ArrayOf, Callable]:
+    """A list of flag names (v0.0.40 and later's `*_FLAGS` and `*_STATES`
+    types) and the reader of a raw C value into it. Each (name, mask, value)
+    is listed when `raw & mask == value`: a bit flag has mask == value, a
+    flag that names a whole value (a state) has the mask of the whole field."""
+    def read(raw) -> list[str]:
+        return [flag for flag, mask, value in bits if raw & mask == value]
+    return ArrayOf(name, Enum(*(flag for flag, _, _ in bits))), read
