@@ -156,14 +156,17 @@ VERSIONS = (
     _parser("slurm", "v0.0.40", (
         ("v0_0_40.diag", ("licenses", "ping")),
         ("v0_0_40.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_40.diag", ("licenses", "ping")),
         ("v0_0_42.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("licenses", "ping")),
         ("v0_0_42.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
     )),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
