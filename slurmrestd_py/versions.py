@@ -157,16 +157,19 @@ VERSIONS = (
         ("v0_0_40.diag", ("licenses", "ping")),
         ("v0_0_40.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_40.shares", ("shares",)),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_40.diag", ("licenses", "ping")),
         ("v0_0_42.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_40.shares", ("shares",)),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("licenses", "ping")),
         ("v0_0_42.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_42.shares", ("shares",)),
     )),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
