@@ -153,14 +153,15 @@ def partition_operations(partition, update_time: str) -> list[Operation]:
     ])
 
     def get_partitions(call):
-        since, flags = query.read(call, "op_handler_partitions")
+        since, flags, errors = query.read(call, "op_handler_partitions")
         msg = _load(since, flags)
-        return {"partitions": slurm.stream(msg, lib.slurm_free_partition_info_msg,
-                                           msg.partition_array, msg.record_count, read),
-                "last_update": last_update(msg.last_update)}
+        return query.answer({
+            "partitions": slurm.stream(msg, lib.slurm_free_partition_info_msg,
+                                       msg.partition_array, msg.record_count, read),
+            "last_update": last_update(msg.last_update)}, errors)
 
     def get_partition(call):
-        since, flags = query.read(call, "op_handler_partition")
+        since, flags, errors = query.read(call, "op_handler_partition")
         msg = _load(since, flags or lib.SHOW_ALL)
         stamp = last_update(msg.last_update)
         wanted = call.params["partition_name"]
@@ -169,7 +170,7 @@ def partition_operations(partition, update_time: str) -> list[Operation]:
             raise ApiError(422, ESLURM_REST_INVALID_QUERY, "op_handler_partition",
                            f"Unable to find partition {wanted}", payload={})
         # Two partitions may differ only by case: the first is the one.
-        return {"partitions": found[:1], "last_update": stamp}
+        return query.answer({"partitions": found[:1], "last_update": stamp}, errors)
 
     params = [query.update_time_param(update_time), query.FLAGS]
     return [

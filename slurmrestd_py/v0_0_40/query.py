@@ -4,20 +4,21 @@ parser reads its TIMESTAMP and JOB_SHOW_FLAGS types.
 
 A value the parser refuses gives an error entry naming it; the endpoint
 then answers with those entries and its own "Rejecting request" one
-(`refused`).
+(`refused`). An unknown flag is only an entry: the endpoint answers as
+without it, with that entry and a 500 (`answer`).
 """
 from __future__ import annotations
 
-from .. import words
 from ..errors import ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY, ApiError, error_entry
 from ..routes import Param
 from ..schema import Enum, Str
-from ..slurm import lib, strerror
+from ..slurm import ffi, lib, strerror
 
-# Slurm 24.11's error for an unknown flag, which 22.05's libslurm has no text for.
+# Slurm 24.11's errors for flags, which 22.05's libslurm has no text for.
+ESLURM_DATA_FLAGS_INVALID_TYPE = 9206
 ESLURM_DATA_FLAGS_INVALID = 9207
-FLAGS_INVALID = "Data parser unable to parse invalid flag"
-NO_VAL64 = 0xFFFFFFFFFFFFFFFE
+MESSAGES = {ESLURM_DATA_FLAGS_INVALID_TYPE: "Data parser expects flags to be a list",
+            ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag"}
 
 # JOB_SHOW_FLAGS: each name sets its bit (names match whatever their case).
 SHOW_FLAGS = (("ALL", "SHOW_ALL"), ("DETAIL", "SHOW_DETAIL"), ("MIXED", "SHOW_MIXED"),
@@ -34,52 +35,53 @@ FLAGS = Param("flags", "query", Enum(*(name for name, _ in SHOW_FLAGS)), "Query 
 
 
 def _entry(errno: int, description: str, source: str) -> dict:
-    message = FLAGS_INVALID if errno == ESLURM_DATA_FLAGS_INVALID else strerror(errno)
+    message = MESSAGES.get(errno) or strerror(errno)
     return error_entry("error_number", errno, message, description, source)
 
 
-def timestamp(text: str, key: str, errors: list) -> int:
-    """`text` as a TIMESTAMP: a number (a decimal rounded), or a date or
-    time `slurm_parse_time` reads; 0 with an entry in `errors` when it is none."""
-    value = words.typed(text)
-    if isinstance(value, float):
-        value = None if value != value or value in (float("inf"), float("-inf")) \
-            else words.lrint(value)
-    if isinstance(value, bool):
-        value = None
-    elif isinstance(value, str):
-        from ..slurm import ffi
-        value = lib.slurm_parse_time(ffi.new("char[]", text.encode()), 0) or None
-        if value is None:
-            errors.append(_entry(ESLURM_DATA_CONV_FAILED,
-                                 f"Parsing of {text} for timestamp failed", key))
-            return 0
-    if value is None or value == NO_VAL64:
-        errors.append(_entry(ESLURM_DATA_CONV_FAILED, "Invalid or unset timestamp value", key))
+def timestamp(text: str, source: str, errors: list) -> int:
+    """`text` (a query value: a string, "" when empty) as a TIMESTAMP: digits
+    are a number, other text a date or time `slurm_parse_time` reads; 0 with
+    an entry in `errors` when it is neither."""
+    if not text:  # the reference's query parser makes an empty value null
+        errors.append(_entry(ESLURM_DATA_CONV_FAILED, "Invalid or unset timestamp value", source))
         return 0
-    return max(-(1 << 63), min((1 << 63) - 1, value))
+    if text.isascii() and text.isdigit():
+        return min(int(text), (1 << 63) - 1)
+    value = lib.slurm_parse_time(ffi.new("char[]", text.encode()), 0)
+    if not value:
+        errors.append(_entry(ESLURM_DATA_CONV_FAILED,
+                             f"Parsing of {text} for timestamp failed", source))
+    return value
 
 
-def show_flags(text: str, key: str, errors: list) -> int:
+def show_flags(text: str, source: str, errors: list) -> int:
     """`text`, one flag's name, as its bit; 0 with an entry in `errors` when unknown."""
     for name, const in SHOW_FLAGS:
         if text.lower() == name.lower():
             return getattr(lib, const)
-    errors.append(_entry(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{text}"', key))
+    errors.append(_entry(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{text}"', source + "[0]/"))
     return 0
 
 
-def read(call, handler: str) -> tuple[int, int]:
-    """(update_time, show flags) of `call`'s query, 0 where absent; an
-    ApiError naming every refused value, from the endpoint `handler`."""
-    errors: list = []
+def read(call, handler: str) -> tuple[int, int, list]:
+    """(update_time, show flags, errors) of `call`'s query, 0 where absent.
+    A value the reference's parser refuses is an ApiError from the endpoint
+    `handler`; an unknown flag is only an error entry (in `errors`): the
+    reference answers as without it, and fails with that entry."""
     query = call.query
-    since = timestamp(query["update_time"], "#/update_time", errors) \
+    errors: list = []
+    since = timestamp(query["update_time"], "#/update_time/", errors) \
         if "update_time" in query else 0
-    flags = show_flags(query["flags"], "#/flags", errors) if "flags" in query else 0
+    flags = 0
+    if query.get("flags") == "":
+        errors.append(_entry(ESLURM_DATA_FLAGS_INVALID_TYPE, "Expected a List but found a null",
+                             "#/flags/"))
     if errors:
         raise refused(handler, errors)
-    return since, flags
+    if "flags" in query:
+        flags = show_flags(query["flags"], "#/flags", errors)
+    return since, flags, errors
 
 
 def refused(handler: str, errors: list) -> ApiError:
@@ -87,3 +89,10 @@ def refused(handler: str, errors: list) -> ApiError:
     errors.append(_entry(ESLURM_REST_INVALID_QUERY, "Rejecting request. Failure parsing query",
                          handler))
     return ApiError(500, errors=errors, payload={})
+
+
+def answer(payload: dict, errors: list) -> dict:
+    """`payload`, or when `read` left entries in `errors`, a failure carrying both."""
+    if errors:
+        raise ApiError(500, errors=errors, payload=payload)
+    return payload
