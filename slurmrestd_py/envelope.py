@@ -112,10 +112,10 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
-    meta = meta_40(version, call.identity.user, call.source)
+    head = meta_40(version, call.identity.user, call.source)
     if not payload:
         # The reference adds the envelope's keys to an answer it wrote
         # nothing into (an operation without a payload, or one that failed
         # before writing it) in this order.
-        return {"errors": errors, "warnings": [], "meta": meta}
-    return {**payload, "meta": meta, "errors": errors, "warnings": []}
+        return {"errors": errors, "warnings": [], "meta": head}
+    return {**payload, "meta": head, "errors": errors, "warnings": []}
