@@ -140,9 +140,10 @@ def _load(since: int, flags: int):
                       lambda out: lib.slurm_load_partitions(since, out, flags))
 
 
-def partition_operations(partition, update_time: str) -> list[Operation]:
+def partition_operations(partition, update_time: str, typed: bool = False) -> list[Operation]:
     """GET partitions/ and partition/{partition_name} answered with
-    `partition`; `update_time` describes that parameter."""
+    `partition`; `update_time` describes that parameter, `typed` says how
+    it is read (query.timestamp)."""
     read = partition.read
     last_update = U64_OBJ.converter()
     response = response_40("openapi_partition_resp", [
@@ -153,7 +154,7 @@ def partition_operations(partition, update_time: str) -> list[Operation]:
     ])
 
     def get_partitions(call):
-        since, flags, errors = query.read(call, "op_handler_partitions")
+        since, flags, errors = query.read(call, "op_handler_partitions", typed)
         msg = _load(since, flags)
         return query.answer({
             "partitions": slurm.stream(msg, lib.slurm_free_partition_info_msg,
@@ -161,7 +162,7 @@ def partition_operations(partition, update_time: str) -> list[Operation]:
             "last_update": last_update(msg.last_update)}, errors)
 
     def get_partition(call):
-        since, flags, errors = query.read(call, "op_handler_partition")
+        since, flags, errors = query.read(call, "op_handler_partition", typed)
         msg = _load(since, flags or lib.SHOW_ALL)
         stamp = last_update(msg.last_update)
         wanted = call.params["partition_name"]

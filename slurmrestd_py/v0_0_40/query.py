@@ -9,6 +9,9 @@ without it, with that entry and a 500 (`answer`).
 """
 from __future__ import annotations
 
+import re
+
+from .. import convert, words
 from ..errors import ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY, ApiError, error_entry
 from ..routes import Param
 from ..schema import Enum, Str
@@ -39,19 +42,49 @@ def _entry(errno: int, description: str, source: str) -> dict:
     return error_entry("error_number", errno, message, description, source)
 
 
-def timestamp(text: str, source: str, errors: list) -> int:
-    """`text` (a query value: a string, "" when empty) as a TIMESTAMP: digits
-    are a number, other text a date or time `slurm_parse_time` reads; 0 with
-    an entry in `errors` when it is neither."""
-    if not text:  # the reference's query parser makes an empty value null
+def timestamp(text: str, source: str, errors: list, typed: bool) -> int:
+    """`text` (a query value: a string, "" when empty) as a TIMESTAMP; 0
+    with an entry in `errors` when it is none. Text is a date or time
+    `slurm_parse_time` reads; `typed` (v0.0.42) first types it as the
+    reference's data layer does: a number, or a word for null or a Boolean."""
+    value = text or None  # the reference's query parser makes an empty value null
+    if typed and value is not None:
+        value = _typed(text)
+    if isinstance(value, str):
+        value = lib.slurm_parse_time(ffi.new("char[]", text.encode()), 0)
+        if not value:
+            errors.append(_entry(ESLURM_DATA_CONV_FAILED,
+                                 f"Parsing of {text} for timestamp failed", source))
+        return value
+    if isinstance(value, bool):
+        errors.append(_entry(ESLURM_DATA_CONV_FAILED,
+                             f"Expected integer but got {str(value).lower()}", source))
+        return 0
+    if value is None:
         errors.append(_entry(ESLURM_DATA_CONV_FAILED, "Invalid or unset timestamp value", source))
         return 0
-    if text.isascii() and text.isdigit():
-        return min(int(text), (1 << 63) - 1)
-    value = lib.slurm_parse_time(ffi.new("char[]", text.encode()), 0)
-    if not value:
-        errors.append(_entry(ESLURM_DATA_CONV_FAILED,
-                             f"Parsing of {text} for timestamp failed", source))
+    return value
+
+
+_NOT_A_NUMBER = re.compile(r"[+-]?(?:inf|infinity|nan)\Z", re.IGNORECASE)
+
+
+def _typed(text: str):
+    """`text` typed: None (a null word, an infinite or not-a-number float),
+    a Boolean, an integer (a float rounded), or the text itself."""
+    if text[:2] in ("0x", "0X"):
+        try:
+            return int(text, 16)
+        except ValueError:
+            return text
+    if _NOT_A_NUMBER.match(text):
+        return None
+    value = words.typed(text)
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) \
+            else words.lrint(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return convert.saturate(value)
     return value
 
 
@@ -64,17 +97,18 @@ def show_flags(text: str, source: str, errors: list) -> int:
     return 0
 
 
-def read(call, handler: str) -> tuple[int, int, list]:
-    """(update_time, show flags, errors) of `call`'s query, 0 where absent.
+def read(call, handler: str, typed: bool) -> tuple[int, int, list]:
+    """(update_time, show flags, errors) of `call`'s query, 0 where absent;
+    `typed`: the version types update_time (v0.0.42, `timestamp`).
     A value the reference's parser refuses is an ApiError from the endpoint
     `handler`; an unknown flag is only an error entry (in `errors`): the
     reference answers as without it, and fails with that entry."""
     query = call.query
     errors: list = []
-    since = timestamp(query["update_time"], "#/update_time/", errors) \
+    since = timestamp(query["update_time"], "#/update_time/", errors, typed) \
         if "update_time" in query else 0
     flags = 0
-    if query.get("flags") == "":
+    if not errors and query.get("flags") == "":  # (parsing stops at the first refusal)
         errors.append(_entry(ESLURM_DATA_FLAGS_INVALID_TYPE, "Expected a List but found a null",
                              "#/flags/"))
     if errors:

@@ -1,6 +1,6 @@
-"""GET /slurm/v0.0.42/partitions/ and /partition/{partition_name} (v0.0.41
-serves the same): v0.0.40's partition with its consumable resource
-selection type (`select_type`)."""
+"""GET /slurm/v0.0.42/partitions/ and /partition/{partition_name}: v0.0.40's
+partition with its consumable resource selection type (`select_type`), and
+update_time typed before it is read (a number, or a word for null)."""
 from __future__ import annotations
 
 from ..kinds import flag_list
@@ -23,4 +23,5 @@ PARTITION = partitions.PARTITION.derive(add=[
                       "Scheduler consumable resource selection type")),
 ])
 OPERATIONS = partitions.partition_operations(
-    PARTITION, "Query partitions updated more recently than this time (UNIX timestamp)")
+    PARTITION, "Query partitions updated more recently than this time (UNIX timestamp)",
+    typed=True)
