@@ -42,7 +42,7 @@ log() { echo "cluster24: $*" >&2; }
 build_root() {
     [ -x "$ROOT24/bin/bash" ] && [ ! -e "$ROOT24/debootstrap" ] && return
     bash "$HERE/root.sh" remove "$ROOT24"
-    bash "$HERE/root.sh" build trixie "$ROOT24"
+    bash "$HERE/root.sh" build trixie "$ROOT24" || { bash "$HERE/root.sh" remove "$ROOT24"; exit 1; }
 }
 
 install_packages() {
@@ -80,12 +80,12 @@ write_config() {
     slurm_conf "${PORTS[@]}" > "$ROOT24/etc/slurm/slurm.conf"
     slurmdbd_conf "$DB" "${PORTS[2]}" > "$ROOT24/etc/slurm/slurmdbd.conf"
     echo "CgroupPlugin=disabled" > "$ROOT24/etc/slurm/cgroup.conf"
-    cp "$KEY" "$ROOT24$KEY"
+    cmp -s "$KEY" "$ROOT24$KEY" || { cp "$KEY" "$ROOT24$KEY"; before=; }
     in_root sh -c "chown slurm:slurm /etc/slurm/slurmdbd.conf $KEY && chmod 600 /etc/slurm/slurmdbd.conf $KEY"
-    if [ "$before" != "$(cat "$ROOT24/etc/slurm/slurm.conf")" ] && running slurmctld; then
-        log "slurm.conf changed: restarting slurmctld and slurmd"
-        stop slurmd; stop slurmctld
-        wait_for 60 "slurmctld and slurmd to stop" stopped slurmd slurmctld
+    # Running daemons must pick up a changed configuration or JWT key.
+    if [ "$before" != "$(cat "$ROOT24/etc/slurm/slurm.conf")" ] && ! stopped slurmdbd slurmctld slurmd; then
+        log "configuration or JWT key changed: restarting slurm"
+        stop_slurm
     fi
 }
 
@@ -118,7 +118,7 @@ mariadb_in_root() {
 rest() {
     local user=alice LC_ALL=C  # ${#body}: bytes, not characters
     if [ "${1:-}" = --as ]; then user=$2; shift 2; fi
-    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
     local method=$1 path=$2 body=${3-} nl=$'\r\n' head
     head="$method $path HTTP/1.1${nl}Host: localhost${nl}Connection: close${nl}"
     [ $# = 2 ] || head+="Content-Type: application/json${nl}Content-Length: ${#body}${nl}"
@@ -141,5 +141,5 @@ case "${1:-up}" in
         in_root sinfo || true
         for d in munged slurmdbd slurmctld slurmd; do echo "$d: $(ours $d)"; done ;;
     rest) shift; rest "$@" ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

@@ -94,7 +94,10 @@ build() {
     sources "$suite" > "$dir/etc/apt/sources.list"
     cp /etc/hosts /etc/resolv.conf "$dir/etc/"
     # pip verifies against this machine's certificate chain; apt needs nothing.
-    cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/host-ca-certificates.crt"
+    # (Inside a root, that chain is the one this root was given.)
+    local ca; for ca in /etc/ssl/certs/ca-certificates.crt /etc/host-ca-certificates.crt; do
+        [ -f "$ca" ] && { cp "$ca" "$dir/etc/host-ca-certificates.crt"; break; }
+    done
 }
 
 run() {

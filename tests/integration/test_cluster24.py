@@ -110,7 +110,7 @@ def test_same_associations():
     only for users: 24.11 also sets it on some accounts' own associations."""
     def pick(assocs):
         return sorted((a["cluster"], a["account"], a["user"] or "", a["partition"] or "",
-                       a["parent_account"] or "", a["user"] and bool(a["is_default"]))
+                       a["parent_account"] or "", bool(a["is_default"]) if a["user"] else None)
                       for a in assocs if a["account"] in ACCOUNTS)
 
     as22 = pick(get22("/slurmdb/v0.0.38/associations", DB22)["associations"])
