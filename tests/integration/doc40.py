@@ -2,8 +2,8 @@
 reference's: what a client generated from either would see alike.
 
 For an operation: the same operationId, parameter names (and places),
-response component names reachable from its 200 answer, and the same
-property names at every level of that answer. Descriptions, formats and
+component names reachable from its request body and its 200 answer, and
+the same property names at every level of both. Descriptions, formats and
 `required` lists are the reference's own prose and are not compared.
 """
 from __future__ import annotations
@@ -59,9 +59,14 @@ def assert_declared_alike(ours: dict, ref: dict, path: str, method: str = "get")
     assert o_op["operationId"] == r_op["operationId"], path
     assert [(p["name"], p["in"]) for p in o_op.get("parameters", [])] == \
         [(p["name"], p["in"]) for p in r_op.get("parameters", [])], path
-    r_schema, o_schema = _answer(ref, path, method), _answer(ours, path, method)
-    assert reachable(ours, o_schema) == reachable(ref, r_schema), path
-    assert shape(ours, o_schema) == shape(ref, r_schema), path
+    assert ("requestBody" in o_op) == ("requestBody" in r_op), path
+    pairs = [(_answer(ours, path, method), _answer(ref, path, method))]
+    if "requestBody" in r_op:
+        pairs.append((o_op["requestBody"]["content"]["application/json"]["schema"],
+                      r_op["requestBody"]["content"]["application/json"]["schema"]))
+    for o_schema, r_schema in pairs:
+        assert reachable(ours, o_schema) == reachable(ref, r_schema), path
+        assert shape(ours, o_schema) == shape(ref, r_schema), path
 
 
 def paths_of(doc: dict, version: str, heads: tuple[str, ...]) -> set[str]:
