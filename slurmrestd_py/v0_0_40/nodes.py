@@ -238,11 +238,13 @@ class _Parse:
     """What reading one request found: its error entries (the answer's first
     error gives its status) and, in the call, its warnings."""
 
-    def __init__(self, call, shows_values: bool):
+    def __init__(self, call, shows_values: bool, typed_query: bool = False):
         self.call = call
         self.errors: list[dict] = []
         # v0.0.41 and later: a type warning shows the value and its format.
         self.shows_values = shows_values
+        # v0.0.42: query text is typed (numbers, Booleans, null) before it is read.
+        self.typed_query = typed_query
 
     def error(self, errno: int, description: str, source: str) -> None:
         self.errors.append(error_entry("error_number", errno, _message(errno), description,
@@ -543,6 +545,10 @@ def query(call, p: _Parse) -> tuple[int, int]:
     """(update_time, show flags) from the query, as the reference parses its
     OPENAPI_NODES_QUERY: a time it cannot read refuses the request; an
     unknown flag is reported and the answer still given."""
+    for key in call.query:
+        if key not in ("update_time", "flags"):
+            p.warn(f'Ignoring unknown field "{key}" of type string in '
+                   "DATA_PARSER_OPENAPI_NODES_QUERY", f"#/{key}/")
     since = 0
     if "update_time" in call.query:
         since = _timestamp(p, call.query["update_time"])
@@ -555,14 +561,16 @@ def query(call, p: _Parse) -> tuple[int, int]:
     return since, flags or v38.SHOW_FLAGS
 
 
-def _timestamp(p: _Parse, value) -> int:
-    """A TIMESTAMP: a number (as the reference's data layer types query
-    text), else a time as sbatch's --begin reads it."""
+def _timestamp(p: _Parse, value: str) -> int:
+    """A TIMESTAMP: in v0.0.42 a number, Boolean or null as the reference's
+    data layer types query text; else (and always before v0.0.42) a time as
+    sbatch's --begin reads it ("now-1hour")."""
     from .. import words
     source = "#/update_time/"
-    typed = words.typed(value) if isinstance(value, str) else value
-    if isinstance(typed, bool):  # query text is no Boolean here: "true" is a time to read
-        typed = value
+    typed = words.typed(value) if p.typed_query else value
+    if isinstance(typed, bool):
+        raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Expected integer but got {_shown(typed)}",
+                       source)
     if isinstance(typed, float):
         typed = None if typed != typed or abs(typed) == float("inf") else int(typed)
     if typed is None or value == "":
@@ -576,8 +584,8 @@ def _timestamp(p: _Parse, value) -> int:
     return t
 
 
-def _answer(call, name: str | None, node: Obj, shows: bool) -> dict:
-    p = _Parse(call, shows)
+def _answer(call, name: str | None, node: Obj, shows: bool, typed: bool) -> dict:
+    p = _Parse(call, shows, typed)
     try:
         since, flags = query(call, p)
     except _Refused:
@@ -635,9 +643,11 @@ def _fail(p: _Parse, errno: int, description: str) -> Exception:
     return p.fail()
 
 
-def node_operations(node: Obj = NODE, shows_values: bool = False) -> list[Operation]:
+def node_operations(node: Obj = NODE, shows_values: bool = False,
+                    typed_query: bool = False) -> list[Operation]:
     """The node operations with `node` as the record; `shows_values`: type
-    warnings show the value (v0.0.41 and later)."""
+    warnings show the value (v0.0.41 and later); `typed_query`: query text
+    is typed before it is read (v0.0.42)."""
     response = nodes_response(node)
     get_params = [
         Param("update_time", "query", Str, "Query jobs updated more recently than this time "
@@ -646,14 +656,14 @@ def node_operations(node: Obj = NODE, shows_values: bool = False) -> list[Operat
               "Query flags"),
     ]
     name = Param("node_name", "path", Str, "Node name", True)
-    shows = shows_values
+    shows, typed = shows_values, typed_query
     return [
         Operation("GET", "nodes/", "get_nodes", "get node(s) info", "slurm",
-                  lambda call: _answer(call, None, node, shows), response, get_params),
+                  lambda call: _answer(call, None, node, shows, typed), response, get_params),
         Operation("POST", "nodes/", "post_nodes", "batch update node(s)", "slurm",
                   lambda call: post_nodes(call, shows), RESPONSE, body=UPDATE_NODE),
         Operation("GET", "node/{node_name}", "get_node", "get node info", "slurm",
-                  lambda call: _answer(call, call.params["node_name"], node, shows), response,
+                  lambda call: _answer(call, call.params["node_name"], node, shows, typed), response,
                   [name, *get_params]),
         Operation("POST", "node/{node_name}", "post_node", "update node properties", "slurm",
                   lambda call: post_node(call, shows), RESPONSE, [name], body=UPDATE_NODE),

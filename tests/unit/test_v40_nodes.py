@@ -145,21 +145,35 @@ def test_unknown_keys_are_warned_after_the_fields():
 
 
 @pytest.mark.parametrize("value, since", [("0", 0), ("1796397105", 1796397105), ("1.5", 1)])
-def test_update_time_numbers(value, since):
+def test_update_time_numbers_in_v0042(value, since):
     c = call(query={"update_time": value})
-    assert v40.query(c, v40._Parse(c, True)) == (since, v38.SHOW_FLAGS)
+    assert v40.query(c, v40._Parse(c, True, typed_query=True)) == (since, v38.SHOW_FLAGS)
 
 
-@pytest.mark.parametrize("value, description", [
-    ("", "Invalid or unset timestamp value"), ("null", "Invalid or unset timestamp value"),
-    ("junk", "Parsing of junk for timestamp failed"),
+@pytest.mark.parametrize("typed, value, description", [
+    (True, "", "Invalid or unset timestamp value"),
+    (True, "null", "Invalid or unset timestamp value"),
+    (True, "true", "Expected integer but got true"),
+    (True, "junk", "Parsing of junk for timestamp failed"),
+    # Before v0.0.42 query text is not typed: a number is a time that does not parse.
+    (False, "5", "Parsing of 5 for timestamp failed"),
+    (False, "null", "Parsing of null for timestamp failed"),
+    (False, "", "Invalid or unset timestamp value"),
 ])
-def test_update_time_refused(value, description):
+def test_update_time_refused(typed, value, description):
     c = call(query={"update_time": value})
-    p = v40._Parse(c, True)
+    p = v40._Parse(c, True, typed)
     with pytest.raises(v40._Refused):
         v40.query(c, p)
     assert [(e["description"], e["source"]) for e in p.errors] == [(description, "#/update_time/")]
+
+
+def test_update_time_as_a_time():
+    c = call(query={"update_time": "now-1hour", "zz": "1"})
+    since, _ = v40.query(c, v40._Parse(c, True))
+    assert since > 0
+    assert c.warnings == [{"description": 'Ignoring unknown field "zz" of type string in '
+                                          "DATA_PARSER_OPENAPI_NODES_QUERY", "source": "#/zz/"}]
 
 
 def test_flags_query():
