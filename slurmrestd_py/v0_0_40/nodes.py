@@ -5,8 +5,11 @@ Slurm 24.11's keys and forms: states as lists of names, times and free
 memory as number objects, features and partitions as lists, strings never
 null. What 22.05's node_info_t does not hold reads as 24.11 writes a node
 without it: "" for instance_id, instance_type and reservation, a
-resume_after of 0. Updates go through 22.05's slurm_update_node and
-slurm_delete_node with the reference's update_node_msg.
+resume_after of 0 (and a load never reported is 0, not 22.05's NO_VAL).
+Updates go through 22.05's slurm_update_node and slurm_delete_node with the
+reference's update_node_msg, read as its data parser reads it (reading.py).
+v0.0.41 and v0.0.42 pass their own record and reading options to
+node_operations.
 """
 from __future__ import annotations
 
