@@ -398,6 +398,9 @@ def test_same_as_reference24(v):
     assert list(od) == list(rd)
     rn = {n["name"]: n for n in rd["nodes"]}
     on = {n["name"]: n for n in od["nodes"]}
+    # vm runs each cluster's own jobs: its keys and types only.
+    assert list(on["vm"]) == list(rn["vm"])
+    assert _types(on["vm"]) == _types(rn["vm"])
     for name in ("ghost1", "ghost2"):
         r, o = rn[name], on[name]
         assert list(o) == list(r), name
