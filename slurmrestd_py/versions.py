@@ -162,7 +162,7 @@ VERSIONS = (
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_40.diag", ("licenses", "ping")),
-        ("v0_0_42.nodes", ("node", "nodes")),  # v0.0.41's node is v0.0.42's
+        ("v0_0_41.nodes", ("node", "nodes")),
         ("v0_0_41.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
         ("v0_0_40.shares", ("shares",)),

@@ -5,22 +5,23 @@ Slurm 24.11's keys and forms: states as lists of names, times and free
 memory as number objects, features and partitions as lists, strings never
 null. What 22.05's node_info_t does not hold reads as 24.11 writes a node
 without it: "" for instance_id, instance_type and reservation, a
-resume_after of 0. Updates go through 22.05's slurm_update_node and
-slurm_delete_node with the reference's update_node_msg.
+resume_after of 0 (and a load never reported is 0, not 22.05's NO_VAL).
+Updates go through 22.05's slurm_update_node and slurm_delete_node with the
+reference's update_node_msg, read as its data parser reads it (reading.py).
+v0.0.41 and v0.0.42 pass their own record and reading options to
+node_operations.
 """
 from __future__ import annotations
 
-import json
-
 from .. import slurm
 from ..envelope import response_40
-from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA,
-                      ApiError, SlurmError, error_entry, status_40)
+from ..errors import ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, SlurmError
 from ..kinds import CSV, NUMBER_OBJECTS, TEXT, U32, U64, USER, Flags
 from ..routes import Operation, Param
 from ..schema import ArrayOf, Expr, Field, Num, Obj, Scalar, Splice, Str
 from ..slurm import ffi, lib
 from ..v0_0_38 import nodes as v38
+from . import reading as r
 
 INT32 = Scalar("integer", "int32")
 INT64 = Scalar("integer", "int64")
@@ -41,11 +42,6 @@ NODE_STATES = Flags("node_states", [
         (20, "REBOOT_ISSUED"), (21, "PLANNED"), (22, "INVALID_REG"), (23, "POWER_DOWN"),
         (24, "POWER_UP"), (25, "POWER_DRAIN"), (26, "DYNAMIC_NORM"))),
 ])
-# The query's show flags (the reference's JOB_SHOW_FLAGS).
-SHOW_FLAGS = Flags("", [(name, bit, bit, False) for name, bit in (
-    ("ALL", 0x1), ("DETAIL", 0x2), ("MIXED", 0x8), ("LOCAL", 0x10), ("SIBLING", 0x20),
-    ("FEDERATION", 0x40), ("FUTURE", 0x80))])
-
 ENERGY = Obj("acct_gather_energy", [
     Field("average_watts", INT32, "ave_watts", "Average power consumption, in watts"),
     Field("base_consumed_energy", INT64, description="The energy consumed between when the "
@@ -215,202 +211,22 @@ def nodes_response(node: Obj) -> Obj:
     ])
 
 
-# ---- reading the body and the query as 24.11's data parser does
-
-# 24.11's error numbers that 22.05's libslurm has no text for.
-ESLURM_DATA_FLAGS_INVALID = 9207
-ESLURM_DATA_EXPECTED_DICT = 9209
-ESLURM_USER_ID_UNKNOWN = 2166
-_MESSAGES = {ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag",
-             ESLURM_DATA_EXPECTED_DICT: "Data parser expected a dictionary or object",
-             ESLURM_USER_ID_UNKNOWN: "Unable to resolve user ID to user name"}
-
-
-def _message(errno: int) -> str:
-    return _MESSAGES.get(errno) or slurm.strerror(errno)
-
-
-class _Refused(Exception):
-    """A value the parser refuses: the request stops there."""
-
-
-class _Parse:
-    """What reading one request found: its error entries (the answer's first
-    error gives its status) and, in the call, its warnings."""
-
-    def __init__(self, call, shows_values: bool):
-        self.call = call
-        self.errors: list[dict] = []
-        # v0.0.41 and later: a type warning shows the value and its format.
-        self.shows_values = shows_values
-
-    def error(self, errno: int, description: str, source: str) -> None:
-        self.errors.append(error_entry("error_number", errno, _message(errno), description,
-                                       source))
-
-    def refuse(self, errno: int, description: str, source: str):
-        self.error(errno, description, source)
-        return _Refused()
-
-    def warn(self, description: str, source: str) -> None:
-        self.call.warnings.append({"description": description, "source": source})
-
-    def fail(self, payload: dict | None = None) -> ApiError:
-        return ApiError(status_40(self.errors[0]["error_number"]),
-                        payload={} if payload is None else payload, errors=self.errors)
-
-
-# The data types as the reference names them: (OpenAPI type, format, its own name).
-_DATA = {str: ("string", None, "string"), int: ("integer", "int64", "64 bit integer"),
-         float: ("number", None, "floating point number"), bool: ("boolean", None, "boolean"),
-         list: ("array", None, "list"), dict: ("object", None, "dictionary"),
-         type(None): ("null", None, "null")}
-
-
-def _type_name(value) -> str:
-    return _DATA[type(value)][2]
-
-
-def _shown(value) -> str:
-    # How the reference prints a value in a message (%pd).
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _expect(p: _Parse, key: str, value, want: tuple) -> None:
-    """The reference's warning for a value of another type than the field's
-    OpenAPI type (it still parses it if it can)."""
-    if value is None or want[2] == _type_name(value):
-        return
-    got = _DATA[type(value)]
-    fmt = (lambda f: f" format={f}" if f else "")
-    text = (f"Expected OpenAPI type={want[0]}{fmt(want[1])} (Slurm type={want[2]}) but got "
-            f"OpenAPI type={got[0]}{fmt(got[1] if p.shows_values else None)} "
-            f"(Slurm type={got[2]})")
-    p.warn(f"{text}: {_shown(value)}" if p.shows_values else text, f"#/{key}/")
-
-
-_STRING, _INTEGER, _ARRAY = _DATA[str], ("integer", "int32", "64 bit integer"), _DATA[list]
-
-
-def _cstr(p: _Parse, value: str, key: str) -> bytes:
-    from ..convert import Invalid, cstring
-    try:
-        return cstring(value, key)
-    except Invalid as e:
-        raise p.refuse(ESLURM_DATA_CONV_FAILED, e.reason, f"#/{key}/") from None
-
-
-def _text_value(p, value, key):
-    """STRING: a scalar as text; null unsets."""
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        # The reference's STRING parser fails here without a word: the
-        # request stops, and answers 200 with no error.
-        raise _Refused()
-    if not isinstance(value, str):
-        value = _shown(value)
-    return _cstr(p, value, key)
-
-
-def _csv_value(p, value, key):
-    """CSV_STRING: a list (or an object's key=value pairs) joined with commas, or a string."""
-    if isinstance(value, list):
-        return _cstr(p, ",".join(v if isinstance(v, str) else _shown(v) for v in value), key)
-    if isinstance(value, dict):
-        return _cstr(p, ",".join(f"{k}={v}" for k, v in value.items()), key)
-    return _text_value(p, value, key)
-
-
-def _hostlist(p, value, key):
-    """HOSTLIST_STRING: a host list (a string or a list of them) as its
-    ranged string; None for an empty one."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        hl = lib.slurm_hostlist_create(_cstr(p, value, key))
-        if hl == ffi.NULL:
-            raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Invalid hostlist string: {value}",
-                           f"#/{key}/")
-        items = []
-    else:
-        items = value if isinstance(value, list) else [value]
-        hl = lib.slurm_hostlist_create(ffi.NULL)
-    try:
-        for item in items:
-            if isinstance(item, (dict, list)) or item is None:
-                raise p.refuse(ESLURM_DATA_CONV_FAILED,
-                               f"string expected but got {_type_name(item)}", f"#/{key}/")
-            text = item if isinstance(item, str) else _shown(item)
-            if not lib.slurm_hostlist_push(hl, _cstr(p, text, key)):
-                raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Invalid host string: {text}",
-                               f"#/{key}/")
-        ranged = lib.slurm_hostlist_ranged_string_malloc(hl)
-        try:
-            return ffi.string(ranged) if ranged != ffi.NULL else None
-        finally:
-            lib.free(ranged)
-    finally:
-        lib.slurm_hostlist_destroy(hl)
-
-
-def _integer(p, value, key, bounds=(0, INFINITE)) -> int:
-    from ..convert import integer
-    number = integer(value) if isinstance(value, str) else value
-    if isinstance(number, float) and number == number and abs(number) != float("inf"):
-        number = int(number)
-    if not isinstance(number, int) or isinstance(number, bool) \
-            or not bounds[0] <= number <= bounds[1]:
-        raise p.refuse(ESLURM_DATA_CONV_FAILED,
-                       f"Expected integer but got {_shown(value)}", f"#/{key}/")
-    return number
-
-
-def _uint32(p, value, key):
-    return _integer(p, value, key)
-
-
-def _number_value(p, value, key) -> int:
-    """UINT32_NO_VAL: a number, {"set", "infinite", "number"}, or null (unset)."""
-    if value is None:
-        return NO_VAL
-    if isinstance(value, dict):
-        if value.get("infinite"):
-            return INFINITE
-        if value.get("set") is False or "number" not in value:
-            return NO_VAL
-        value = value["number"]
-    return _integer(p, value, key)
-
-
-def _user_value(p, value, key) -> int:
-    """USER_ID: a user name or a uid."""
-    import pwd
-    if isinstance(value, str) and not value.lstrip("+-").isdigit():
-        try:
-            return pwd.getpwnam(value).pw_uid
-        except KeyError:
-            raise p.refuse(ESLURM_USER_ID_UNKNOWN, f"Unable to resolve user: {value}",
-                           f"#/{key}/") from None
-    return _integer(p, value, key)
-
+# ---- the update body (24.11's update_node_msg into 22.05's update_node_msg_t)
 
 def _state_value(p, value, key) -> int:
     # An unknown name is reported and skipped: the update still goes out.
     def unknown(index, name):
         where = f"#/{key}[{index}]/" if isinstance(value, list) else f"#/{key}/"
-        p.error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{name}"', where)
+        p.error(r.ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{name}"', where)
     return NODE_STATES.parse(value, NO_VAL, unknown)
 
 
 def _w(attr: str, read, want: tuple | None):
     """Writes update_node_msg_t's `attr` from a body value read by `read`;
     `want`: the field's OpenAPI type (None: not checked, as for flag lists)."""
-    def write(p: _Parse, msg, value, key, keep):
+    def write(p: r.Reading, msg, value, key, keep):
         if want is not None:
-            _expect(p, key, value, want)
+            r.expect(p, key, value, want)
         v = read(p, value, key)
         if isinstance(v, bytes):
             keep.append(ffi.new("char[]", v))
@@ -422,8 +238,8 @@ def _w(attr: str, read, want: tuple | None):
     return write
 
 
-def _resume_after(p: _Parse, msg, value, key, keep) -> None:
-    if _number_value(p, value, key) != NO_VAL:
+def _resume_after(p: r.Reading, msg, value, key, keep) -> None:
+    if r.number(p, value, key) != NO_VAL:
         # 22.05's update_node_msg_t has no resume_after: nothing would do it.
         p.warn("resume_after is not supported by Slurm 22.05 and was ignored", f"#/{key}/")
 
@@ -431,36 +247,36 @@ def _resume_after(p: _Parse, msg, value, key, keep) -> None:
 HOSTLIST = ArrayOf("hostlist_string", Str)
 UPDATE_NODE = Obj("update_node_msg", [
     Field("comment", Str, description="Arbitrary comment",
-          write=_w("comment", _text_value, _STRING)),
+          write=_w("comment", r.text, r.STRING)),
     Field("cpu_bind", INT32, description="Default method for binding tasks to allocated CPUs",
-          write=_w("cpu_bind", _uint32, _INTEGER)),
+          write=_w("cpu_bind", r.uint32, r.INTEGER)),
     Field("extra", Str, description="Arbitrary string used for node filtering if extra "
-          "constraints are enabled", write=_w("extra", _text_value, _STRING)),
+          "constraints are enabled", write=_w("extra", r.text, r.STRING)),
     Field("features", CSV, description="Available features",
-          write=_w("features", _csv_value, _ARRAY)),
+          write=_w("features", r.csv, r.ARRAY)),
     Field("features_act", CSV, description="Currently active features",
-          write=_w("features_act", _csv_value, _ARRAY)),
-    Field("gres", Str, description="Generic resources", write=_w("gres", _text_value, _STRING)),
+          write=_w("features_act", r.csv, r.ARRAY)),
+    Field("gres", Str, description="Generic resources", write=_w("gres", r.text, r.STRING)),
     Field("address", HOSTLIST, description="NodeAddr, used to establish a communication path",
-          write=_w("node_addr", _hostlist, _ARRAY)),
+          write=_w("node_addr", r.hostlist, r.ARRAY)),
     Field("hostname", HOSTLIST, description="NodeHostname",
-          write=_w("node_hostname", _hostlist, _ARRAY)),
-    Field("name", HOSTLIST, description="NodeName", write=_w("node_names", _hostlist, _ARRAY)),
+          write=_w("node_hostname", r.hostlist, r.ARRAY)),
+    Field("name", HOSTLIST, description="NodeName", write=_w("node_names", r.hostlist, r.ARRAY)),
     Field("state", NODE_STATES, description="New state to assign to the node",
           write=_w("node_state", _state_value, None)),
     Field("reason", Str, description="Reason for node being DOWN or DRAINING",
-          write=_w("reason", _text_value, _STRING)),
+          write=_w("reason", r.text, r.STRING)),
     Field("reason_uid", Str, description="User ID to associate with the reason (needed if user "
-          "root is sending message)", write=_w("reason_uid", _user_value, _STRING)),
+          "root is sending message)", write=_w("reason_uid", r.user, r.STRING)),
     Field("resume_after", U32, description="Number of seconds after which to automatically "
           "resume DOWN or DRAINED node", write=_resume_after),
     Field("weight", U32, description="Weight of the node for scheduling purposes",
-          write=_w("weight", _number_value, None)),
+          write=_w("weight", r.number, None)),
 ], dialect=NUMBER_OBJECTS)
 RESPONSE = response_40("openapi_resp", [])
 
 
-def _update_msg(call, p: _Parse):
+def _update_msg(call, p: r.Reading):
     """update_node_msg_t from the request body, and what keeps its strings
     alive; None when the body does not parse. Fields are read in their
     declared order, then unknown keys are reported, as the reference does."""
@@ -469,23 +285,23 @@ def _update_msg(call, p: _Parse):
     keep: list = []
     body = call.body if call.body is not None else {}
     if not isinstance(body, dict):
-        p.error(ESLURM_DATA_EXPECTED_DICT,
-                f"Rejecting {_type_name(body)} when dictionary expected", "#/")
+        p.error(r.ESLURM_DATA_EXPECTED_DICT,
+                f"Rejecting {r.type_name(body)} when dictionary expected", "#/")
         return None, keep
     try:
         for key, field in UPDATE_NODE.writers().items():
             if key in body:
                 field.write(p, msg, body[key], key, keep)
-    except _Refused:
+    except r.Refused:
         return None, keep
     for key, value in body.items():
         if key not in UPDATE_NODE.writers():
-            p.warn(f'Ignoring unknown field "{key}" of type {_type_name(value)} in '
+            p.warn(f'Ignoring unknown field "{key}" of type {r.type_name(value)} in '
                    "DATA_PARSER_UPDATE_NODE_MSG", f"#/{key}/")
     return msg, keep
 
 
-def _update(p: _Parse, msg, names: str, source: str) -> dict:
+def _update(p: r.Reading, msg, names: str, source: str) -> dict:
     if lib.slurm_update_node(msg):
         p.error(lib.slurm_get_errno(), f"Failure to update node {names}", source)
     if p.errors:
@@ -493,7 +309,7 @@ def _update(p: _Parse, msg, names: str, source: str) -> dict:
     return {}
 
 
-def _refused(p: _Parse) -> dict:
+def _refused(p: r.Reading) -> dict:
     # A body that did not parse: its errors, or (the reference's STRING
     # parser refusing a list) none at all and a 200.
     if p.errors:
@@ -503,20 +319,20 @@ def _refused(p: _Parse) -> dict:
 
 def post_node(call, shows: bool) -> dict:
     name = call.params["node_name"]
-    p = _Parse(call, shows)
+    p = r.Reading(call, shows)
     msg, keep = _update_msg(call, p)
     if msg is None:
         return _refused(p)
     if msg.node_names != ffi.NULL:
         p.warn(f"node_names field {ffi.string(msg.node_names).decode()} ignored for singular "
                "node update", "_update_node")
-    keep.append(ffi.new("char[]", _cstr(p, name, "node_name")))
+    keep.append(ffi.new("char[]", r.cstr(p, name, "node_name")))
     msg.node_names = keep[-1]
     return _update(p, msg, name, "_update_node")
 
 
 def post_nodes(call, shows: bool) -> dict:
-    p = _Parse(call, shows)
+    p = r.Reading(call, shows)
     msg, keep = _update_msg(call, p)
     if msg is None:
         return _refused(p)
@@ -526,10 +342,10 @@ def post_nodes(call, shows: bool) -> dict:
 
 def delete_node(call, shows: bool) -> dict:
     name = call.params["node_name"]
-    p = _Parse(call, shows)
+    p = r.Reading(call, shows)
     msg = ffi.new("update_node_msg_t *")
     lib.slurm_init_update_node_msg(msg)
-    cname = ffi.new("char[]", _cstr(p, name, "node_name"))
+    cname = ffi.new("char[]", r.cstr(p, name, "node_name"))
     msg.node_names = cname
     if lib.slurm_delete_node(msg):
         p.error(lib.slurm_get_errno(), f"Failure to update node {name}", "op_handler_node")
@@ -539,48 +355,12 @@ def delete_node(call, shows: bool) -> dict:
 
 # ---- GET
 
-def query(call, p: _Parse) -> tuple[int, int]:
-    """(update_time, show flags) from the query, as the reference parses its
-    OPENAPI_NODES_QUERY: a time it cannot read refuses the request; an
-    unknown flag is reported and the answer still given."""
-    since = 0
-    if "update_time" in call.query:
-        since = _timestamp(p, call.query["update_time"])
-    flags = 0
-    value = call.query.get("flags")
-    if value is not None:
-        def unknown(index, name):
-            p.error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{name}"', f"#/flags[{index}]/")
-        flags = SHOW_FLAGS.parse(value, 0, unknown)
-    return since, flags or v38.SHOW_FLAGS
-
-
-def _timestamp(p: _Parse, value) -> int:
-    """A TIMESTAMP: a number (as the reference's data layer types query
-    text), else a time as sbatch's --begin reads it."""
-    from .. import words
-    source = "#/update_time/"
-    typed = words.typed(value) if isinstance(value, str) else value
-    if isinstance(typed, bool):  # query text is no Boolean here: "true" is a time to read
-        typed = value
-    if isinstance(typed, float):
-        typed = None if typed != typed or abs(typed) == float("inf") else int(typed)
-    if typed is None or value == "":
-        raise p.refuse(ESLURM_DATA_CONV_FAILED, "Invalid or unset timestamp value", source)
-    if isinstance(typed, int):
-        return typed
-    t = lib.slurm_parse_time(ffi.new("char[]", _cstr(p, value, "update_time")), 0)
-    if not t:
-        raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Parsing of {value} for timestamp failed",
-                       source)
-    return t
-
-
-def _answer(call, name: str | None, node: Obj, shows: bool) -> dict:
-    p = _Parse(call, shows)
+def _answer(call, name: str | None, node: Obj, shows: bool, typed: bool) -> dict:
+    p = r.Reading(call, shows, typed)
     try:
-        since, flags = query(call, p)
-    except _Refused:
+        since, flags = r.query(call, p, "OPENAPI_NODES_QUERY")
+        flags = flags or v38.SHOW_FLAGS
+    except r.Refused:
         p.error(ESLURM_REST_INVALID_QUERY, "Rejecting request. Failure parsing query.",
                 "_dump_nodes")
         raise p.fail() from None
@@ -588,7 +368,7 @@ def _answer(call, name: str | None, node: Obj, shows: bool) -> dict:
         loader = (lambda out: lib.slurm_load_node(since, out, flags))
         call_name, what = "slurm_load_node", "Failure to query nodes"
     else:
-        cname = ffi.new("char[]", _cstr(p, name, "node_name"))
+        cname = ffi.new("char[]", r.cstr(p, name, "node_name"))
         loader = (lambda out: lib.slurm_load_node_single(out, cname, flags))
         call_name, what = "slurm_load_node_single", f"Failure to query node {name}"
     try:
@@ -627,7 +407,7 @@ def _answer(call, name: str | None, node: Obj, shows: bool) -> dict:
     return payload
 
 
-def _fail(p: _Parse, errno: int, description: str) -> Exception:
+def _fail(p: r.Reading, errno: int, description: str) -> Exception:
     """A failed load: nothing changed since update_time is a bare 304."""
     if errno == SLURM_NO_CHANGE_IN_DATA:
         return SlurmError(errno, "_dump_nodes")
@@ -635,25 +415,27 @@ def _fail(p: _Parse, errno: int, description: str) -> Exception:
     return p.fail()
 
 
-def node_operations(node: Obj = NODE, shows_values: bool = False) -> list[Operation]:
+def node_operations(node: Obj = NODE, shows_values: bool = False,
+                    typed_query: bool = False) -> list[Operation]:
     """The node operations with `node` as the record; `shows_values`: type
-    warnings show the value (v0.0.41 and later)."""
+    warnings show the value (v0.0.41 and later); `typed_query`: query text
+    is typed before it is read (v0.0.42)."""
     response = nodes_response(node)
     get_params = [
         Param("update_time", "query", Str, "Query jobs updated more recently than this time "
                                            "(UNIX timestamp)"),
-        Param("flags", "query", Scalar("string", enum=[f[0] for f in SHOW_FLAGS.flags]),
+        Param("flags", "query", Scalar("string", enum=[f[0] for f in r.SHOW_FLAGS.flags]),
               "Query flags"),
     ]
     name = Param("node_name", "path", Str, "Node name", True)
-    shows = shows_values
+    shows, typed = shows_values, typed_query
     return [
         Operation("GET", "nodes/", "get_nodes", "get node(s) info", "slurm",
-                  lambda call: _answer(call, None, node, shows), response, get_params),
+                  lambda call: _answer(call, None, node, shows, typed), response, get_params),
         Operation("POST", "nodes/", "post_nodes", "batch update node(s)", "slurm",
                   lambda call: post_nodes(call, shows), RESPONSE, body=UPDATE_NODE),
         Operation("GET", "node/{node_name}", "get_node", "get node info", "slurm",
-                  lambda call: _answer(call, call.params["node_name"], node, shows), response,
+                  lambda call: _answer(call, call.params["node_name"], node, shows, typed), response,
                   [name, *get_params]),
         Operation("POST", "node/{node_name}", "post_node", "update node properties", "slurm",
                   lambda call: post_node(call, shows), RESPONSE, [name], body=UPDATE_NODE),

@@ -1,1 +1,1 @@
-"""/slurm/v0.0.41: where it is neither v0.0.40 nor v0.0.42."""
+"""/slurm/v0.0.41: only what differs from both v0.0.40 and v0.0.42."""

@@ -1,6 +1,7 @@
-"""/slurm/v0.0.42 (and v0.0.41) nodes/ and node/{node_name}: v0.0.40's, with
-each node's GPU core reservations, and the removed external_sensors and
-power written in place."""
+"""/slurm/v0.0.42 nodes/ and node/{node_name}: v0.0.40's, with each node's
+GPU core reservations, the removed external_sensors and power written in
+place, type warnings that show the value, and query text typed before it is
+read (v0.0.41 has the same record: see v0_0_41/nodes.py)."""
 from __future__ import annotations
 
 from ..schema import Field
@@ -20,4 +21,4 @@ NODE = v40.NODE.derive(
         ("real_memory", Field("res_cores_per_gpu", INT32, lambda n: 0,
                               "Number of CPU cores per GPU restricted to GPU jobs")),
     ])
-OPERATIONS = v40.node_operations(NODE, shows_values=True)
+OPERATIONS = v40.node_operations(NODE, shows_values=True, typed_query=True)

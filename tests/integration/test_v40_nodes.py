@@ -174,7 +174,7 @@ def test_update_time_and_flags():
     # Nothing changed since the last update: 304 and no body, as 24.11 answers.
     resp = get(LIST.format(v="v0.0.42") + f"?update_time={since + 3600}")
     assert resp.status == 304 and resp.body == b""
-    resp = get(LIST.format(v="v0.0.42") + "?update_time=0&flags=ALL")
+    resp = get(LIST.format(v="v0.0.42") + "?update_time=0&flags=ALL")  # 0: a number in v0.0.42
     assert resp.status == 200 and resp.json()["nodes"]
     resp = get(LIST.format(v="v0.0.42") + "?update_time=now-1hour")
     assert resp.status in (200, 304)
@@ -398,6 +398,9 @@ def test_same_as_reference24(v):
     assert list(od) == list(rd)
     rn = {n["name"]: n for n in rd["nodes"]}
     on = {n["name"]: n for n in od["nodes"]}
+    # vm runs each cluster's own jobs: its keys and types only.
+    assert list(on["vm"]) == list(rn["vm"])
+    assert _types(on["vm"]) == _types(rn["vm"])
     for name in ("ghost1", "ghost2"):
         r, o = rn[name], on[name]
         assert list(o) == list(r), name
@@ -439,6 +442,10 @@ def _both(method, path, body=None):
     ("GET", "/slurm/v0.0.41/nodes/?update_time=junk", None),
     ("GET", "/slurm/v0.0.40/nodes/?update_time=", None),
     ("GET", "/slurm/v0.0.40/node/ghost1?update_time=now-1hour&flags=ALL", None),
+    # Query text is typed in v0.0.42 only: "0" is no time before.
+    *(("GET", f"/slurm/{v}/nodes/?update_time={t}", None)
+      for v in VERSIONS for t in ("0", "null", "true")),
+    ("GET", "/slurm/v0.0.42/nodes/?update_time=5&zz=1", None),
     ("POST", "/slurm/v0.0.42/node/ghost2", {"weight": 3}),
     ("DELETE", "/slurm/v0.0.42/node/ghost2", None),
     ("POST", "/slurm/v0.0.42/nodes/", {"name": "ghost2", "weight": 3}),

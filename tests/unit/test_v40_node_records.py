@@ -9,9 +9,11 @@ import pytest
 from slurmrestd_py.slurm import ffi
 from slurmrestd_py.v0_0_38 import nodes as v38
 from slurmrestd_py.v0_0_40 import nodes as v40
+from slurmrestd_py.v0_0_40 import reading as r
 from slurmrestd_py.v0_0_42 import nodes as v42
 
 HEADER = "/usr/include/slurm/slurm.h"
+Q = "OPENAPI_NODES_QUERY"
 
 
 def _header_bits() -> dict[str, int]:
@@ -81,7 +83,7 @@ def call(body=None, query=None):
 
 def parse(body, shows=True):
     c = call(body)
-    p = v40._Parse(c, shows)
+    p = r.Reading(c, shows)
     msg, keep = v40._update_msg(c, p)
     return msg, p, c
 
@@ -145,27 +147,41 @@ def test_unknown_keys_are_warned_after_the_fields():
 
 
 @pytest.mark.parametrize("value, since", [("0", 0), ("1796397105", 1796397105), ("1.5", 1)])
-def test_update_time_numbers(value, since):
+def test_update_time_numbers_in_v0042(value, since):
     c = call(query={"update_time": value})
-    assert v40.query(c, v40._Parse(c, True)) == (since, v38.SHOW_FLAGS)
+    assert r.query(c, r.Reading(c, True, typed_query=True), Q) == (since, 0)
 
 
-@pytest.mark.parametrize("value, description", [
-    ("", "Invalid or unset timestamp value"), ("null", "Invalid or unset timestamp value"),
-    ("junk", "Parsing of junk for timestamp failed"),
+@pytest.mark.parametrize("typed, value, description", [
+    (True, "", "Invalid or unset timestamp value"),
+    (True, "null", "Invalid or unset timestamp value"),
+    (True, "true", "Expected integer but got true"),
+    (True, "junk", "Parsing of junk for timestamp failed"),
+    # Before v0.0.42 query text is not typed: a number is a time that does not parse.
+    (False, "5", "Parsing of 5 for timestamp failed"),
+    (False, "null", "Parsing of null for timestamp failed"),
+    (False, "", "Invalid or unset timestamp value"),
 ])
-def test_update_time_refused(value, description):
+def test_update_time_refused(typed, value, description):
     c = call(query={"update_time": value})
-    p = v40._Parse(c, True)
-    with pytest.raises(v40._Refused):
-        v40.query(c, p)
+    p = r.Reading(c, True, typed)
+    with pytest.raises(r.Refused):
+        r.query(c, p, Q)
     assert [(e["description"], e["source"]) for e in p.errors] == [(description, "#/update_time/")]
+
+
+def test_update_time_as_a_time():
+    c = call(query={"update_time": "now-1hour", "zz": "1"})
+    since, _ = r.query(c, r.Reading(c, True), Q)
+    assert since > 0
+    assert c.warnings == [{"description": 'Ignoring unknown field "zz" of type string in '
+                                          "DATA_PARSER_OPENAPI_NODES_QUERY", "source": "#/zz/"}]
 
 
 def test_flags_query():
     c = call(query={"flags": ["ALL", "FUTURE"]})
-    assert v40.query(c, v40._Parse(c, True)) == (0, 0x81)
+    assert r.query(c, r.Reading(c, True), Q) == (0, 0x81)
     c = call(query={"flags": "BOGUS"})
-    p = v40._Parse(c, True)
-    assert v40.query(c, p) == (0, v38.SHOW_FLAGS)
+    p = r.Reading(c, True)
+    assert r.query(c, p, Q) == (0, 0)
     assert p.errors[0]["error_number"] == 9207
