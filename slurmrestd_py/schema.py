@@ -484,8 +484,11 @@ class Inline(Obj):
         super().__init__("", fields, description, objects=objects, names=names, dialect=dialect)
 
     def rebuilt(self, name, entries, description, required, names=None, dialect=None):
-        return Inline(entries, description, self.objects, self.names if names is None else names,
-                      dialect or self.dialect)
+        names = self.names if names is None else names
+        if name:  # derived under a name: a later version names what an earlier wrote in place
+            return Obj(name, entries, description, required, self.objects, names,
+                       dialect or self.dialect)
+        return Inline(entries, description, self.objects, names, dialect or self.dialect)
 
 
 class ArrayOf(Obj):

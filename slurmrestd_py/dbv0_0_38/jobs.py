@@ -166,21 +166,7 @@ def tres_nct(counts, nodes, tasks, hosts: list[str]) -> list[dict]:
 
 
 def _hosts(step) -> list[str]:
-    if step.nodes == ffi.NULL:
-        return []
-    hl = lib.slurm_hostlist_create(step.nodes)
-    if hl == ffi.NULL:
-        return []
-    out = []
-    try:
-        while True:
-            h = lib.slurm_hostlist_shift(hl)
-            if h == ffi.NULL:
-                return out
-            out.append(ffi.string(h).decode("utf-8", "replace"))
-            lib.free(h)
-    finally:
-        lib.slurm_hostlist_destroy(hl)
+    return slurm.hostnames(step.nodes)
 
 
 def _step_id(v: int):
