@@ -133,9 +133,14 @@ STATISTICS = Inline([
 ], description="Slurm statistics")
 
 
-def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number") -> Operation:
-    """GET /diag answered with `statistics` and error entries of style `errors`."""
+def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number",
+                   name: str = "diag", op_id: str = "diag", response: Obj | None = None
+                   ) -> Operation:
+    """GET /diag answered with `statistics` (in `response`, by default
+    v0.0.38's) and error entries of style `errors`."""
     read = statistics.read
+    if response is None:
+        response = response_obj("diag", [Field("statistics", statistics)])
 
     def diag(call) -> dict:
         req = ffi.new("stats_info_request_msg_t *", {"command_id": lib.STAT_COMMAND_GET})
@@ -144,8 +149,8 @@ def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number") -
                          lambda out: lib.slurm_get_statistics(out, req)) as stats:
             return {"statistics": read(stats)}
 
-    return Operation("GET", "diag", "diag", "get diagnostics", "slurm", diag,
-                     response_obj("diag", [Field("statistics", statistics)]), errors=errors)
+    return Operation("GET", name, op_id, "get diagnostics", "slurm", diag, response,
+                     errors=errors)
 
 
 LICENSE = Obj("license", [
