@@ -18,7 +18,6 @@ REFERENCE.md), the test says so and checks both sides of the difference.
 """
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 import yaml
 
 from conftest import (API, REFERENCE, REFERENCE_ARGS, TIMEOUT, USER, assert_no_traceback,
-                      parse_responses, reference_args, req, run_ours, run_reference)
+                      parse_responses, reference_args, req, run_ours, run_reference, shape)
 
 
 def both(wire: bytes, **kw):
@@ -35,26 +34,6 @@ def both(wire: bytes, **kw):
 
 
 V37, V36 = "/slurm/v0.0.37", "/slurm/v0.0.36"
-
-
-def shape(value):
-    """Keys at every level and JSON types of values; a list is the sorted set
-    of its elements' shapes."""
-    if isinstance(value, dict):
-        return {k: shape(v) for k, v in value.items()}
-    if isinstance(value, list):
-        shapes = {json.dumps(shape(v), sort_keys=True) for v in value}
-        return ["array", [json.loads(s) for s in sorted(shapes)]]
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    assert value is None, repr(value)
-    return "null"
 
 
 def single(result):
