@@ -108,9 +108,21 @@ def meta_40(version: Version, user: str, source: str) -> dict:
     }
 
 
+class _Undumped(dict):
+    """No payload at all: the reference's handler failed before writing its
+    answer object, so only the envelope is written, in the order the
+    reference adds it then (errors, warnings, meta)."""
+    __slots__ = ()
+
+
+UNDUMPED = _Undumped()
+
+
 def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
-    return {**payload, "meta": meta_40(version, call.identity.user, call.source),
-            "errors": errors, "warnings": []}
+    head = meta_40(version, call.identity.user, call.source)
+    if payload is UNDUMPED:
+        return {"errors": errors, "warnings": [], "meta": head}
+    return {**payload, "meta": head, "errors": errors, "warnings": []}

@@ -7,9 +7,9 @@ v0.0.42 pass theirs)."""
 from __future__ import annotations
 
 from .. import slurm
-from ..envelope import response_40
-from ..errors import (ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError,
-                      SlurmError, error_entry)
+from ..envelope import UNDUMPED, response_40
+from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY,
+                      SLURM_NO_CHANGE_IN_DATA, ApiError, SlurmError, error_entry)
 from ..kinds import NUMBER_OBJECTS, U32, U32_OBJ, U64
 from ..routes import Operation, Param
 from ..schema import ArrayOf, CText, Enum, Field, Obj, Scalar, Str
@@ -83,11 +83,18 @@ _UPDATE_TIME = Param("update_time", "query", Str,
 
 
 def _update_time(call, source: str) -> int:
+    """update_time as a number (integer or decimal; 24.11 also takes the
+    dates of scontrol's time syntax, which are refused here like any other
+    text: as the reference refuses those it cannot read)."""
     try:
         return v38.update_time(call)
     except ApiError:
-        raise ApiError(422, ESLURM_REST_INVALID_QUERY, source,
-                       "Rejecting request. Failure parsing query", payload={}) from None
+        conv = error_entry("error_number", ESLURM_DATA_CONV_FAILED,
+                           slurm.strerror(ESLURM_DATA_CONV_FAILED),
+                           f"Parsing of {call.query['update_time']} for timestamp failed",
+                           "#/update_time/")
+        raise ApiError(500, ESLURM_REST_INVALID_QUERY, source,
+                       "Rejecting request. Failure parsing query", UNDUMPED, [conv]) from None
 
 
 def _load(since: int):
@@ -99,7 +106,7 @@ def _load(since: int):
         if e.errno == SLURM_NO_CHANGE_IN_DATA:
             raise
         raise ApiError(500, e.errno, "slurm_load_reservations()",
-                       "Unable to query reservations", payload={}) from None
+                       "Unable to query reservations", UNDUMPED) from None
 
 
 def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
@@ -119,7 +126,7 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
         msg = _load(_update_time(call, "op_handler_reservation"))
         try:
             if not msg.record_count:  # the reference's "error" numbered 0: still a 200
-                raise ApiError(200, payload={}, errors=[error_entry(
+                raise ApiError(200, payload=UNDUMPED, errors=[error_entry(
                     "error_number", 0, slurm.strerror(0), "Unable to query reservations",
                     "slurm_load_reservations()")])
             last_update = LAST_UPDATE.converter()(msg.last_update)
@@ -130,7 +137,7 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
         found = v38.named(msg, msg.reservation_array, name, read, free)[:1]
         if not found:
             raise ApiError(422, ESLURM_REST_INVALID_QUERY, "op_handler_reservation",
-                           f"Unable to find reservation {name}", payload={})
+                           f"Unable to find reservation {name}", UNDUMPED)
         return {"reservations": found, "last_update": last_update}
 
     response = response_40("openapi_reservation_resp", [
