@@ -159,7 +159,7 @@ VERSIONS = (
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_41.diag", ("diag", "licenses", "ping")),
-        ("v0_0_42.reservations", ("reservation", "reservations")),
+        ("v0_0_41.reservations", ("reservation", "reservations")),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("diag", "licenses", "ping")),

@@ -6,7 +6,9 @@ the message's last_update beside the list.
 v0.0.42 pass theirs)."""
 from __future__ import annotations
 
-from .. import slurm
+import time
+
+from .. import slurm, words
 from ..envelope import UNDUMPED, response_40
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY,
                       SLURM_NO_CHANGE_IN_DATA, ApiError, SlurmError, error_entry)
@@ -82,19 +84,29 @@ _UPDATE_TIME = Param("update_time", "query", Str,
                      "Query reservations updated more recently than this time (UNIX timestamp)")
 
 
-def _update_time(call, source: str) -> int:
-    """update_time as a number (integer or decimal; 24.11 also takes the
-    dates of scontrol's time syntax, which are refused here like any other
-    text: as the reference refuses those it cannot read)."""
-    try:
-        return v38.update_time(call)
-    except ApiError:
+def update_time_reader(numbers: bool):
+    """update_time as 24.11's data parser reads it: a time in scontrol's
+    syntax, which v0.0.42 (`numbers`) first reads as a number where it is
+    one (v0.0.40 and v0.0.41 refuse "12"). Of that syntax only "now" is
+    read here: dates are refused as the reference refuses what it cannot read."""
+    def read(call, source: str) -> int:
+        value = call.query.get("update_time")
+        if value is None:
+            return 0
+        if numbers and value in ("", "null"):  # v0.0.42 reads these as no value
+            why = "Invalid or unset timestamp value"
+        else:
+            number = words.rounded(value) if numbers else None
+            if number is not None:
+                return number
+            if value.lower() == "now":
+                return int(time.time())
+            why = f"Parsing of {value} for timestamp failed"
         conv = error_entry("error_number", ESLURM_DATA_CONV_FAILED,
-                           slurm.strerror(ESLURM_DATA_CONV_FAILED),
-                           f"Parsing of {call.query['update_time']} for timestamp failed",
-                           "#/update_time/")
+                           slurm.strerror(ESLURM_DATA_CONV_FAILED), why, "#/update_time/")
         raise ApiError(500, ESLURM_REST_INVALID_QUERY, source,
-                       "Rejecting request. Failure parsing query", UNDUMPED, [conv]) from None
+                       "Rejecting request. Failure parsing query", UNDUMPED, [conv])
+    return read
 
 
 def _load(since: int):
@@ -109,13 +121,16 @@ def _load(since: int):
                        "Unable to query reservations", UNDUMPED) from None
 
 
-def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
-    """GET /reservations/ and /reservation/{name} answered with `reservation`."""
+def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
+                           ) -> list[Operation]:
+    """GET /reservations/ and /reservation/{name} answered with `reservation`;
+    `numbers`: update_time may be a number (see update_time_reader)."""
     read = reservation.read
+    update_time = update_time_reader(numbers)
     free = lib.slurm_free_reservation_info_msg
 
     def get_reservations(call):
-        msg = _load(_update_time(call, "op_handler_reservations"))
+        msg = _load(update_time(call, "op_handler_reservations"))
         last_update = LAST_UPDATE.converter()(msg.last_update)
         return {"reservations": slurm.stream(msg, free, msg.reservation_array,
                                              msg.record_count, read),
@@ -123,7 +138,7 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
 
     def get_reservation(call):
         name = call.params["reservation_name"]
-        msg = _load(_update_time(call, "op_handler_reservation"))
+        msg = _load(update_time(call, "op_handler_reservation"))
         try:
             if not msg.record_count:  # the reference's "error" numbered 0: still a 200
                 raise ApiError(200, payload=UNDUMPED, errors=[error_entry(
