@@ -93,7 +93,8 @@ def update_time_reader(numbers: bool):
         value = call.query.get("update_time")
         if value is None:
             return 0
-        if numbers and value in ("", "null"):  # v0.0.42 reads these as no value
+        # An empty value is none (the query's null); v0.0.42 reads "null" so too.
+        if value == "" or (numbers and value == "null"):
             why = "Invalid or unset timestamp value"
         else:
             number = words.rounded(value) if numbers else None
