@@ -2,8 +2,11 @@
 /diag/ (v0.0.38's statistics as Slurm 24.11's v0.0.40 writes them)."""
 from __future__ import annotations
 
+import dataclasses
+
 from .. import slurm
-from ..envelope import response_40
+from ..envelope import UNDUMPED, response_40
+from ..errors import ApiError, SlurmError
 from ..kinds import NUMBER_OBJECTS, U64
 from ..routes import Operation
 from ..schema import ArrayOf, Bool, CStr, Field, Int, Obj, Scalar, Str
@@ -157,9 +160,20 @@ STATISTICS = v38.STATISTICS.derive(
 
 
 def diag_operation(statistics: Obj) -> Operation:
-    """GET /diag/ answered with `statistics`."""
-    return v38.diag_operation(statistics, name="diag/", op_id="get_diag", response=response_40(
+    """GET /diag/ answered with `statistics`; a failure answered as the
+    reference's handler answers it (no statistics object at all)."""
+    op = v38.diag_operation(statistics, name="diag/", op_id="get_diag", response=response_40(
         "openapi_diag_resp", [Field("statistics", statistics, description="statistics")]))
+    get = op.handler
+
+    def diag(call) -> dict:
+        try:
+            return get(call)
+        except SlurmError as e:
+            raise ApiError(500, e.errno, "op_handler_diag",
+                           "slurm_get_statistics() failed to get slurmctld statistics",
+                           UNDUMPED) from None
+    return dataclasses.replace(op, handler=diag)
 
 
 DIAG_OPERATION = diag_operation(STATISTICS)

@@ -130,3 +130,16 @@ def test_v0_0_42_statistics():
     assert s["rpcs_by_user"][0]["user"] == "root"
     assert s["pending_rpcs"] == [{"type_id": 1008, "message_type": "REQUEST_PING", "count": 2}]
     assert s["pending_rpcs_by_hostlist"] == []
+
+
+def test_diag_failure_has_no_statistics(monkeypatch):
+    from slurmrestd_py import envelope, slurm
+    from slurmrestd_py.errors import SlurmError
+
+    def refused(*args):
+        raise SlurmError(1007, "slurm_get_statistics")
+    monkeypatch.setattr(slurm, "owned", refused)
+    with pytest.raises(ApiError) as e:
+        d40.DIAG_OPERATION.handler(None)
+    assert (e.value.status, e.value.errno, e.value.call) == (500, 1007, "op_handler_diag")
+    assert e.value.payload is envelope.UNDUMPED
