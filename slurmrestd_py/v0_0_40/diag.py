@@ -113,10 +113,16 @@ _INT64 = {"schedule_cycle_mean", "schedule_cycle_mean_depth", "schedule_cycle_pe
           "bf_table_size_mean"}
 # time_t values: number objects.
 _TIMES = ("req_time", "req_time_start", "job_states_ts", "bf_when_last_cycle")
-_RPCS_BY_TYPE = v38.RPC_BY_TYPE.derive("", replace={
-    "type_id": retyped(v38.RPC_BY_TYPE.fields[1], _INT32)})
-_RPCS_BY_USER = v38.RPC_BY_USER.derive("", replace={
-    "user_id": retyped(v38.RPC_BY_USER.fields[1], _INT32)})
+
+
+def _in_place(record: Obj, id_key: str) -> Obj:
+    """v0.0.38's RPC record, written in place, its id an int32."""
+    id_field = next(f for f in record.fields if f.key == id_key)
+    return record.derive("", replace={id_key: retyped(id_field, _INT32)})
+
+
+_RPCS_BY_TYPE = _in_place(v38.RPC_BY_TYPE, "type_id")
+_RPCS_BY_USER = _in_place(v38.RPC_BY_USER, "user_id")
 
 _DROPPED = ("rpcs_by_message_type", "rpcs_by_user", "bf_cycle_max")
 STATISTICS = v38.STATISTICS.derive(
@@ -129,14 +135,15 @@ STATISTICS = v38.STATISTICS.derive(
                                            _V38["schedule_cycle_per_minute"].description),
         # 24.11 writes the queue length's mean here too.
         "bf_table_size_mean": Field("bf_table_size_mean", Int,
-                                    v38._mean("bf_queue_len_sum", "bf_cycle_counter"),
+                                    v38.mean("bf_queue_len_sum", "bf_cycle_counter"),
                                     "Mean number of different time slots tested by the "
                                     "backfill scheduler"),
     },
     add=[
         ("schedule_queue_length", SCHEDULE_EXIT),
         ("bf_depth_mean_try", Field("bf_cycle_sum", Int, description="Total time in "
-                                    "microseconds of backfilling scheduling cycles since last reset")),
+                                    "microseconds of backfilling scheduling cycles since "
+                                    "last reset")),
         ("bf_cycle_last", Field("bf_last_depth", _INT32, description="Number of processed "
                                 "jobs during last backfilling scheduling cycle")),
         ("bf_last_depth", Field("bf_last_depth_try", _INT32, description="Number of processed "

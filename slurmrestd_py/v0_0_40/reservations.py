@@ -114,7 +114,7 @@ def _load(since: int):
     """The reservations (the caller frees them), or the reference's error:
     304 when nothing changed since `since`, else its "Unable to query"."""
     try:
-        return v38._load(since)
+        return v38.load(since)
     except SlurmError as e:
         if e.errno == SLURM_NO_CHANGE_IN_DATA:
             raise
@@ -140,15 +140,12 @@ def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
     def get_reservation(call):
         name = call.params["reservation_name"]
         msg = _load(update_time(call, "op_handler_reservation"))
-        try:
-            if not msg.record_count:  # the reference's "error" numbered 0: still a 200
-                raise ApiError(200, payload=UNDUMPED, errors=[error_entry(
-                    "error_number", 0, slurm.strerror(0), "Unable to query reservations",
-                    "slurm_load_reservations()")])
-            last_update = LAST_UPDATE.converter()(msg.last_update)
-        except BaseException:
+        if not msg.record_count:  # the reference's "error" numbered 0: still a 200
             free(msg)
-            raise
+            raise ApiError(200, payload=UNDUMPED, errors=[error_entry(
+                "error_number", 0, slurm.strerror(0), "Unable to query reservations",
+                "slurm_load_reservations()")])
+        last_update = LAST_UPDATE.converter()(msg.last_update)
         # The first whose name matches whatever the case, as the reference does.
         found = v38.named(msg, msg.reservation_array, name, read, free)[:1]
         if not found:
