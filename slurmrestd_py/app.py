@@ -27,7 +27,7 @@ log = logging.getLogger("slurmrestd-py")
 class Call:
     """What a handler sees of a request."""
 
-    __slots__ = ("params", "query", "body", "identity", "request", "source")
+    __slots__ = ("params", "query", "body", "identity", "request", "source", "warnings")
 
     def __init__(self, params, query, body, identity, request, source=""):
         self.params = params
@@ -36,6 +36,8 @@ class Call:
         self.identity = identity
         self.request = request
         self.source = source  # the peer's description (Peer.source)
+        # v0.0.40 and later: warning entries ({description, source}) the answer carries
+        self.warnings: list[dict] = []
 
 
 def text_response(status: int, message: str, close: bool = True) -> Response:

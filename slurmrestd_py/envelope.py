@@ -103,26 +103,20 @@ def meta_40(version: Version, user: str, source: str) -> dict:
                    "data_parser": f"data_parser/{version.version}",
                    "accounting_storage": slurm.accounting_storage()},
         "client": {"source": source, "user": user, "group": slurm.primary_group(user)},
+        "command": [],  # a CLI's command line; empty for slurmrestd
         "slurm": {"version": {"major": str(major), "micro": str(micro), "minor": str(minor)},
                   "release": slurm.RELEASE, "cluster": slurm.cluster_name()},
     }
-
-
-class _Undumped(dict):
-    """No payload at all: the reference's handler failed before writing its
-    answer object, so only the envelope is written, in the order the
-    reference adds it then (errors, warnings, meta)."""
-    __slots__ = ()
-
-
-UNDUMPED = _Undumped()
 
 
 def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
-    head = meta_40(version, call.identity.user, call.source)
-    if payload is UNDUMPED:
-        return {"errors": errors, "warnings": [], "meta": head}
-    return {**payload, "meta": head, "errors": errors, "warnings": []}
+    meta_ = meta_40(version, call.identity.user, call.source)
+    warnings = list(getattr(call, "warnings", ()))
+    if not payload:
+        # Nothing dumped (a write, or a failure before the answer was read):
+        # the reference adds its keys to an empty object in this order.
+        return {"errors": errors, "warnings": warnings, "meta": meta_}
+    return {**payload, "meta": meta_, "errors": errors, "warnings": warnings}

@@ -106,6 +106,29 @@ def refused_credentials(errno: int, token: bool = False) -> bool:
                                    SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT))
 
 
+# v0.0.40 and later: the HTTP status of an answer whose first error is
+# `errno` (the reference's operations.c; any other error is a 500).
+_STATUS_40 = {
+    ESLURM_REST_INVALID_QUERY: 422, ESLURM_REST_FAIL_PARSING: 400,
+    ESLURM_REST_INVALID_JOBS_DESC: 400, 9204: 415,  # ESLURM_DATA_UNKNOWN_MIME_TYPE
+    ESLURM_INVALID_JOB_ID: 404,
+    **dict.fromkeys((1001, 1002, 1003, 1004,  # SLURM_COMMUNICATIONS_*_ERROR
+                     1800, 1801, 1802, 1803,  # SLURMCTLD_COMMUNICATIONS_*_ERROR
+                     5003,  # ESLURM_PROTOCOL_INCOMPLETE_PACKET
+                     SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT, ESLURM_DB_CONNECTION), 502),
+    5004: 504,  # SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT
+    SLURM_PROTOCOL_AUTHENTICATION_ERROR: 511,
+    SLURM_NO_CHANGE_IN_DATA: 304,
+}
+
+
+def status_40(errno: int) -> int:
+    """The HTTP status of a v0.0.40+ answer whose first error is `errno` (0: 200)."""
+    if not errno or errno == ESLURM_REST_EMPTY_RESULT:
+        return 200
+    return _STATUS_40.get(errno, 500)
+
+
 def error_entry(style: str, errno: int, message: str, description: str = "",
                 source: str = "") -> dict:
     """One error object in the shape the endpoint's `style` calls for: the

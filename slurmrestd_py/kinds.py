@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .schema import Bool, Field, Kind, Obj, Scalar
+from .schema import ArrayOf, Bool, Field, Kind, Obj, Scalar, Str
 
 
 def _low32(v: float) -> int:
@@ -110,3 +110,125 @@ F64_OBJ = NumberObj("float64_no_val_struct", Scalar("number", "double"), _float_
 # v0.0.40 and later: every number with NO_VAL or INFINITE as an object.
 NUMBER_OBJECTS = {U16: U16_OBJ, U32: U32_OBJ, U64: U64_OBJ, I64: I64_OBJ, F64: F64_OBJ,
                   NV16: U16_OBJ, NV32: U32_OBJ, INF32: U32_OBJ}
+
+
+# ---- v0.0.40 and later: how the data parsers write strings, users, lists and flags
+
+def _text(ptr) -> str:
+    # The data parsers write a NULL char* as "" (in YAML too, unlike 22.05's null).
+    from .schema import _c_string
+    return _c_string(ptr) or ""
+
+
+def _user(uid: int) -> str:
+    from .slurm import user_or_null
+    return user_or_null(uid) or ""
+
+
+# A char*: NULL is "".
+TEXT = Scalar("string", convert=_text)
+# A uid_t as its user's name; "" for an id without one (NO_VAL: no user).
+USER = Scalar("string", convert=_user)
+
+
+class ReadArray(ArrayOf):
+    """A named array component read from one C value by `read` (a
+    comma-separated char*, a flag word)."""
+
+    def __init__(self, name: str, items, read: Callable, description: str = ""):
+        super().__init__(name, items, description)
+        self._read = read
+
+    def converter(self):
+        return self._read
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self._read)}({value})"
+
+
+def _csv(ptr) -> list[str]:
+    # Split on commas, empty items dropped (the reference's strtok_r).
+    return [s for s in _text(ptr).split(",") if s]
+
+
+# A comma-separated char* as a list of strings (the reference's CSV_STRING).
+CSV = ReadArray("csv_string", Str, _csv)
+
+
+class FlagError(ValueError):
+    """A name no flag of the list has (the reference's ESLURM_DATA_FLAGS_INVALID)."""
+
+
+class Flags(ReadArray):
+    """A flag word as a list of names (the reference's flag arrays).
+
+    `flags` are (name, value, mask, equal) in the reference's order: an
+    `equal` flag is named when the bits under `mask` equal `value` (a base
+    state), any other when all of `value`'s bits are set, unless an equal
+    flag already named has claimed bits of its mask. Names the bits do not
+    cover are not written."""
+
+    def __init__(self, name: str, flags, description: str = ""):
+        self.flags = tuple((n, v & m, m, eq) for n, v, m, eq in flags)
+        self._listed: dict[int, list[str]] = {}
+        super().__init__(name, Scalar("string", enum=[f[0] for f in self.flags]),
+                         self.listed, description)
+
+    def listed(self, word: int) -> list[str]:
+        """The names of the flags `word` holds."""
+        found = self._listed.get(word)
+        if found is None:
+            found, used = [], 0
+            for name, value, mask, equal in self.flags:
+                if equal:
+                    if word & mask == value:
+                        found.append(name)
+                        used |= mask
+                elif not used & mask and word & value == value:
+                    found.append(name)
+            self._listed[word] = found
+        return list(found)
+
+    def parse(self, names, word: int, unknown: Callable | None = None) -> int:
+        """`word` with the flags `names` (a list, or one name) set, the way
+        the reference parses a flag list into a field holding `word`: the
+        first name clears every flag it does not set. A name no flag has is
+        FlagError, or, with `unknown`, passed to unknown(index, name) and
+        skipped (the reference reports it and goes on)."""
+        if isinstance(names, str):
+            names = [names]
+        done = 0
+        for index, item in enumerate(names):
+            text = item if isinstance(item, str) else _scalar_text(item)
+            if text is None:  # a list or object: the reference ignores it
+                continue
+            matched_any = False
+            for name, value, mask, equal in self.flags:
+                matched = text.casefold() == name.casefold()
+                matched_any |= matched
+                if equal:
+                    if matched:
+                        word = (word & ~mask) | value
+                    elif ~done & mask == mask:
+                        word &= ~mask
+                    done |= mask
+                else:
+                    if matched:
+                        word |= value
+                    elif ~done & value == value:
+                        word &= ~value
+                    done |= value
+            if not matched_any:
+                if unknown is None:
+                    raise FlagError(f'Unknown flag "{text}"')
+                unknown(index, text)
+        return word
+
+
+def _scalar_text(value) -> str | None:
+    # A non-string list item as the reference's data layer converts it to text.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return None

@@ -265,44 +265,35 @@ def _normalize(items: list[str], prefix: str) -> list[str]:
     return out
 
 
-def _auth_list(text: str, source: str) -> list[str]:
-    names = _normalize(_split_csv(text), "rest_auth/")
+def _plugin_list(text: str, source: str, kind: str, prefix: str, known: tuple[str, ...],
+                 flag: str, aliases: Mapping[str, str] | None = None) -> list[str]:
+    """The plugin names listed in `text` (from `source`), `prefix` optional;
+    `kind` ("OpenAPI") names them in messages, `flag` ("-s") lists them."""
+    aliases = aliases or {}
+    names = [aliases.get(n, n) for n in _normalize(_split_csv(text), prefix)]
     if not names:
-        raise UsageError(f"no authentication plugins given in {source}")
+        raise UsageError(f"no {kind} plugins given in {source}")
     for name in names:
-        if name not in AUTH_PLUGINS:
+        if name not in known:
+            listed = ", ".join((*known, *aliases))
             raise UsageError(
-                f"unknown authentication plugin rest_auth/{name} in {source} "
-                f"(available: {', '.join(AUTH_PLUGINS)}; '-a list' lists them)"
+                f"unknown {kind} plugin {prefix}{name} in {source} "
+                f"(available: {listed}; '{flag} list' lists them)"
             )
     return names
+
+
+def _auth_list(text: str, source: str) -> list[str]:
+    return _plugin_list(text, source, "authentication", "rest_auth/", AUTH_PLUGINS, "-a")
 
 
 def _openapi_list(text: str, source: str) -> list[str]:
-    names = _normalize(_split_csv(text), "openapi/")
-    if not names:
-        raise UsageError(f"no OpenAPI plugins given in {source}")
-    for name in names:
-        if name not in OPENAPI_PLUGINS:
-            raise UsageError(
-                f"unknown OpenAPI plugin openapi/{name} in {source} "
-                f"(available: {', '.join(OPENAPI_PLUGINS)}; '-s list' lists them)"
-            )
-    return names
+    return _plugin_list(text, source, "OpenAPI", "openapi/", OPENAPI_PLUGINS, "-s")
 
 
 def _parser_list(text: str, source: str) -> list[str]:
-    names = [PARSERS[-1] if n == "latest" else n
-             for n in _normalize(_split_csv(text), "data_parser/")]
-    if not names:
-        raise UsageError(f"no data parser plugins given in {source}")
-    for name in names:
-        if name not in PARSERS:
-            raise UsageError(
-                f"unknown data parser plugin data_parser/{name} in {source} "
-                f"(available: {', '.join(PARSERS)}, latest; '-d list' lists them)"
-            )
-    return names
+    return _plugin_list(text, source, "data parser", "data_parser/", PARSERS, "-d",
+                        {"latest": PARSERS[-1]})
 
 
 def selected(plugins: list[str], parsers: list[str]) -> list[str]:

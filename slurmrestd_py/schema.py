@@ -240,6 +240,10 @@ class Field:
         """The same value under another key."""
         return Field(key, self.type, self.read, self.description, self.write, self.required)
 
+    def retyped(self, type: Type) -> Field:
+        """The same C value written as another type (another version's form)."""
+        return Field(self.key, type, self.read, self.description, self.write, self.required)
+
     def code(self, bind: Callable[[Any], str]) -> str:
         """This field's `'key': value` in a compiled reader; `bind` names a
         Python object for the generated code."""

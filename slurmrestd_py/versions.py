@@ -155,16 +155,22 @@ VERSIONS = (
     )),
     _parser("slurm", "v0.0.40", (
         ("v0_0_40.diag", ("diag", "licenses", "ping")),
+        ("v0_0_40.nodes", ("node", "nodes")),
         ("v0_0_40.reservations", ("reservation", "reservations")),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_41.diag", ("diag", "licenses", "ping")),
+        ("v0_0_42.nodes", ("node", "nodes")),  # v0.0.41's node is v0.0.42's
         ("v0_0_41.reservations", ("reservation", "reservations")),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("diag", "licenses", "ping")),
+        ("v0_0_42.nodes", ("node", "nodes")),
         ("v0_0_42.reservations", ("reservation", "reservations")),
     )),
+    _parser("slurmdb", "v0.0.40", ()),
+    _parser("slurmdb", "v0.0.41", ()),
+    _parser("slurmdb", "v0.0.42", (("dbv0_0_42.ping", ("ping",)),)),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
 # The `-s` names of the 22.05-style versions, then the content plugins of the

@@ -80,12 +80,12 @@ write_config() {
     slurm_conf "${PORTS[@]}" > "$ROOT24/etc/slurm/slurm.conf"
     slurmdbd_conf "$DB" "${PORTS[2]}" > "$ROOT24/etc/slurm/slurmdbd.conf"
     echo "CgroupPlugin=disabled" > "$ROOT24/etc/slurm/cgroup.conf"
-    cp "$KEY" "$ROOT24$KEY"
+    cmp -s "$KEY" "$ROOT24$KEY" || { cp "$KEY" "$ROOT24$KEY"; before=; }
     in_root sh -c "chown slurm:slurm /etc/slurm/slurmdbd.conf $KEY && chmod 600 /etc/slurm/slurmdbd.conf $KEY"
-    if [ "$before" != "$(cat "$ROOT24/etc/slurm/slurm.conf")" ] && running slurmctld; then
-        log "slurm.conf changed: restarting slurmctld and slurmd"
-        stop slurmd; stop slurmctld
-        wait_for 60 "slurmctld and slurmd to stop" stopped slurmd slurmctld
+    # Running daemons must pick up a changed configuration or JWT key.
+    if [ "$before" != "$(cat "$ROOT24/etc/slurm/slurm.conf")" ] && ! stopped slurmdbd slurmctld slurmd; then
+        log "configuration or JWT key changed: restarting slurm"
+        stop_slurm
     fi
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..dbv0_0_38 import qos
 from ..kinds import U32
-from ..dbv0_0_38.common import (W)
+from ..dbv0_0_38.common import W
 from ..dbv0_0_37.common import everything
 
 QOS = qos.QOS.derive(drop=["limits/factor", "limits/max/jobs/per/account",

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Callable
 
 from ..dbv0_0_38 import associations
-from ..dbv0_0_38.common import (Conditions, DbError, Names, addition, deletion, operation,
-                                strings)
-from ..dbv0_0_38.parse import Store, qos_ids
+from ..dbv0_0_38.common import Names, addition, deletion, operation
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..routes import Operation
 from ..schema import Array, Field, Obj
-from ..slurm import ffi
+from ..slurm import ffi, strings
+from ..slurmdb.session import Conditions, DbError
+from ..slurmdb.qos import qos_ids
+from ..slurmdb.writers import Store
 
 
 def _qos(a) -> list[str]:

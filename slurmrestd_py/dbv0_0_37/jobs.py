@@ -10,8 +10,7 @@ from ..dbv0_0_38 import jobs
 from ..errors import HttpError
 from ..routes import NOT_FOUND, Operation, Param
 from ..schema import Field, Int, Nullable, Obj
-
-JOBCOND_FLAG_WHOLE_HETJOB = 1 << 4
+from ..slurmdb.job_cond import JOBCOND_FLAG_WHOLE_HETJOB
 
 
 def _association(job):

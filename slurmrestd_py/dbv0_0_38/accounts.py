@@ -6,10 +6,12 @@ from typing import Callable
 from ..routes import Operation, Param
 from ..schema import Array, Field, Str, Obj
 from ..slurm import ffi
-from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
-                     Conditions, Names, Text, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, response, with_deleted)
-from .parse import Store, flag_names, string
+from ..slurmdb.readers import flags
+from ..slurmdb.session import Conditions, partial
+from ..slurmdb.writers import Store, entries, flag_names, string
+from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR, Names, Text,
+                     addition, coordinators, coordinators_input, list_and_one, listing, response,
+                     with_deleted)
 
 ACCOUNT_FLAGS = ((1, "DELETED"),)  # SLURMDB_ACCT_FLAG_DELETED
 

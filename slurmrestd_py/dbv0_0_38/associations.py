@@ -6,12 +6,13 @@ from typing import Callable
 
 from ..routes import Param
 from ..schema import Array, Field, Inline, Nullable, Obj, Str
-from ..slurm import ffi, lib
+from ..slurm import ffi
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..kinds import F64, U16, U32, U64
-from .common import (ENV, TRES_LIST, Conditions, DbError, Names, Text, W, addition, answer,
-                     deletion, entries, operation, partial, response, strings)
-from .parse import Store, flag_names, new_assoc, qos_id, qos_ids
+from ..slurmdb.qos import qos_id, qos_ids, qos_names
+from ..slurmdb.session import ENV, Conditions, DbError, answer, partial
+from ..slurmdb.writers import Store, entries, flag_names, new_assoc
+from .common import TRES_LIST, Names, Text, W, addition, deletion, operation, response
 
 ASSOC_FLAG_DELETED = 0x0001
 
@@ -23,36 +24,8 @@ def _flags(a) -> list[str]:
     return out
 
 
-def qos_name(qos_id: int) -> str | None:
-    """slurmdb_qos_str: no name for id 0 is "", an unknown id has none."""
-    return ENV.qos.get(qos_id) if qos_id else ""
-
-
 def _default_qos(a):
     return ENV.qos.get(a.def_qos_id) if a.def_qos_id else None
-
-
-def _qos_names(a):
-    # get_qos_name_list: ids (maybe "+"/"-" prefixed) to names, sorted; no
-    # list at all (null) without QOS ids or known QOS.
-    if not ENV.qos or a.qos_list == ffi.NULL or not lib.slurm_list_count(a.qos_list):
-        return None
-    names = []
-    for s in strings(a.qos_list):
-        sign = s[:1] if s[:1] in "+-" and s else ""
-        name = qos_name(_atoi(s[len(sign):]))
-        if name is not None:
-            names.append(sign + name)
-    return sorted(names, key=lambda n: n.encode())
-
-
-def _atoi(s: str) -> int:
-    s = s.lstrip(" \t\n\v\f\r")
-    n = len(s) - len(s.lstrip("+-0123456789"))
-    try:
-        return int(s[:n]) if n else 0
-    except ValueError:
-        return 0
 
 
 USAGE = Inline([
@@ -104,7 +77,7 @@ ASSOCIATION = Obj("association", [
     W("parent_account", Text, "parent_acct", "Parent account name"),
     W("partition", Text, description="Assigned partition"),
     W("priority", U32, description="Assigned priority"),
-    Field("qos", Nullable(Array(Str)), _qos_names, "Assigned QOS (null when none)",
+    Field("qos", Nullable(Array(Str)), qos_names, "Assigned QOS (null when none)",
           qos_ids("qos_list")),
     W("shares_raw", U32, description="Raw fairshare shares"),
     # Usage is slurmctld's to compute: a body's is ignored.

@@ -5,9 +5,11 @@ from ..errors import ESLURM_REST_FAIL_PARSING
 from ..schema import Array, Field, Nullable, Obj
 from ..slurm import NO_VAL, ffi, lib
 from ..kinds import U16, U32
-from .common import (ASSOC_SHORT, TRES_LIST, Conditions, Names, Text, W, addition, entries, flags,
-                     list_and_one, listing, partial, response)
-from .parse import Failed, Store, flag_names
+from ..slurmdb.readers import flags
+from ..slurmdb.session import Conditions, partial
+from ..slurmdb.writers import Failed, Store, entries, flag_names
+from .common import (ASSOC_SHORT, TRES_LIST, Names, Text, W, addition, list_and_one, listing,
+                     response)
 
 # CLUSTER_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "CRAY_NATIVE"),

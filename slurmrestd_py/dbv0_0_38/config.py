@@ -7,8 +7,8 @@ from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from . import accounts, associations, clusters, qos, tres, users, wckeys
 from ..errors import ESLURM_DATA_PATH_NOT_FOUND
-from .common import (TRES_LIST, DbError, addition, answer,
-                     operation, response, soft_error)
+from ..slurmdb.session import DbError, answer, soft_error
+from .common import TRES_LIST, addition, operation, response
 
 # key, its listed object, the area's dump(db, query) and add(db, body).
 AREAS = (

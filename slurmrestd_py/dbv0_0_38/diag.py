@@ -5,8 +5,10 @@ from ..errors import ESLURM_DATA_CONV_FAILED
 from ..schema import Array, Field, Inline, Int, Str, Obj
 from ..slurm import ffi, lib, user_or_null
 from ..kinds import U32
-from .common import (DbError, Text, answer, list_of, operation, response)
-from .dbd_names import dbd_name
+from ..slurmdb.dbd_names import dbd_name
+from ..slurmdb.readers import list_of
+from ..slurmdb.session import DbError, answer
+from .common import Text, operation, response
 
 _ROLLUP_TYPES = ("internal", "user")
 

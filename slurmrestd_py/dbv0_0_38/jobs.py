@@ -2,42 +2,28 @@
 as slurmdbd accounted them, streamed."""
 from __future__ import annotations
 
-import signal
 import struct
 from typing import Callable
 
-from .. import convert, slurm, words
+from .. import slurm, words
 from ..routes import Operation, Param
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..kinds import I64, U32, base
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
-from ..slurm import Cached, ffi, group_or_null, lib, user_or_null
-from .common import (ENV, TRES, TRES_LIST, Conditions, DbError, Names, Text, answer, flags,
-                     operation, partial, response, tres_field)
+from ..slurm import ffi, group_or_null, lib, records, user_or_null
+from ..slurmdb.job_cond import (JOBCOND_FLAG_DUP, JOBCOND_FLAG_NO_DEFAULT_USAGE,
+                                JOBCOND_FLAG_NO_STEP, JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
+                                SLURMDB_JOB_FLAG_NOTSET, add_states, add_steps)
+from ..slurmdb.job_values import (layout_name, reason_name, signal_name, state_name, step_hosts,
+                                  step_id)
+from ..slurmdb.readers import flags
+from ..slurmdb.session import ENV, Conditions, DbError, answer, partial
+from ..slurmdb.tres import parse_tres
+from .common import TRES, TRES_LIST, Names, Text, operation, response, tres_field, tres_list
 
 _u32, _i64 = base(U32), base(I64)
 
 # ---- value readers ----
-
-
-
-def _c_name(ptr) -> str | None:
-    return None if ptr == ffi.NULL else ffi.string(ptr).decode("utf-8", "replace")
-
-
-def _layout_name(dist: int) -> str | None:
-    ptr = lib.slurm_step_layout_type_name(dist)  # xmalloc'd
-    try:
-        return _c_name(ptr)
-    finally:
-        if ptr != ffi.NULL:
-            lib.slurm_xfree(ffi.new("void **", ptr))
-
-
-state_name = Cached(lambda v: _c_name(lib.slurm_job_state_string(v)))
-reason_name = Cached(lambda v: _c_name(lib.slurm_job_reason_string(v)))
-layout_name = Cached(_layout_name)
-
 
 def exit_code(ec: int) -> dict:
     """A wait(2) status as the reference describes it."""
@@ -51,20 +37,13 @@ def exit_code(ec: int) -> dict:
     elif ec & 0x7F != 0x7F:  # WIFSIGNALED
         out["status"] = "SIGNALED"
         sig = ec & 0x7F
-        out["signal"] = {"signal_id": sig, "name": _signal_name(sig)}
+        out["signal"] = {"signal_id": sig, "name": signal_name(sig)}
     elif ec & 0x80:  # WCOREDUMP
         out["status"] = "CORE_DUMPED"
     else:
         out["status"] = "ERROR"
         out["return_code"] = (ec >> 8) & 0xFF
     return out
-
-
-def _signal_name(sig: int) -> str:
-    try:
-        return signal.strsignal(sig) or f"Unknown signal {sig}"
-    except ValueError:
-        return f"Unknown signal {sig}"
 
 
 EXIT_CODE = Obj("job_exit_code", [
@@ -143,7 +122,6 @@ def tres_nct(counts, nodes, tasks, hosts: list[str]) -> list[dict]:
     order of the TRES table; TRES with nothing to show are left out."""
     if counts == ffi.NULL and nodes == ffi.NULL and tasks == ffi.NULL:
         return []
-    from .common import parse_tres
     rows = {tid: [0, None, 0] for tid, _ty, _n in ENV.tres_order}
     for ptr, i in ((counts, 0), (nodes, 1), (tasks, 2)):
         if ptr == ffi.NULL:
@@ -163,18 +141,6 @@ def tres_nct(counts, nodes, tasks, hosts: list[str]) -> list[dict]:
             out.append({"type": ty, "name": name, "id": tid, "count": _i64(count),
                         "task": _i64(task), "node": node})
     return out
-
-
-def _hosts(step) -> list[str]:
-    return slurm.hostnames(step.nodes)
-
-
-def _step_id(v: int):
-    return _STEP_NAMES.get(v, v)
-
-
-_STEP_NAMES = {lib.SLURM_EXTERN_CONT: "extern", lib.SLURM_BATCH_SCRIPT: "batch",
-               lib.SLURM_PENDING_STEP: "pending", lib.SLURM_INTERACTIVE_STEP: "interactive"}
 
 
 def _double_bits(v: float) -> int | None:
@@ -225,7 +191,7 @@ STEP = Obj("job_step", [
     Field("step/job_id", U32, "step_id.job_id", "Parent job id"),
     Field("step/het/component", U32, "step_id.step_het_comp",
           "Parent HetJob component id"),
-    Field("step/id", OneOf(Int, Str), lambda s: _step_id(s.step_id.step_id),
+    Field("step/id", OneOf(Int, Str), lambda s: step_id(s.step_id.step_id),
           "Step id (a number, or batch, extern, pending, interactive)"),
     Field("step/name", Text, "stepname", "Step name"),
     Field("time/suspended", U32, "suspended", "Timestamp of when job last suspended"),
@@ -234,23 +200,18 @@ STEP = Obj("job_step", [
           "Task distribution properties"),
     *_time("total", "tot_cpu", "by the job"),
     *_time("user", "user_cpu", _USER),
-    Field("tres/requested/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_ave),
+    Field("tres/requested/average", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_in_ave),
           "Average TRES usage in"),
-    Field("tres/requested/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_in_tot),
+    Field("tres/requested/total", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_in_tot),
           "Total TRES usage in"),
-    Field("tres/consumed/average", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_ave),
+    Field("tres/consumed/average", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_out_ave),
           "Average TRES usage out"),
-    Field("tres/consumed/total", TRES_LIST, lambda s: _tres(s.stats.tres_usage_out_tot),
+    Field("tres/consumed/total", TRES_LIST, lambda s: tres_list(s.stats.tres_usage_out_tot),
           "Total TRES usage out"),
     Field("tres/allocated", TRES_LIST, tres_field("tres_alloc_str"), "TRES allocated"),
 ], "Job step description", objects={"time": "Time properties", "nodes": "Node details",
                             "tres": "TRES usage", "CPU": "CPU properties",
                             "statistics": "Statistics of job step", "step": "Step details"})
-
-
-def _tres(ptr):
-    from .common import tres_list
-    return tres_list(ptr)
 
 
 _read_step = STEP.read
@@ -260,7 +221,7 @@ _NCT = (("requested", "max", _nct("in", "max")), ("requested", "min", _nct("in",
 
 def read_step(step) -> dict:
     d = _read_step(step)
-    hosts = _hosts(step)
+    hosts = step_hosts(step)
     for group, which, read in _NCT:
         d["tres"][group][which] = read(step, hosts)
     if hosts:
@@ -278,7 +239,6 @@ def read_step(step) -> dict:
 
 
 def _steps(job) -> list[dict]:
-    from .common import records
     return [read_step(s) for s in records(job.steps, "slurmdb_step_rec_t *")]
 
 
@@ -349,15 +309,6 @@ JOB = Obj("job", [
 
 # ---- query filters, as the reference reads them (sacct's options) ----
 
-JOBCOND_FLAG_DUP = 1 << 0
-JOBCOND_FLAG_NO_STEP = 1 << 1
-JOBCOND_FLAG_NO_TRUNC = 1 << 2
-JOBCOND_FLAG_NO_WAIT = 1 << 6
-JOBCOND_FLAG_NO_DEFAULT_USAGE = 1 << 7
-SLURMDB_JOB_FLAG_NOTSET = 1 << 0
-JOB_STATE_BASE = 0xFF
-JOB_END = 12
-
 CSV_LISTS = {"account": "acct_list", "association": "associd_list",
              "cluster": "cluster_list", "constraints": "constraint_list",
              "format": "format_list", "groups": "groupid_list", "job_name": "jobname_list",
@@ -370,57 +321,6 @@ INTS = {"cpus_max": "cpus_max", "cpus_min": "cpus_min", "exit_code": "exitcode",
 
 def _bad(description: str, source: str | None, status: int = 500) -> DbError:
     return DbError(ESLURM_REST_INVALID_QUERY, source or "", description, status, payload={})
-
-
-def _step_spec_ok(token: str) -> bool:
-    """Whether libslurm's step parser takes `token` (it exits the process
-    on a bad one: the reference dies; we answer an error)."""
-    if not token[:1].isdigit() or not token[:1].isascii():
-        return False
-    name, dot, rest = token.partition(".")
-    plus_after_dot = False
-    if dot:
-        if rest not in ("batch", "extern", "interactive") and not (
-                rest[:1].isdigit() and rest[:1].isascii()):
-            return False
-        plus_after_dot = "+" in rest
-    for mark in ("_", "+"):
-        if mark == "+" and plus_after_dot:
-            break
-        i = name.find(mark)
-        if i >= 0:
-            nxt = name[i + 1:i + 2]
-            return nxt.isdigit() and nxt.isascii()
-    return True
-
-
-def add_steps(lst, value: str, source: str, status: int = 500) -> None:
-    tokens = [t for t in value.replace('"', "").replace("'", "").split(",") if t]
-    if not all(_step_spec_ok(t) for t in tokens) or \
-            lib.slurm_addto_step_list(lst, value.encode()) < 1 and not \
-            lib.slurm_list_count(lst):
-        raise _bad("Unable to parse job/step format", source, status)
-
-
-def _add_states(lst, value: str) -> int:
-    rc = 0
-    for token in value.split(","):
-        if not token:
-            continue
-        if token[0].isdigit() and token[0].isascii():
-            state = convert.integer(token[:len(token) - len(token.lstrip("0123456789"))])
-            if state >= (1 << 64) - 1:  # strtoul's ULONG_MAX
-                break
-            state &= 0xFFFFFFFF
-        else:
-            state = lib.slurm_job_state_num(token.encode())
-            if state == slurm.NO_VAL:
-                break
-            state &= JOB_STATE_BASE
-        if state >= JOB_END:
-            break
-        rc = lib.slurm_addto_char_list(lst, str(state).encode())
-    return rc
 
 
 QUERY_FLAGS = JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC
@@ -458,7 +358,7 @@ def job_cond(cond: Conditions, query: dict, flags: int = QUERY_FLAGS):
             if getattr(jc, member) == ffi.NULL:
                 setattr(jc, member, cond.chars())
             lst = getattr(jc, member)
-            added = _add_states(lst, value) if k == "state" else \
+            added = add_states(lst, value) if k == "state" else \
                 lib.slurm_addto_char_list(lst, value.encode())
             if added < 1:
                 raise _bad("Unable to parse CSV list", key)

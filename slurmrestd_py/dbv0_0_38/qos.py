@@ -7,9 +7,12 @@ from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
 from ..slurm import NO_VAL, ffi, lib
 from ..kinds import F64, U32
-from .common import (ENV, TRES_LIST, Conditions, Names, Text, W, addition, entries, flags,
-                     list_and_one, listing, partial, response, with_deleted)
-from .parse import Store, flag_names, qos_ids
+from ..slurmdb.readers import flags
+from ..slurmdb.qos import preempt_names, qos_ids
+from ..slurmdb.session import ENV, Conditions, partial
+from ..slurmdb.writers import Store, entries, flag_names
+from .common import (TRES_LIST, Names, Text, W, addition, list_and_one, listing, response,
+                     with_deleted)
 
 # QOS_FLAG_* of <slurm/slurmdb.h>, in the reference's order.
 QOS_FLAGS = (
@@ -27,21 +30,6 @@ QOS_FLAGS = (
 # PREEMPT_MODE_* of <slurm/slurm.h>; OFF is the empty list.
 PREEMPT_MODES = ((0x0001, "SUSPEND"), (0x0002, "REQUEUE"), (0x0008, "CANCEL"),
                  (0x8000, "GANG"))
-
-
-def _preempt_list(q) -> list[str]:
-    """The QOS this one may preempt: preempt_bitstr's bits are QOS ids."""
-    bits = q.preempt_bitstr
-    if bits == ffi.NULL:
-        return []
-    out = []
-    for i in range(1, lib.slurm_bit_size(bits)):
-        if lib.slurm_bit_test(bits, i):
-            name = ENV.qos.get(i)
-            if name is not None:
-                out.append(name)
-    return out
-
 
 QOS = Obj("qos", [
     W("description", Text, description="QOS description"),
@@ -82,7 +70,7 @@ QOS = Obj("qos", [
     W("limits/max/wall_clock/per/job", U32, "max_wall_pj", "Max wallclock per job"),
     W("limits/min/priority_threshold", U32, "min_prio_thresh", "Min priority threshold"),
     W("limits/min/tres/per/job", TRES_LIST, "min_tres_pj", "Min TRES per job"),
-    Field("preempt/list", Names, _preempt_list, "List of preemptable QOS",
+    Field("preempt/list", Names, preempt_names, "List of preemptable QOS",
           qos_ids("preempt_list")),
     Field("preempt/mode", Names, flags("preempt_mode", PREEMPT_MODES), "List of preemption modes",
           flag_names("preempt_mode", PREEMPT_MODES)),

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..errors import ESLURM_NOT_SUPPORTED
 from ..schema import Field, Obj
-from .common import (TRES_LIST, DbError, addition, answer, operation, partial,
-                     read_tres_record, response)
+from ..slurmdb.session import DbError, answer, partial
+from .common import TRES_LIST, addition, operation, read_tres_record, response
 
 TRES_INFO = response("tres_info", [Field("TRES", TRES_LIST, description="TRES")])
 

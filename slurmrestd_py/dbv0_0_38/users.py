@@ -5,12 +5,13 @@ from typing import Callable
 
 from ..routes import Operation, Param
 from ..schema import Array, Field, Obj, Str
-from ..slurm import ffi
-from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR,
-                     Names, Text, Conditions, addition, coordinators, coordinators_input,
-                     entries, flags, list_and_one, listing, partial, records, response,
+from ..slurm import ffi, records
+from ..slurmdb.readers import flags
+from ..slurmdb.session import Conditions, partial
+from ..slurmdb.writers import Store, admin_level, entries, flag_names, string
+from .common import (ASSOC_SHORT, ASSOC_SHORT_INPUT, ASSOC_SHORT_LIST, COORDINATOR, Names, Text,
+                     addition, coordinators, coordinators_input, list_and_one, listing, response,
                      with_deleted)
-from .parse import Store, admin_level, flag_names, string
 
 ADMIN_LEVELS = {0: "Not Set", 1: "None", 2: "Operator", 3: "Administrator"}
 USER_FLAGS = ((1, "DELETED"),)  # SLURMDB_USER_FLAG_DELETED

@@ -4,8 +4,9 @@ from __future__ import annotations
 from ..schema import Array, Field, Obj
 from ..slurm import ffi
 from ..kinds import U32
-from .common import (Conditions, Names, Text, addition, entries, list_and_one, partial, response)
-from .parse import Store, flag_names, string, unsigned
+from ..slurmdb.session import Conditions, partial
+from ..slurmdb.writers import Store, entries, flag_names, string, unsigned
+from .common import Names, Text, addition, list_and_one, response
 
 WCKEY_FLAG_DELETED = 1  # SLURMDB_WCKEY_FLAG_DELETED
 

@@ -149,8 +149,9 @@ _read_base = Obj("", NODE.fields[:-5]).read
 _ALLOCATED = lib.NODE_STATE_ALLOCATED
 
 
-def read_node(n) -> dict:
-    d = _read_base(n)
+def allocation(n) -> tuple[int, int, str | None, float]:
+    """What the select plugin data of node record `n` says is allocated:
+    (CPUs, memory in MB, TRES string or None, weighted TRES)."""
     info = n.select_nodeinfo
     cpus = ffi.new("uint16_t *")
     mem = ffi.new("uint64_t *")  # the plugin writes a uint64_t
@@ -165,16 +166,23 @@ def read_node(n) -> dict:
         if rc:
             import logging
             logging.getLogger("slurmrestd-py").error(
-                "slurm_get_select_nodeinfo(%s, %d): %s", d["hostname"], what, slurm.strerror(rc))
+                "slurm_get_select_nodeinfo(%s, %d): %s", slurm.text(n.node_hostname), what,
+                slurm.strerror(rc))
     tres_used = None
     if tres[0] != ffi.NULL:
         tres_used = ffi.string(tres[0]).decode("utf-8", "replace")
         lib.slurm_xfree(ffi.cast("void **", tres))
-    d["alloc_memory"] = int64(mem[0])
-    d["alloc_cpus"] = cpus[0]
-    d["idle_cpus"] = n.cpus - cpus[0]
+    return cpus[0], mem[0], tres_used, weighted[0]
+
+
+def read_node(n) -> dict:
+    d = _read_base(n)
+    cpus, mem, tres_used, weighted = allocation(n)
+    d["alloc_memory"] = int64(mem)
+    d["alloc_cpus"] = cpus
+    d["idle_cpus"] = n.cpus - cpus
     d["tres_used"] = tres_used
-    d["tres_weighted"] = weighted[0]
+    d["tres_weighted"] = weighted
     return d
 
 

@@ -49,15 +49,14 @@ FLAG_NAMES = (
 
 
 def flags_reader(table):
-    """A reader of a reservation's flags named by `table` (each version has
-    its own): (mask, name), the name listed when every bit of its mask is set."""
+    """A reader of a reservation's flags named by `table` (each version has its own)."""
     cache: dict[int, list[str]] = {}
 
     def flags(r) -> list[str]:
         bits = r.flags
         names = cache.get(bits)
         if names is None:
-            names = cache[bits] = [n for mask, n in table if bits & mask == mask]
+            names = cache[bits] = [n for bit, n in table if bits & bit]
         return list(names)
     return flags
 

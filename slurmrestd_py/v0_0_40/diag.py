@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from .. import slurm
-from ..envelope import UNDUMPED, response_40
+from ..envelope import response_40
 from ..errors import ApiError, SlurmError
 from ..kinds import NUMBER_OBJECTS, U64
 from ..routes import Operation
@@ -101,11 +101,6 @@ def _per_minute(s) -> int:
     return s.schedule_cycle_counter // (span // 60) if span >= 60 else 0
 
 
-def retyped(field: Field, type) -> Field:
-    """`field` with another JSON type (a C value another version writes otherwise)."""
-    return Field(field.key, type, field.read, field.description)
-
-
 _V38 = {f.key: f for f in v38.STATISTICS.entries}
 # What 24.11 writes as int64 (the means it computes); every other count is int32.
 _INT64 = {"schedule_cycle_mean", "schedule_cycle_mean_depth", "schedule_cycle_per_minute",
@@ -118,7 +113,7 @@ _TIMES = ("req_time", "req_time_start", "job_states_ts", "bf_when_last_cycle")
 def _in_place(record: Obj, id_key: str) -> Obj:
     """v0.0.38's RPC record, written in place, its id an int32."""
     id_field = next(f for f in record.fields if f.key == id_key)
-    return record.derive("", replace={id_key: retyped(id_field, _INT32)})
+    return record.derive("", replace={id_key: id_field.retyped(_INT32)})
 
 
 _RPCS_BY_TYPE = _in_place(v38.RPC_BY_TYPE, "type_id")
@@ -128,9 +123,9 @@ _DROPPED = ("rpcs_by_message_type", "rpcs_by_user", "bf_cycle_max")
 STATISTICS = v38.STATISTICS.derive(
     "stats_msg", drop=_DROPPED,
     replace={
-        **{k: retyped(f, _INT32) for k, f in _V38.items()
+        **{k: f.retyped(_INT32) for k, f in _V38.items()
            if f.type is Int and k not in _INT64 and k not in _DROPPED},
-        **{k: retyped(_V38[k], U64) for k in _TIMES},
+        **{k: _V38[k].retyped(U64) for k in _TIMES},
         "schedule_cycle_per_minute": Field("schedule_cycle_per_minute", Int, _per_minute,
                                            _V38["schedule_cycle_per_minute"].description),
         # 24.11 writes the queue length's mean here too.
@@ -158,10 +153,10 @@ STATISTICS = v38.STATISTICS.derive(
                                     "jobs pending to be processed by backfilling algorithm "
                                     "since last reset")),
         ("bf_active", BF_EXIT),
-        ("bf_exit", retyped(_V38["rpcs_by_message_type"],
-                            ArrayOf("stats_msg_rpcs_by_type", _RPCS_BY_TYPE))),
-        ("rpcs_by_message_type", retyped(_V38["rpcs_by_user"],
-                                         ArrayOf("stats_msg_rpcs_by_user", _RPCS_BY_USER))),
+        ("bf_exit", _V38["rpcs_by_message_type"].retyped(
+            ArrayOf("stats_msg_rpcs_by_type", _RPCS_BY_TYPE))),
+        ("rpcs_by_message_type", _V38["rpcs_by_user"].retyped(
+            ArrayOf("stats_msg_rpcs_by_user", _RPCS_BY_USER))),
     ],
     description="statistics", dialect=NUMBER_OBJECTS)
 
@@ -179,7 +174,7 @@ def diag_operation(statistics: Obj) -> Operation:
         except SlurmError as e:
             raise ApiError(500, e.errno, "op_handler_diag",
                            "slurm_get_statistics() failed to get slurmctld statistics",
-                           UNDUMPED) from None
+                           {}) from None
     return dataclasses.replace(op, handler=diag)
 
 

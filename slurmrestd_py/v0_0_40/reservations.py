@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 
 from .. import slurm, words
-from ..envelope import UNDUMPED, response_40
+from ..envelope import response_40
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY,
                       SLURM_NO_CHANGE_IN_DATA, ApiError, SlurmError, error_entry)
-from ..kinds import NUMBER_OBJECTS, U32, U32_OBJ, U64
+from ..kinds import NUMBER_OBJECTS, TEXT, U32, U32_OBJ, U64, Flags
 from ..routes import Operation, Param
-from ..schema import ArrayOf, CText, Enum, Field, Obj, Scalar, Str
+from ..schema import ArrayOf, Field, Obj, Scalar, Str
 from ..slurm import lib
 from ..v0_0_38 import reservations as v38
 
@@ -40,14 +40,14 @@ REOCCURRING = ((1 << 35) | (1 << 2) | (1 << 4) | (1 << 21) | (1 << 23), "REOCCUR
 
 
 def flags_field(table, description: str) -> Field:
-    """The reservation's flags named by `table`, an enumerated list."""
-    return Field("flags", ArrayOf("reservation_flags", Enum(*(n for _, n in table))),
-                 v38.flags_reader(table), description)
+    """The reservation's flags named by `table`, a list of names."""
+    return Field("flags", Flags("reservation_flags", [(n, m, m, False) for m, n in table]),
+                 description=description)
 
 
 CORE_SPEC = Obj("reservation_core_spec", [
-    Field("node", CText, "node_name", "Name of reserved node"),
-    Field("core", CText, "core_id", "IDs of reserved cores"),
+    Field("node", TEXT, "node_name", "Name of reserved node"),
+    Field("core", TEXT, "core_id", "IDs of reserved cores"),
 ])
 
 
@@ -60,6 +60,8 @@ def _core_specs(r) -> list[dict]:
 RESERVATION = v38.RESERVATION.derive(
     "reservation_info", drop=["flags", "core_spec_cnt"],
     replace={
+        # A NULL string is "" (in YAML too).
+        **{f.key: f.retyped(TEXT) for f in v38.RESERVATION.entries if f.type is v38.Text},
         "core_count": Field("core_count", _INT32, "core_cnt", "CoreCnt"),
         "end_time": Field("end_time", U64, description="EndTime (UNIX timestamp)"),
         "max_start_delay": Field("max_start_delay", _INT32,
@@ -106,7 +108,7 @@ def update_time_reader(numbers: bool):
         conv = error_entry("error_number", ESLURM_DATA_CONV_FAILED,
                            slurm.strerror(ESLURM_DATA_CONV_FAILED), why, "#/update_time/")
         raise ApiError(500, ESLURM_REST_INVALID_QUERY, source,
-                       "Rejecting request. Failure parsing query", UNDUMPED, [conv])
+                       "Rejecting request. Failure parsing query", {}, [conv])
     return read
 
 
@@ -119,7 +121,7 @@ def _load(since: int):
         if e.errno == SLURM_NO_CHANGE_IN_DATA:
             raise
         raise ApiError(500, e.errno, "slurm_load_reservations()",
-                       "Unable to query reservations", UNDUMPED) from None
+                       "Unable to query reservations", {}) from None
 
 
 def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
@@ -142,7 +144,7 @@ def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
         msg = _load(update_time(call, "op_handler_reservation"))
         if not msg.record_count:  # the reference's "error" numbered 0: still a 200
             free(msg)
-            raise ApiError(200, payload=UNDUMPED, errors=[error_entry(
+            raise ApiError(200, payload={}, errors=[error_entry(
                 "error_number", 0, slurm.strerror(0), "Unable to query reservations",
                 "slurm_load_reservations()")])
         last_update = LAST_UPDATE.converter()(msg.last_update)
@@ -150,7 +152,7 @@ def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
         found = v38.named(msg, msg.reservation_array, name, read, free)[:1]
         if not found:
             raise ApiError(422, ESLURM_REST_INVALID_QUERY, "op_handler_reservation",
-                           f"Unable to find reservation {name}", UNDUMPED)
+                           f"Unable to find reservation {name}", {})
         return {"reservations": found, "last_update": last_update}
 
     response = response_40("openapi_reservation_resp", [

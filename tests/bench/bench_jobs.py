@@ -6,6 +6,11 @@ time. Run as root on the test cluster:
 
     /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py [--jobs 5000] [--rounds 5] [--cleanup]
     /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py --cleanup-only
+    /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py --api v0.0.42 [--endpoints jobs]
+
+With `--api v0.0.42` (or v0.0.40, v0.0.41) the reference is Slurm 24.11's
+slurmrestd on its own cluster (tests/cluster24.sh), which gets N jobs too;
+ours answers from the 22.05 cluster.
 
 First it tops the controller up to N jobs (all the jobs it knows, in any
 state, which is what GET /jobs lists) with held jobs of user alice named
@@ -38,37 +43,48 @@ import time
 
 OURS = os.environ.get("SLURMRESTD_PY", "/opt/slurmrestd-py/bin/slurmrestd-py")
 REFERENCE = os.environ.get("SLURMRESTD_REFERENCE", "/usr/sbin/slurmrestd")
+ROOT24 = os.environ.get("ROOT24", "/var/lib/slurmrestd-py/trixie")
 TIME = "/usr/bin/time"
 USER = "alice"
 JOB_NAME = "bench_hold"
-API = "/slurm/v0.0.38"
+HOST = []  # how a command reaches a cluster: the host's as it is ...
+IN24 = ["chroot", ROOT24]  # ... the 24.11 one's inside its root
 
-VARIANTS = {
-    "ours": [OURS],
-    "reference": [REFERENCE, "-a", "rest_auth/local"],
-    "reference -s v0.0.38": [REFERENCE, "-a", "rest_auth/local", "-s", "v0.0.38"],
-}
-# endpoint -> (path, payload key, rounds multiplier)
-ENDPOINTS = {
-    "jobs": (f"{API}/jobs", "jobs", 1),
-    "ping": (f"{API}/ping", "pings", 4),
-    "nodes": (f"{API}/nodes", "nodes", 2),
-    "partitions": (f"{API}/partitions", "partitions", 2),
-}
+
+def variants(api: str) -> dict[str, tuple[list[str], list[str]]]:
+    """name -> (daemon command, as USER; the cluster it answers from)."""
+    if api in ("v0.0.36", "v0.0.37", "v0.0.38"):
+        return {"ours": ([OURS], HOST),
+                "reference": ([REFERENCE, "-a", "rest_auth/local"], HOST),
+                f"reference -s {api}": ([REFERENCE, "-a", "rest_auth/local", "-s", api], HOST)}
+    # The 24.11 reference runs as USER inside its root: setpriv execs it
+    # (no process left between GNU time and the daemon, whose RSS it reports).
+    return {"ours": ([OURS], HOST),
+            "reference 24.11": ([*IN24, "setpriv", f"--reuid={USER}", f"--regid={USER}",
+                                 "--init-groups", "/usr/sbin/slurmrestd", "-a",
+                                 "rest_auth/local"], IN24)}
+
+
+def endpoints(api: str) -> dict[str, tuple[str, str, int]]:
+    """endpoint -> (path, payload key, rounds multiplier)."""
+    slash = "" if api in ("v0.0.36", "v0.0.37", "v0.0.38") else "/"
+    return {name: (f"/slurm/{api}/{name}{slash}", key, mult) for name, key, mult in (
+        ("jobs", "jobs", 1), ("ping", "pings", 4), ("nodes", "nodes", 2),
+        ("partitions", "partitions", 2))}
 
 
 # ---- the queue ----
 
-def jobs_known() -> int:
+def jobs_known(cluster: list[str]) -> int:
     """Jobs the controller lists (any state): what GET /jobs returns."""
-    out = subprocess.run(["squeue", "-h", "--states=all", "-o", "%i"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run([*cluster, "squeue", "-h", "--states=all", "-o", "%i"],
+                         capture_output=True, text=True, check=True).stdout
     return len(out.split())
 
 
-def fill(target: int, workers: int) -> int:
+def fill(target: int, workers: int, cluster: list[str]) -> int:
     """Submit held jobs as alice until the controller knows `target` jobs."""
-    missing = target - jobs_known()
+    missing = target - jobs_known(cluster)
     if missing <= 0:
         return 0
     print(f"submitting {missing} held jobs as {USER} ({workers} in parallel) ...", flush=True)
@@ -77,7 +93,8 @@ def fill(target: int, workers: int) -> int:
             f'sbatch -Q --hold -J {JOB_NAME} -o /dev/null --wrap true >/dev/null || exit 1; '
             'i=$((i+1)); done')
     shares = [missing // workers + (1 if w < missing % workers else 0) for w in range(workers)]
-    procs = [subprocess.Popen(["runuser", "-u", USER, "--", "sh", "-c", loop, "sh", str(n)])
+    procs = [subprocess.Popen([*cluster, "runuser", "-u", USER, "--", "sh", "-c", loop, "sh",
+                               str(n)])
              for n in shares if n]
     failed = [p for p in procs if p.wait() != 0]
     elapsed = time.perf_counter() - start
@@ -88,8 +105,8 @@ def fill(target: int, workers: int) -> int:
     return missing
 
 
-def cleanup() -> None:
-    subprocess.run(["scancel", "-u", USER, "--state=PENDING", f"--name={JOB_NAME}"],
+def cleanup(cluster: list[str]) -> None:
+    subprocess.run([*cluster, "scancel", "-u", USER, "--state=PENDING", f"--name={JOB_NAME}"],
                    check=False)
     print(f"cancelled the pending {JOB_NAME} jobs of {USER}")
 
@@ -126,11 +143,13 @@ def one(cmd: list[str], reqfile: str, rssfile: str, env: dict,
     inherit our resident size as its high-water mark. The answer is read in
     fixed-size pieces unless `keep`, so this process stays small too.
     """
+    # A command entering the 24.11 root starts as root and drops to USER itself.
+    who = {} if cmd[0] == "chroot" else {"user": USER, "group": USER, "extra_groups": []}
     with open(reqfile, "rb") as stdin:
         start = time.perf_counter()
         proc = subprocess.Popen([TIME, "-f", "%M", "-o", rssfile, *cmd], stdin=stdin,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                user=USER, group=USER, extra_groups=[], env=env)
+                                env=env, **who)
         if keep:
             answer = proc.stdout.read()
         else:
@@ -185,8 +204,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of GET /jobs per variant (other endpoints: more)")
     parser.add_argument("--workers", type=int, default=4, help="parallel sbatch loops")
-    parser.add_argument("--endpoints", default=",".join(ENDPOINTS),
-                        help="comma-separated subset of " + ",".join(ENDPOINTS))
+    parser.add_argument("--api", default="v0.0.38",
+                        help="API version (default v0.0.38; v0.0.40 on: against Slurm 24.11's)")
+    parser.add_argument("--endpoints", default="jobs,ping,nodes,partitions",
+                        help="comma-separated subset of jobs,ping,nodes,partitions")
     parser.add_argument("--cleanup", action="store_true",
                         help="cancel the bench_hold jobs at the end")
     parser.add_argument("--cleanup-only", action="store_true",
@@ -194,36 +215,43 @@ def main() -> None:
     args = parser.parse_args()
     if os.getuid() != 0:
         sys.exit("run as root (jobs are submitted and daemons started as user alice)")
+    chosen = variants(args.api)
+    clusters = {tuple(c) for _, c in chosen.values()}
     if args.cleanup_only:
-        cleanup()
+        for c in clusters:
+            cleanup(list(c))
         return
-    endpoints = {n: ENDPOINTS[n] for n in args.endpoints.split(",")}
+    every = endpoints(args.api)
+    wanted = {n: every[n] for n in args.endpoints.split(",")}
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLURMRESTD_")}
     try:
-        fill(args.jobs, args.workers)
+        for c in clusters:
+            fill(args.jobs, args.workers, list(c))
         ensure_time()
         reqfiles = {n: owned_temp("bench-jobs-req-", f"GET {p} HTTP/1.1\r\nHost: localhost\r\n"
                                   "Connection: close\r\n\r\n".encode())
-                    for n, (p, _, _) in endpoints.items()}
+                    for n, (p, _, _) in wanted.items()}
         rssfile = owned_temp("bench-jobs-rss-")
         try:
-            run(args, endpoints, reqfiles, rssfile, env)
+            run(args, chosen, wanted, reqfiles, rssfile, env)
         finally:
             for f in (*reqfiles.values(), rssfile):
                 os.unlink(f)
     finally:
         if args.cleanup:
-            cleanup()
+            for c in clusters:
+                cleanup(list(c))
 
 
-def run(args, endpoints, reqfiles, rssfile, env) -> None:
+def run(args, chosen, endpoints, reqfiles, rssfile, env) -> None:
+    commands = {name: cmd for name, (cmd, _) in chosen.items()}
     # One checked answer per variant and endpoint (also the warm-up): status,
     # body size, how many records it lists.
     info: dict[tuple[str, str], tuple[int, int]] = {}
     skip = set()
     for name, (path, key, _) in endpoints.items():
-        for variant, cmd in VARIANTS.items():
+        for variant, cmd in commands.items():
             _, _, raw = one(cmd, reqfiles[name], rssfile, env, keep=True)
             status, body = body_of(raw)
             if status != 200:
@@ -238,17 +266,18 @@ def run(args, endpoints, reqfiles, rssfile, env) -> None:
     rss: dict[tuple[str, str], list[int]] = {}
     for name, (path, _, mult) in endpoints.items():
         for _ in range(args.rounds * mult):
-            for variant, cmd in VARIANTS.items():
+            for variant, cmd in commands.items():
                 t, m, _ = one(cmd, reqfiles[name], rssfile, env)
                 wall.setdefault((variant, name), []).append(t)
                 rss.setdefault((variant, name), []).append(m)
 
-    print(f"\nslurmctld knows {jobs_known()} jobs; inet mode, one connection per process, "
+    known = ", ".join(f"{name}'s slurmctld {jobs_known(c)}" for name, (_, c) in chosen.items())
+    print(f"\njobs known: {known}; inet mode, one connection per process, "
           f"as {USER}, variants interleaved; {os.cpu_count()} CPUs")
     print(f"{'endpoint':11} {'variant':22} {'n':>3} {'wall median':>12} {'p90':>9} "
           f"{'RSS median':>11} {'p90':>9} {'body':>11} {'records':>8}")
     for name in endpoints:
-        for variant in VARIANTS:
+        for variant in commands:
             w, m = wall[variant, name], rss[variant, name]
             size, count = info[variant, name]
             print(f"{name:11} {variant:22} {len(w):3} {statistics.median(w) * 1e3:9.1f} ms "
@@ -257,7 +286,7 @@ def run(args, endpoints, reqfiles, rssfile, env) -> None:
     print("\nratios ours / reference (median, p90):")
     for name in endpoints:
         o_w, o_m = wall["ours", name], rss["ours", name]
-        for variant in VARIANTS:
+        for variant in commands:
             if variant == "ours":
                 continue
             r_w, r_m = wall[variant, name], rss[variant, name]

@@ -14,12 +14,12 @@ import atheris
 with atheris.instrument_imports():
     from slurmrestd_py import media
     from slurmrestd_py.convert import Invalid
-    from slurmrestd_py.dbv0_0_38 import common, config
-    from slurmrestd_py.dbv0_0_38.common import DbError
-    from slurmrestd_py.dbv0_0_38.parse import Store
+    from slurmrestd_py.dbv0_0_38 import config
     from slurmrestd_py.errors import ApiError, HttpError
     from slurmrestd_py.jobdesc import control
     from slurmrestd_py.slurm import ffi
+    from slurmrestd_py.slurmdb.session import ENV, DbError
+    from slurmrestd_py.slurmdb.writers import Store
     from slurmrestd_py.v0_0_38.job_control import WORDS
 
 MEDIA = ("application/json", "application/x-yaml", "application/x-www-form-urlencoded")
@@ -37,7 +37,7 @@ class _Db:
             t.id, t.type = i, _KEEP.string(ttype)
             t.name = _KEEP.string(name) if name else ffi.NULL
             made.append(t)
-        common.ENV.set_tres(made)
+        ENV.set_tres(made)
 
     def qos(self):
         made = []
@@ -45,8 +45,8 @@ class _Db:
             q = _KEEP.new("slurmdb_qos_rec_t *")
             q.id, q.name = i, _KEEP.string(name)
             made.append(q)
-        common.ENV.qos_list = _KEEP.list(made)
-        common.ENV.set_qos(made)
+        ENV.qos_list = _KEEP.list(made)
+        ENV.set_qos(made)
 
     def add(self, call, *args):
         pass
@@ -109,8 +109,8 @@ def test_one_input(data: bytes) -> None:
         elif where == 1:
             _update(body)
         else:
-            common.ENV.reset()
-            common.ENV.errors = []
+            ENV.reset()
+            ENV.errors = []
             AREAS[where - 2][1](_Db(), body)
     except ApiError as e:
         assert e.status == 400, (e.status, e.errors)

@@ -743,7 +743,7 @@ def _libslurm_tres(s: bytes) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("s", TRES_STRINGS)
 def test_tres_strings_read_as_libslurm(s):
-    from slurmrestd_py.dbv0_0_38.common import parse_tres
+    from slurmrestd_py.slurmdb.tres import parse_tres
     assert parse_tres(s) == _libslurm_tres(s)
 
 

@@ -1,7 +1,8 @@
 """v0.0.40, v0.0.41 and v0.0.42: what every answer of those versions shares
 (the envelope, paths with or without a trailing slash, GET bodies ignored)
-and their /ping and /licenses, checked against our own document and our
-v0.0.38 answers on the same cluster."""
+and their /ping and /licenses, checked against our own document, our
+v0.0.38 answers on the same cluster, and Slurm 24.11's slurmrestd on its own
+cluster with the same fixtures."""
 from __future__ import annotations
 
 import grp
@@ -9,7 +10,7 @@ import pwd
 
 import pytest
 
-from conftest import USER, json_of, one, req, run_ours, validate
+from conftest import USER, json_of, one, req, run_ours, run_reference24, shape, validate
 
 PARSERS = ("v0.0.40", "v0.0.41", "v0.0.42")
 
@@ -94,3 +95,53 @@ def test_data_parser_selection():
     assert one(run_ours(wire, args=("-s", "v0.0.38"))).status == 404
     assert one(run_ours(req(path="/slurm/v0.0.40/ping/", close=True),
                         args=("-d", "v0.0.40"))).status == 200
+
+
+# ---- against Slurm 24.11's slurmrestd, on a cluster with the same fixtures
+
+def both24(path: str):
+    """(reference 24.11, ours) data for GET `path`, both 200."""
+    wire = req(path=path, close=True)
+    ref, ours = one(run_reference24(wire)), one(run_ours(wire))
+    assert (ref.status, ours.status) == (200, 200), (ref.body[:300], ours.body[:300])
+    return json_of(ref), json_of(ours)
+
+
+@pytest.mark.parametrize("version", PARSERS)
+def test_ping_as_the_reference(version):
+    ref, ours = both24(f"/slurm/{version}/ping/")
+    assert shape(ours) == shape(ref)
+    assert list(ours["meta"]) == list(ref["meta"])
+    assert ours["meta"]["plugin"] == ref["meta"]["plugin"]
+    assert ours["meta"]["command"] == ref["meta"]["command"] == []
+    assert ours["meta"]["slurm"]["cluster"] == ref["meta"]["slurm"]["cluster"]
+    # Each daemon names the release it runs against (22.05 here, 24.11 there).
+    assert ref["meta"]["slurm"]["release"].startswith("24.11.")
+    volatile = ("latency",)
+    assert ([{k: v for k, v in p.items() if k not in volatile} for p in ours["pings"]]
+            == [{k: v for k, v in p.items() if k not in volatile} for p in ref["pings"]])
+
+
+@pytest.mark.parametrize("version", PARSERS)
+def test_licenses_as_the_reference(version):
+    ref, ours = both24(f"/slurm/{version}/licenses/")
+    assert shape(ours) == shape(ref)
+    assert ours["licenses"] == ref["licenses"]
+    assert ({k: v for k, v in ours["last_update"].items() if k != "number"}
+            == {k: v for k, v in ref["last_update"].items() if k != "number"})
+
+
+def test_slurmdb_ping_as_the_reference(openapi_doc):
+    ref, ours = both24("/slurmdb/v0.0.42/ping/")
+    assert shape(ours) == shape(ref)
+    assert ours["meta"]["plugin"] == ref["meta"]["plugin"]
+    assert [{k: v for k, v in p.items() if k != "latency"} for p in ours["pings"]] == [
+        {k: v for k, v in p.items() if k != "latency"} for p in ref["pings"]] == [
+        {"hostname": "localhost", "responding": True, "primary": True}]
+    validate(openapi_doc, ("/slurmdb/v0.0.42/ping/", "get", 200), ours)
+
+
+@pytest.mark.parametrize("version", ["v0.0.40", "v0.0.41"])
+def test_slurmdb_ping_only_from_v0_0_42(version):
+    wire = req(path=f"/slurmdb/{version}/ping/", close=True)
+    assert one(run_reference24(wire)).status == one(run_ours(wire)).status == 404

@@ -65,3 +65,40 @@ def test_another_dialect_reshapes_every_kind_of_a_derived_object():
     # Derivations keep their dialect; the base object is unchanged.
     assert later.derive(drop=["time/min"]).dialect is dialect
     assert THING.read(types.SimpleNamespace(limit=3, time_min=4)) == {"limit": 3, "time": {"min": 4}}
+
+
+# ---- v0.0.40 forms: strings, CSV lists, flag lists
+
+def _states():
+    return kinds.Flags("states", [
+        ("INVALID", NO_VAL, INFINITE, True), ("UNKNOWN", 0, 0xF, True), ("DOWN", 1, 0xF, True),
+        ("IDLE", 2, 0xF, True), ("DRAIN", 1 << 9, 0xFFFFFFF0, False),
+        ("RESUME", 1 << 8, 0xFFFFFFF0, False)])
+
+
+@pytest.mark.parametrize("word, names", [
+    (2, ["IDLE"]), (1 | 1 << 9, ["DOWN", "DRAIN"]), (NO_VAL, ["INVALID"]),
+    (0, ["UNKNOWN"]), (1 << 4 | 2, ["IDLE"]),  # bits no flag names are not written
+    (7, []),
+])
+def test_flags_name_the_base_then_each_bit(word, names):
+    flags = _states()
+    assert flags.listed(word) == names
+    obj = Obj("x", [Field("state", flags)])
+    assert obj.read(types.SimpleNamespace(state=word)) == {"state": names}
+    assert obj.definition("v0.0.42")["properties"]["state"] == {
+        "$ref": "#/components/schemas/v0.0.42_states"}
+    assert flags.definition()["items"]["enum"][0] == "INVALID"
+
+
+@pytest.mark.parametrize("names, word", [
+    (["DRAIN"], 1 << 9), ("drain", 1 << 9), (["IDLE", "DRAIN"], 2 | 1 << 9),
+    (["DRAIN", "DOWN"], 1 | 1 << 9), ([], NO_VAL), (["INVALID"], NO_VAL), (["RESUME"], 1 << 8),
+])
+def test_flags_parse_from_an_unset_word(names, word):
+    assert _states().parse(names, NO_VAL) == word
+
+
+def test_flags_refuse_an_unknown_name():
+    with pytest.raises(kinds.FlagError, match='Unknown flag "BOGUS"'):
+        _states().parse(["IDLE", "BOGUS"], NO_VAL)

@@ -182,8 +182,9 @@ def test_plugins(val, want):
     "args,env,want",
     [
         (("-d", "v0.0.41"), {}, ["v0.0.36", "v0.0.37", "v0.0.38", "dbv0.0.36", "dbv0.0.37",
-                                 "dbv0.0.38", "v0.0.41"]),
+                                 "dbv0.0.38", "v0.0.41", "dbv0.0.41"]),
         (("-s", "slurmctld", "-d", "latest"), {}, ["v0.0.42"]),
+        (("-s", "openapi/slurmdbd", "-d", "latest"), {}, ["dbv0.0.42"]),
         (("-s", "slurmctld", "-d", "data_parser/v0.0.40,v0.0.42"), {}, ["v0.0.40", "v0.0.42"]),
         (("-s", "slurmctld"), {"SLURMRESTD_DATA_PARSER_PLUGINS": "v0.0.40"}, ["v0.0.40"]),
         (("-s", "slurmctld", "-d", "v0.0.42"), {"SLURMRESTD_DATA_PARSER_PLUGINS": "bogus"},

@@ -1,11 +1,11 @@
-"""Request bodies into slurmdb records (slurmrestd_py/dbv0_0_38/parse.py):
+"""Request bodies into slurmdb records (slurmrestd_py/slurmdb/writers.py):
 the value conversions the reference's parser makes, and its error entries.
 Records are real libslurm structs (cffi); no slurmdbd is needed."""
 import pytest
 
-from slurmrestd_py.dbv0_0_38.parse import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_FAIL_PARSING,
-                                           Failed, Store, admin_level, flag_names, objects,
-                                           real, run, string, unsigned)
+from slurmrestd_py.errors import ESLURM_DATA_CONV_FAILED, ESLURM_REST_FAIL_PARSING
+from slurmrestd_py.slurmdb.writers import (Failed, Store, admin_level, flag_names, objects, real,
+                                           run, string, unsigned)
 from slurmrestd_py.slurm import ffi, records, strings, text
 
 FLAGS = ((1, "DELETED"), (4, "OTHER"))

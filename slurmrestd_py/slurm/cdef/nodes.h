@@ -5,6 +5,16 @@
 
 typedef struct dynamic_plugin_data dynamic_plugin_data_t;
 
+typedef struct acct_gather_energy {
+    uint32_t ave_watts;
+    uint64_t base_consumed_energy;
+    uint64_t consumed_energy;
+    uint32_t current_watts;
+    uint64_t previous_consumed_energy;
+    time_t poll_time;
+    ...;
+} acct_gather_energy_t;
+
 typedef struct node_info {
     char *arch;
     char *bcast_address;
@@ -12,11 +22,14 @@ typedef struct node_info {
     time_t boot_time;
     char *cluster_name;
     uint16_t cores;
+    uint16_t core_spec_cnt;
     uint32_t cpu_bind;
     uint32_t cpu_load;
     uint64_t free_mem;
     uint16_t cpus;
+    uint16_t cpus_efctv;
     char *cpu_spec_list;
+    acct_gather_energy_t *energy;
     char *extra;
     char *features;
     char *features_act;
@@ -25,6 +38,7 @@ typedef struct node_info {
     char *gres_used;
     time_t last_busy;
     char *mcs_label;
+    uint64_t mem_spec_limit;
     char *name;
     uint32_t next_state;
     char *node_addr;
@@ -76,8 +90,32 @@ int slurm_get_select_nodeinfo(dynamic_plugin_data_t *nodeinfo,
                               enum select_nodedata_type data_type,
                               enum node_states state, void *data);
 
+/* Node updates (POST /node/{node_name}, /nodes/; DELETE /node/{node_name}) */
+typedef struct slurm_update_node_msg {
+    char *comment;
+    uint32_t cpu_bind;
+    char *extra;
+    char *features;
+    char *features_act;
+    char *gres;
+    char *node_addr;
+    char *node_hostname;
+    char *node_names;
+    uint32_t node_state;
+    char *reason;
+    uint32_t reason_uid;
+    uint32_t weight;
+    ...;
+} update_node_msg_t;
+
+void slurm_init_update_node_msg(update_node_msg_t *update_node_msg);
+int slurm_update_node(update_node_msg_t *node_msg);
+int slurm_delete_node(update_node_msg_t *node_msg);
+
 /* Host lists: which partitions hold one node (see v0_0_38/nodes.py). */
 typedef struct hostlist *hostlist_t;
 hostlist_t slurm_hostlist_create(const char *hostlist);
 void slurm_hostlist_destroy(hostlist_t hl);
 int slurm_hostlist_find(hostlist_t hl, const char *hostname);
+int slurm_hostlist_push(hostlist_t hl, const char *hosts);
+char *slurm_hostlist_ranged_string_malloc(hostlist_t hl);

@@ -7,6 +7,7 @@
 #define SLURM_SUCCESS ...
 
 typedef struct {
+    char *accounting_storage_host;
     char *accounting_storage_type;
     uint32_t control_cnt;
     char **control_machine;

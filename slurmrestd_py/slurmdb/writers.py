@@ -1,10 +1,13 @@
-"""Request bodies into slurmdb records, as the reference's parser reads them.
+"""Request bodies into slurmdb records, as the reference's parser reads them:
+the same for every /slurmdb version, whose declarations only name the keys
+and the writer of each.
 
-A declaration's leaves (common.P) may carry a `write`: how the value found at
-their key path is stored in the C record. `run` applies an object's writers
-in declaration order and stops at the first failure, reporting it in the
-reference's words ("Failed to parse field 'flags'"), so the response
-declaration, the document and the parser come from one list.
+A declaration's fields (schema.Field) may carry a `write`: how the value
+found at their key path is stored in the C record. `run` applies an
+object's writers in declaration order and stops at the first failure,
+reporting it in the reference's words ("Failed to parse field 'flags'"), so
+the response declaration, the document and the parser come from one list;
+`entries` does so for each object a body lists.
 
 Records, strings and Lists made here belong to a `Store` and live as long as
 it does: libslurm only reads them (its Lists are made without destructors).
@@ -14,9 +17,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import convert
-from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_INVALID_TRES, ESLURM_REST_EMPTY_RESULT,
-                      ESLURM_REST_FAIL_PARSING)
-from ..slurm import ffi, lib, strings, text
+from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DATA_PATH_NOT_FOUND,
+                      ESLURM_REST_FAIL_PARSING, ESLURM_REST_INVALID_QUERY)
+from ..schema import Obj
+from ..slurm import ffi, lib
+from .session import ENV, DbError, soft_error
 
 MISSING = object()
 _INFINITE, _NO_VAL = 0xFFFFFFFF, 0xFFFFFFFE
@@ -35,7 +40,7 @@ class Failed(Exception):
 
 class Store:
     """What records made for one request need kept alive, and the request's
-    lookups (`env`: common.Env, with slurmdbd's TRES and QOS)."""
+    lookups (`env`: session.Env, with slurmdbd's TRES and QOS)."""
 
     def __init__(self):
         self._keep: list = []
@@ -90,9 +95,40 @@ def run(inputs, rec, data: dict, store: Store) -> None:
                          (errno, f"Failed to parse {what} '{path}'", "_parser_run")) from None
 
 
+def entries(body, key: str, obj: Obj, ctype: str, store: Store,
+            prepare: Callable | None = None, shape: str = "") -> list:
+    """The `key` list of a request body, each entry parsed by `obj`'s inputs
+    into a new `ctype` record (first set up by `prepare`). A body without
+    the list, or with anything the parser refuses, is a 400 with the
+    reference's error entries (it answers a missing list with 200). `shape`:
+    what an entry that is not an object is told."""
+    shape = shape or f"each {key[:-1] if key.endswith('s') else key} entry must be a dictionary"
+    found = body.get(key) if isinstance(body, dict) else None
+    if found is None:
+        raise DbError(ESLURM_DATA_PATH_NOT_FOUND, key, "Query parameter not found", 400, {})
+    if not isinstance(found, list):
+        raise DbError(ESLURM_REST_INVALID_QUERY, key, "Query parameter must be a list", 400, {})
+    store.env = ENV
+    made = []
+    for value in found:
+        if not isinstance(value, dict):
+            raise DbError(ESLURM_REST_INVALID_QUERY, description=shape, status=400, payload={})
+        made.append(store.new(ctype))
+        if prepare:
+            prepare(made[-1], store)
+        try:
+            run(obj.inputs, made[-1], value, store)
+        except Failed as e:
+            *before, (errno, description, source) = e.errors
+            for entry_errno, entry_description, entry_source in before:
+                soft_error(entry_errno, entry_source, entry_description)
+            raise DbError(errno, source, description, 400, {}) from None
+    return made
+
+
 # ---- writers: (record, JSON value, store) -> None, or Failed ----
 
-def _as_string(value) -> str:
+def as_string(value) -> str:
     """data_convert_type(..., DATA_TYPE_STRING) of a JSON value."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -106,7 +142,7 @@ def _as_string(value) -> str:
     raise Failed(ESLURM_DATA_CONV_FAILED)
 
 
-def _as_int(value) -> int:
+def as_int(value) -> int:
     """data_convert_type(..., DATA_TYPE_INT_64) of a JSON value."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -118,7 +154,7 @@ def _as_int(value) -> int:
 
 def string(attr: str) -> Callable:
     def write(rec, value, store):
-        setattr(rec, attr, ffi.NULL if value is None else store.string(_as_string(value)))
+        setattr(rec, attr, ffi.NULL if value is None else store.string(as_string(value)))
     return write
 
 
@@ -131,7 +167,7 @@ def unsigned(attr: str, bits: int) -> Callable:
         if value is None:
             n = infinite
         else:
-            n = {-2: no_val, -1: infinite}.get(_as_int(value), _as_int(value))
+            n = {-2: no_val, -1: infinite}.get(as_int(value), as_int(value))
             if not 0 <= n < 1 << bits:
                 raise Failed(ESLURM_DATA_CONV_FAILED)
         setattr(rec, attr, n)
@@ -145,7 +181,7 @@ def flag_names(attr: str, table, bools: tuple[tuple[str, str], ...] = ()) -> Cal
         if not isinstance(value, list):
             raise Failed(ESLURM_REST_FAIL_PARSING)
         for item in value:
-            name = _as_string(item).lower()
+            name = as_string(item).lower()
             bits = [bit for bit, n in table if n.lower() == name]
             members = [m for m, n in bools if n.lower() == name]
             if not bits and not members:
@@ -158,7 +194,7 @@ def flag_names(attr: str, table, bools: tuple[tuple[str, str], ...] = ()) -> Cal
     return write
 
 
-def _each(value, ctype: str, inputs: list, store: Store, init: Callable | None = None,
+def parse_list(value, ctype: str, inputs: list, store: Store, init: Callable | None = None,
           then: Callable | None = None) -> list:
     """A list of objects, each parsed by `inputs` into a new `ctype`: set up
     by `init(rec)` before, checked by `then(rec, store)` after, if given."""
@@ -179,9 +215,9 @@ def _each(value, ctype: str, inputs: list, store: Store, init: Callable | None =
 
 def objects(attr: str, ctype: str, inputs: Callable[[], list],
             init: Callable | None = None) -> Callable:
-    """A List of objects of `ctype`, each parsed by `inputs()` (see _each)."""
+    """A List of objects of `ctype`, each parsed by `inputs()` (see parse_list)."""
     def write(rec, value, store):
-        setattr(rec, attr, store.list(_each(value, ctype, inputs(), store, init)))
+        setattr(rec, attr, store.list(parse_list(value, ctype, inputs(), store, init)))
     return write
 
 
@@ -195,113 +231,11 @@ def admin_level(attr: str) -> Callable:
     levels = {"n": 1, "o": 2, "s": 3, "a": 3}
 
     def write(rec, value, store):
-        level = levels.get(_as_string(value)[:1].lower())
+        level = levels.get(as_string(value)[:1].lower())
         if level is None:
             raise Failed(ESLURM_REST_FAIL_PARSING)
         setattr(rec, attr, level)
     return write
-
-
-def qos_id(attr: str) -> Callable:
-    """A QOS name (any case) as its id; null is none (0)."""
-    def write(rec, value, store):
-        if value is None:
-            setattr(rec, attr, 0)
-            return
-        name = _as_string(value).lower()
-        if not name:
-            raise Failed(ESLURM_DATA_CONV_FAILED)
-        ids = [i for i, n in store.env.qos.items() if n is not None and n.lower() == name]
-        if not ids:
-            raise Failed(ESLURM_REST_EMPTY_RESULT)
-        setattr(rec, attr, ids[0])
-    return write
-
-
-def qos_ids(attr: str) -> Callable:
-    """QOS names (or {"name": ...} objects) as libslurm's list of id
-    strings; an empty list is the explicit "''" (no QOS, not "unchanged")."""
-    def write(rec, value, store):
-        if not isinstance(value, list):
-            raise Failed(ESLURM_REST_FAIL_PARSING)
-        found = lib.slurm_list_create(ffi.addressof(lib, "slurm_xfree_ptr"))
-        try:
-            for item in value:
-                name = item.get("name") if isinstance(item, dict) else item
-                if not isinstance(name, str):
-                    raise Failed(ESLURM_REST_FAIL_PARSING)
-                if lib.slurmdb_addto_qos_char_list(found, store.env.qos_list,
-                                                   store.string(name), 0) <= 0:
-                    raise Failed(ESLURM_REST_FAIL_PARSING, (
-                        ESLURM_REST_FAIL_PARSING, "QOS name to ID conversion failed", name))
-            ids = strings(found) or ["''"]
-        finally:
-            lib.slurm_list_destroy(found)
-        setattr(rec, attr, store.list(store.string(i) for i in ids))
-    return write
-
-
-def _count(rec, value, store):
-    """An int64 TRES count (null: NO_VAL), kept in the record's uint64."""
-    n = _NO_VAL if value is None else _as_int(value)
-    if not -(1 << 63) <= n < 1 << 63:
-        raise Failed(ESLURM_DATA_CONV_FAILED)
-    rec.count = n % (1 << 64)
-
-
-_TRES_INPUTS = [("type", True, string("type")), ("name", False, string("name")),
-                ("id", False, unsigned("id", 32)), ("count", False, _count)]
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    """xstrcasecmp(a, b) == 0 (NULL equals only NULL)."""
-    return a.lower() == b.lower() if a is not None and b is not None else a is b
-
-
-def _known_tres(t, known):
-    """The reference's match of a requested TRES against slurmdbd's list."""
-    want_type, want_name = text(t.type), text(t.name)
-    for tid, ttype, tname in known:
-        if t.id > 0 and t.id == tid and (want_type is None or _same(want_type, ttype)) and (
-                want_name is None or _same(want_name, tname)):
-            return tid, ttype, tname
-        if not want_name and _same(want_type, ttype) or (
-                _same(want_name, tname) and _same(want_type, ttype)):
-            return tid, ttype, tname
-    return None
-
-
-def _resolve_tres(t, store) -> None:
-    """The id of a requested TRES, from slurmdbd's list, or the reference's error."""
-    found = _known_tres(t, store.env.tres_order)
-    if found is None:
-        name = text(t.name)
-        raise Failed(ESLURM_REST_FAIL_PARSING, (
-            ESLURM_INVALID_TRES, f"Couldn't find TRES matching name:"
-            f"{'(null)' if name is None else name} type:{text(t.type)}",
-            "_for_each_parse_tres_count"))
-    if t.id > 0 and t.id != found[0]:
-        raise Failed(ESLURM_REST_FAIL_PARSING, (
-            ESLURM_INVALID_TRES, f"Requested TRES id({t.id}) doesn't match TRES "
-            f"type/name({found[1]}/{found[2]}) which id is {found[0]}",
-            "_for_each_parse_tres_count"))
-    t.id = found[0]
-
-
-def tres_string(attr: str) -> Callable:
-    """A list of TRES ({type, name, id, count}) as slurmdbd's "id=count,..."
-    string (a count of -1 is INFINITE64: no limit)."""
-    def write(rec, value, store):
-        made = _each(value, "slurmdb_tres_rec_t *", _TRES_INPUTS, store, then=_resolve_tres)
-        made_str = lib.slurmdb_make_tres_string(store.list(made), lib.TRES_STR_FLAG_SIMPLE)
-        if made_str == ffi.NULL:
-            raise Failed(ESLURM_REST_FAIL_PARSING)
-        try:
-            setattr(rec, attr, store.string(ffi.string(made_str).decode()))
-        finally:
-            lib.slurm_xfree(ffi.new("void **", made_str))
-    return write
-
 
 
 def real(attr: str) -> Callable:

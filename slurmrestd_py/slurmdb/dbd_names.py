@@ -1,4 +1,5 @@
-"""slurmdbd message type id -> name, for GET /slurmdb/v0.0.38/diag.
+"""slurmdbd message type id -> name, for GET /slurmdb/*/diag (the names are
+slurmdbd's, not an API version's).
 
 The names Slurm 22.05's internal slurmdbd_msg_type_2_str(type, 1) gives
 (src/common/slurmdbd_defs.c; not exported by libslurm.so). Ids it has no
