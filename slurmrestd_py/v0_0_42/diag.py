@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from .. import slurm
-from ..kinds import NUMBER_OBJECTS, U64
+from ..kinds import NUMBER_OBJECTS, U64, USER
 from ..schema import ArrayOf, Bool, Expr, Field, Int, Obj, Scalar, Str
 from ..slurm import NO_VAL64
 from ..v0_0_38.diag import ping_operation
@@ -55,7 +55,7 @@ RPC_TYPE = _record("stats_msg_rpc_type", [
 ])
 RPC_USER = _record("stats_msg_rpc_user", [
     Field("user_id", _INT32, "id", "User ID (numeric)"),
-    Field("user", Str, lambda r: slurm.user_or_null[r.id] or "", "User name"),
+    Field("user", USER, "id", "User name"),
     Field("count", _INT32, description="Number of RPCs received"),
     _TOTAL_TIME, _AVERAGE_TIME,
 ])
