@@ -232,3 +232,11 @@ def _scalar_text(value) -> str | None:
     if isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
     return None
+
+
+def flag_list(name: str, bits: tuple) -> tuple[Flags, Callable]:
+    """`Flags` where each (name, mask, value) is listed when `raw & mask ==
+    value` (a bit flag has mask == value; a state, the mask of the whole
+    field), and its reader of a raw C value."""
+    flags = Flags(name, [(flag, value, mask, True) for flag, mask, value in bits])
+    return flags, flags.listed

@@ -156,16 +156,25 @@ VERSIONS = (
     _parser("slurm", "v0.0.40", (
         ("v0_0_40.diag", ("diag", "licenses", "ping")),
         ("v0_0_40.nodes", ("node", "nodes")),
+        ("v0_0_40.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_40.shares", ("shares",)),
         ("v0_0_40.reservations", ("reservation", "reservations")),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_41.diag", ("diag", "licenses", "ping")),
         ("v0_0_42.nodes", ("node", "nodes")),  # v0.0.41's node is v0.0.42's
+        ("v0_0_41.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_40.shares", ("shares",)),
         ("v0_0_41.reservations", ("reservation", "reservations")),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("diag", "licenses", "ping")),
         ("v0_0_42.nodes", ("node", "nodes")),
+        ("v0_0_42.partitions", ("partition", "partitions")),
+        ("v0_0_40.reconfigure", ("reconfigure",)),
+        ("v0_0_42.shares", ("shares",)),
         ("v0_0_42.reservations", ("reservation", "reservations")),
     )),
     _parser("slurmdb", "v0.0.40", ()),

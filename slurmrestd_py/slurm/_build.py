@@ -35,13 +35,73 @@ extern char *slurmdb_make_tres_string(List tres, uint32_t flags);
 #define TRES_STR_FLAG_SIMPLE 0x00000010
 """
 
+# The REQUEST_SHARE_INFO messages as Slurm 22.05 lays them out
+# (src/common/slurm_protocol_defs.h, not installed). Of slurm_msg_t only the
+# members up to msg_type are spelled out, to place msg_type and data;
+# SLURM_MSG_SIZE is room for the whole (slurm_msg_t_init clears it).
+SHARE_INFO = """
+#define REQUEST_SHARE_INFO 2022
+#define RESPONSE_SHARE_INFO 2023
+#define RESPONSE_SLURM_RC 8001
+#define SLURM_MSG_SIZE 1024
+typedef struct {
+    slurm_addr_t address;
+    void *auth_cred;
+    int auth_index;
+    uid_t auth_uid;
+    bool auth_uid_set;
+    uid_t restrict_uid;
+    bool restrict_uid_set;
+    uint32_t body_offset;
+    void *buffer;
+    void *conn;
+    int conn_fd;
+    void *data;
+    uint32_t data_size;
+    uint16_t flags;
+    uint8_t hash_index;
+    uint16_t msg_type;
+} slurm_msg_head_t;
+typedef struct { uint32_t return_code; } return_code_msg_t;
+typedef struct { List acct_list; List user_list; } shares_request_msg_t;
+typedef struct {
+    List assoc_shares_list;
+    uint64_t tot_shares;
+    uint32_t tres_cnt;
+    char **tres_names;
+} shares_response_msg_t;
+typedef struct {
+    uint32_t assoc_id;
+    char *cluster;
+    char *name;
+    char *parent;
+    char *partition;
+    double shares_norm;
+    uint32_t shares_raw;
+    uint64_t *tres_run_secs;
+    uint64_t *tres_grp_mins;
+    double usage_efctv;
+    double usage_norm;
+    uint64_t usage_raw;
+    long double *usage_tres_raw;
+    double fs_factor;
+    double level_fs;
+    uint16_t user;
+} assoc_shares_object_t;
+extern void slurm_msg_t_init(void *msg);
+extern int slurm_send_recv_controller_msg(void *request_msg, void *response_msg,
+                                          void *comm_cluster_rec);
+extern void slurm_free_return_code_msg(return_code_msg_t *msg);
+extern void slurm_free_shares_response_msg(shares_response_msg_t *msg);
+"""
+
 ffibuilder = FFI()
 ffibuilder.cdef("\n".join(p.read_text() for p in sorted(CDEF_DIR.glob("*.h"))))
 ffibuilder.set_source(
     "slurmrestd_py.slurm._libslurm",
     "#include <sys/prctl.h>\n#include <sched.h>\n"
     "#include <slurm/slurm.h>\n#include <slurm/slurmdb.h>\n#include <slurm/slurm_errno.h>\n"
-    + UNDECLARED,
+    + UNDECLARED + SHARE_INFO,
     libraries=["slurm"],
 )
 

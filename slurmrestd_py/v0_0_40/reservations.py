@@ -6,17 +6,16 @@ the message's last_update beside the list.
 v0.0.42 pass theirs)."""
 from __future__ import annotations
 
-import time
-
-from .. import slurm, words
+from .. import slurm
 from ..envelope import response_40
-from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_REST_INVALID_QUERY,
-                      SLURM_NO_CHANGE_IN_DATA, ApiError, SlurmError, error_entry)
+from ..errors import ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, ApiError, SlurmError, \
+    error_entry
 from ..kinds import NUMBER_OBJECTS, TEXT, U32, U32_OBJ, U64, Flags
 from ..routes import Operation, Param
 from ..schema import ArrayOf, Field, Obj, Scalar, Str
 from ..slurm import lib
 from ..v0_0_38 import reservations as v38
+from . import query
 
 _INT32 = Scalar("integer", "int32")
 
@@ -82,33 +81,21 @@ RESERVATION = v38.RESERVATION.derive(
     dialect=NUMBER_OBJECTS)
 
 LAST_UPDATE = NUMBER_OBJECTS[U64]
-_UPDATE_TIME = Param("update_time", "query", Str,
-                     "Query reservations updated more recently than this time (UNIX timestamp)")
+_UPDATE_TIME = query.update_time_param(
+    "Query reservations updated more recently than this time (UNIX timestamp)")
 
 
-def update_time_reader(numbers: bool):
-    """update_time as 24.11's data parser reads it: a time in scontrol's
-    syntax, which v0.0.42 (`numbers`) first reads as a number where it is
-    one (v0.0.40 and v0.0.41 refuse "12"). Of that syntax only "now" is
-    read here: dates are refused as the reference refuses what it cannot read."""
-    def read(call, source: str) -> int:
-        value = call.query.get("update_time")
-        if value is None:
+def update_time_reader(typed: bool):
+    """update_time as 24.11's data parser reads it (query.timestamp; `typed`:
+    v0.0.42 reads a number first), or the reference's refusal."""
+    def read(call, handler: str) -> int:
+        if "update_time" not in call.query:
             return 0
-        # An empty value is none (the query's null); v0.0.42 reads "null" so too.
-        if value == "" or (numbers and value == "null"):
-            why = "Invalid or unset timestamp value"
-        else:
-            number = words.rounded(value) if numbers else None
-            if number is not None:
-                return number
-            if value.lower() == "now":
-                return int(time.time())
-            why = f"Parsing of {value} for timestamp failed"
-        conv = error_entry("error_number", ESLURM_DATA_CONV_FAILED,
-                           slurm.strerror(ESLURM_DATA_CONV_FAILED), why, "#/update_time/")
-        raise ApiError(500, ESLURM_REST_INVALID_QUERY, source,
-                       "Rejecting request. Failure parsing query", {}, [conv])
+        errors: list = []
+        since = query.timestamp(call.query["update_time"], "#/update_time/", errors, typed)
+        if errors:
+            raise query.refused(handler, errors)
+        return since
     return read
 
 
@@ -124,12 +111,12 @@ def _load(since: int):
                        "Unable to query reservations", {}) from None
 
 
-def reservation_operations(reservation: Obj = RESERVATION, numbers: bool = False
+def reservation_operations(reservation: Obj = RESERVATION, typed: bool = False
                            ) -> list[Operation]:
     """GET /reservations/ and /reservation/{name} answered with `reservation`;
-    `numbers`: update_time may be a number (see update_time_reader)."""
+    `typed`: update_time may be a number (see update_time_reader)."""
     read = reservation.read
-    update_time = update_time_reader(numbers)
+    update_time = update_time_reader(typed)
     free = lib.slurm_free_reservation_info_msg
 
     def get_reservations(call):

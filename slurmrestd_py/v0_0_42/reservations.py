@@ -10,4 +10,4 @@ FLAG_NAMES = v40.FLAG_NAMES + ((1 << 39, "USER_DELETE"), (1 << 40, "NO_USER_DELE
                                v40.REOCCURRING)
 RESERVATION = v40.RESERVATION.derive(replace={
     "flags": v40.flags_field(FLAG_NAMES, "Flags associated with this reservation")})
-OPERATIONS = v40.reservation_operations(RESERVATION, numbers=True)
+OPERATIONS = v40.reservation_operations(RESERVATION, typed=True)

@@ -103,6 +103,7 @@ void slurm_init(const char *conf);
 void slurm_xfree(void **item);
 void slurm_fini(void);
 int slurm_ping(int dest);
+int slurm_reconfigure(void);
 int slurm_get_statistics(stats_info_response_msg_t **buf, stats_info_request_msg_t *req);
 void slurm_free_stats_response_msg(stats_info_response_msg_t *msg);
 int slurm_load_licenses(time_t, license_info_msg_t **, uint16_t);
