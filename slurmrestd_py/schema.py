@@ -240,6 +240,10 @@ class Field:
         """The same value under another key."""
         return Field(key, self.type, self.read, self.description, self.write, self.required)
 
+    def retyped(self, type: Type) -> Field:
+        """The same C value written as another type (another version's form)."""
+        return Field(self.key, type, self.read, self.description, self.write, self.required)
+
     def code(self, bind: Callable[[Any], str]) -> str:
         """This field's `'key': value` in a compiled reader; `bind` names a
         Python object for the generated code."""
@@ -484,8 +488,11 @@ class Inline(Obj):
         super().__init__("", fields, description, objects=objects, names=names, dialect=dialect)
 
     def rebuilt(self, name, entries, description, required, names=None, dialect=None):
-        return Inline(entries, description, self.objects, self.names if names is None else names,
-                      dialect or self.dialect)
+        names = self.names if names is None else names
+        if name:  # derived under a name: a later version names what an earlier wrote in place
+            return Obj(name, entries, description, required, self.objects, names,
+                       dialect or self.dialect)
+        return Inline(entries, description, self.objects, names, dialect or self.dialect)
 
 
 class ArrayOf(Obj):

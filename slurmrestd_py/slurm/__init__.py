@@ -138,6 +138,26 @@ def text(ptr) -> str | None:
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else None
 
 
+def hostnames(ptr) -> list[str]:
+    """The host names a hostlist expression (a C string) expands to, in its
+    order; none for NULL, "" or an expression libslurm refuses."""
+    if ptr == ffi.NULL:
+        return []
+    hl = lib.slurm_hostlist_create(ptr)
+    if hl == ffi.NULL:
+        return []
+    out = []
+    try:
+        while True:
+            h = lib.slurm_hostlist_shift(hl)
+            if h == ffi.NULL:
+                return out
+            out.append(ffi.string(h).decode("utf-8", "replace"))
+            lib.free(h)
+    finally:
+        lib.slurm_hostlist_destroy(hl)
+
+
 class Cached(dict):
     """`lookup`'s answer for each argument, computed once (ids and enum values
     repeat across the records of a list). Called or indexed alike; compiled

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import signal
 
-from ..slurm import Cached, ffi, lib
+from ..slurm import Cached, ffi, hostnames, lib
 
 
 def _c_name(ptr) -> str | None:
@@ -37,21 +37,7 @@ def signal_name(sig: int) -> str:
 
 def step_hosts(step) -> list[str]:
     """The names of a step's nodes, in its hostlist's order."""
-    if step.nodes == ffi.NULL:
-        return []
-    hl = lib.slurm_hostlist_create(step.nodes)
-    if hl == ffi.NULL:
-        return []
-    out = []
-    try:
-        while True:
-            h = lib.slurm_hostlist_shift(hl)
-            if h == ffi.NULL:
-                return out
-            out.append(ffi.string(h).decode("utf-8", "replace"))
-            lib.free(h)
-    finally:
-        lib.slurm_hostlist_destroy(hl)
+    return hostnames(step.nodes)
 
 
 def step_id(v: int):

@@ -33,7 +33,8 @@ def ping_operation(obj: Obj, response: Obj, name: str = "ping", op_id: str = "pi
     return Operation("GET", name, op_id, "ping test", "slurm", ping, response)
 
 
-def _mean(total_attr: str, count_attr: str):
+def mean(total_attr: str, count_attr: str):
+    """A reader of `total_attr` per `count_attr` (0 with no count)."""
     def read(s):
         count = getattr(s, count_attr)
         return getattr(s, total_attr) // count if count else 0
@@ -96,9 +97,9 @@ STATISTICS = Inline([
     Field("schedule_cycle_max", Int, description="Main Schedule max cycle"),
     Field("schedule_cycle_last", Int, description="Main Schedule last cycle"),
     Field("schedule_cycle_total", Int, "schedule_cycle_counter", "Main Schedule cycle iterations"),
-    Field("schedule_cycle_mean", Int, _mean("schedule_cycle_sum", "schedule_cycle_counter"),
+    Field("schedule_cycle_mean", Int, mean("schedule_cycle_sum", "schedule_cycle_counter"),
           "Average time for Schedule Max cycle"),
-    Field("schedule_cycle_mean_depth", Int, _mean("schedule_cycle_depth", "schedule_cycle_counter"),
+    Field("schedule_cycle_mean_depth", Int, mean("schedule_cycle_depth", "schedule_cycle_counter"),
           "Average depth for Schedule Max cycle"),
     Field("schedule_cycle_per_minute", Int, _per_minute, "Cycles per minute"),
     Field("schedule_queue_length", Int, "schedule_queue_len", "Main Schedule queue length"),
@@ -114,28 +115,33 @@ STATISTICS = Inline([
     Field("bf_last_backfilled_jobs", Int, description="Total backfilled jobs (since last stats cycle start)"),
     Field("bf_backfilled_het_jobs", Int, description="Total backfilled heterogeneous job components"),
     Field("bf_cycle_counter", Int, description="Backfill Schedule Total cycles"),
-    Field("bf_cycle_mean", Int, _mean("bf_cycle_sum", "bf_cycle_counter"),
+    Field("bf_cycle_mean", Int, mean("bf_cycle_sum", "bf_cycle_counter"),
           "Backfill Schedule Mean cycle"),
-    Field("bf_depth_mean", Int, _mean("bf_depth_sum", "bf_cycle_counter"),
+    Field("bf_depth_mean", Int, mean("bf_depth_sum", "bf_cycle_counter"),
           "Backfill Schedule Mean cycle depth"),
-    Field("bf_depth_mean_try", Int, _mean("bf_depth_try_sum", "bf_cycle_counter"),
+    Field("bf_depth_mean_try", Int, mean("bf_depth_try_sum", "bf_cycle_counter"),
           "Backfill Schedule Mean cycle depth tried"),
     Field("bf_cycle_last", Int, description="Backfill Schedule Last cycle time"),
     Field("bf_cycle_max", Int, description="Backfill Schedule Max cycle time"),
     Field("bf_queue_len", Int, description="Backfill Schedule Last queue length"),
-    Field("bf_queue_len_mean", Int, _mean("bf_queue_len_sum", "bf_cycle_counter"),
+    Field("bf_queue_len_mean", Int, mean("bf_queue_len_sum", "bf_cycle_counter"),
           "Backfill Schedule Mean queue length"),
     Field("bf_table_size", Int, description="Backfill Schedule Last table size"),
-    Field("bf_table_size_mean", Int, _mean("bf_table_size_sum", "bf_cycle_counter"),
+    Field("bf_table_size_mean", Int, mean("bf_table_size_sum", "bf_cycle_counter"),
           "Backfill Schedule Mean table size"),
     Field("bf_when_last_cycle", Int, description="Last cycle timestamp"),
     Field("bf_active", Bool, description="Backfill Schedule currently active"),
 ], description="Slurm statistics")
 
 
-def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number") -> Operation:
-    """GET /diag answered with `statistics` and error entries of style `errors`."""
+def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number",
+                   name: str = "diag", op_id: str = "diag", response: Obj | None = None
+                   ) -> Operation:
+    """GET /diag answered with `statistics` (in `response`, by default
+    v0.0.38's) and error entries of style `errors`."""
     read = statistics.read
+    if response is None:
+        response = response_obj("diag", [Field("statistics", statistics)])
 
     def diag(call) -> dict:
         req = ffi.new("stats_info_request_msg_t *", {"command_id": lib.STAT_COMMAND_GET})
@@ -144,8 +150,8 @@ def diag_operation(statistics: Obj = STATISTICS, errors: str = "error_number") -
                          lambda out: lib.slurm_get_statistics(out, req)) as stats:
             return {"statistics": read(stats)}
 
-    return Operation("GET", "diag", "diag", "get diagnostics", "slurm", diag,
-                     response_obj("diag", [Field("statistics", statistics)]), errors=errors)
+    return Operation("GET", name, op_id, "get diagnostics", "slurm", diag, response,
+                     errors=errors)
 
 
 LICENSE = Obj("license", [

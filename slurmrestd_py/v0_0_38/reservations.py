@@ -122,7 +122,8 @@ def named(msg, records, wanted: str, read, free) -> list[dict]:
         free(msg)
 
 
-def _load(since: int):
+def load(since: int):
+    """The reservations changed since `since` (the caller frees them)."""
     return slurm.load("slurm_load_reservations", lib.slurm_free_reservation_info_msg,
                       "reserve_info_msg_t",
                       lambda out: lib.slurm_load_reservations(since, out))
@@ -144,7 +145,7 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
         return d
 
     def get_reservations(call):
-        msg = _load(update_time(call))
+        msg = load(update_time(call))
         return {"reservations": slurm.stream(msg, lib.slurm_free_reservation_info_msg,
                                              msg.reservation_array, msg.record_count,
                                              read_reservation)}
@@ -152,7 +153,7 @@ def reservation_operations(reservation: Obj = RESERVATION) -> list[Operation]:
     def get_reservation(call):
         since = update_time(call)
         try:
-            msg = _load(since)
+            msg = load(since)
         except SlurmError as e:
             if e.errno == SLURM_NO_CHANGE_IN_DATA:
                 raise

@@ -42,6 +42,14 @@ def test_derive_replaces_in_place_and_keeps_inline_objects_inline():
     assert isinstance(inner, Inline) and inner.schema("v")["properties"].keys() == {"a"}
 
 
+def test_derive_names_an_inline_object_under_a_name():
+    inline = THING.fields[2].type
+    named = inline.derive("inner_thing", drop=["b"])
+    assert not isinstance(named, Inline)
+    assert named.schema("v") == {"$ref": "#/components/schemas/v_inner_thing"}
+    assert named.read(types.SimpleNamespace(a=1)) == {"a": 1}
+
+
 def test_derive_an_unknown_anchor_is_an_error():
     with pytest.raises(StopIteration):
         THING.derive(add=[("nope", Field("x", Int))])

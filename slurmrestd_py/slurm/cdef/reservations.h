@@ -2,10 +2,17 @@
 #define RESERVE_FLAG_PURGE_COMP ...
 
 typedef struct {
+    char *node_name;
+    char *core_id;
+    ...;
+} resv_core_spec_t;
+
+typedef struct {
     char *accounts;
     char *burst_buffer;
     uint32_t core_cnt;
     uint32_t core_spec_cnt;
+    resv_core_spec_t *core_spec;
     time_t end_time;
     char *features;
     uint64_t flags;

@@ -54,6 +54,8 @@ typedef struct {
     uint64_t bf_cycle_sum;
     uint32_t bf_cycle_last;
     uint32_t bf_cycle_max;
+    uint32_t bf_last_depth;
+    uint32_t bf_last_depth_try;
     uint32_t bf_depth_sum;
     uint32_t bf_depth_try_sum;
     uint32_t bf_queue_len;
@@ -70,6 +72,12 @@ typedef struct {
     uint32_t *rpc_user_id;
     uint32_t *rpc_user_cnt;
     uint64_t *rpc_user_time;
+    uint32_t rpc_queue_type_count;
+    uint32_t *rpc_queue_type_id;
+    uint32_t *rpc_queue_count;
+    uint32_t rpc_dump_count;
+    uint32_t *rpc_dump_types;
+    char **rpc_dump_hostlist;
     ...;
 } stats_info_response_msg_t;
 
