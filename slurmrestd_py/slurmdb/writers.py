@@ -174,6 +174,36 @@ def unsigned(attr: str, bits: int) -> Callable:
     return write
 
 
+def no_val(attr: str, bits: int = 32) -> Callable:
+    """A number as v0.0.40 and later take it (UINT32_NO_VAL): a {"set",
+    "infinite", "number"} object, an integer, a numeric string, a float
+    (infinity: INFINITE) or null (NO_VAL); NO_VAL and above are INFINITE."""
+    infinite, no_val = (1 << bits) - 1, (1 << bits) - 2
+
+    def write(rec, value, store):
+        if value is None or (isinstance(value, float) and value != value):
+            n = no_val
+        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+            n = infinite
+        elif isinstance(value, dict):
+            if value.get("infinite") is True:
+                n = infinite
+            elif value.get("set") is not True:
+                n = no_val
+            elif "number" not in value:
+                raise Failed(ESLURM_DATA_CONV_FAILED)
+            else:
+                n = as_int(value["number"])
+        elif isinstance(value, (bool, list)):
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        else:
+            n = as_int(int(value) if isinstance(value, float) else value)
+        if n < 0:
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        setattr(rec, attr, n if n < no_val else infinite if n != (1 << 64) - 2 else no_val)
+    return write
+
+
 def flag_names(attr: str, table, bools: tuple[tuple[str, str], ...] = ()) -> Callable:
     """A list of names, any case: bits of `attr` from `table` ((bit, name)),
     or Boolean members from `bools` ((member, name))."""
