@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import convert
+from ..words import truth
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DATA_PATH_NOT_FOUND,
                       ESLURM_REST_FAIL_PARSING, ESLURM_REST_INVALID_QUERY)
 from ..schema import Obj
@@ -201,6 +202,15 @@ def no_val(attr: str, bits: int = 32) -> Callable:
         if n < 0:
             raise Failed(ESLURM_DATA_CONV_FAILED)
         setattr(rec, attr, n if n < no_val else infinite if n != (1 << 64) - 2 else no_val)
+    return write
+
+
+def boolean(attr: str) -> Callable:
+    """A Boolean (BOOL16): true, false, or what data_convert_type makes one of."""
+    def write(rec, value, store):
+        if isinstance(value, (dict, list)):
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        setattr(rec, attr, 1 if truth(value) else 0)
     return write
 
 

@@ -65,6 +65,7 @@ typedef struct slurmdb_assoc_usage {
 } slurmdb_assoc_usage_t;
 
 typedef struct slurmdb_assoc_rec {
+    struct xlist *accounting_list;
     char *acct;
     char *cluster;
     uint32_t def_qos_id;
