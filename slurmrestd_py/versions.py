@@ -157,12 +157,15 @@ VERSIONS = (
     _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
     _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
     _parser("slurmdb", "v0.0.40", (
+        ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),
         ("dbv0_0_40.associations", ("association", "associations")),
     )),
     _parser("slurmdb", "v0.0.41", (
+        ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),
         ("dbv0_0_41.associations", ("association", "associations")),
     )),
     _parser("slurmdb", "v0.0.42", (
+        ("dbv0_0_42.accounts", ("account", "accounts", "accounts_association")),
         ("dbv0_0_42.associations", ("association", "associations")),
         ("dbv0_0_42.ping", ("ping",)),
     )),

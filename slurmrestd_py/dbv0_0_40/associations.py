@@ -18,8 +18,8 @@ from ..slurm import ffi, records
 from ..slurmdb.qos import qos_names
 from ..slurmdb.session import ENV, Conditions, answer
 from ..slurmdb.writers import boolean, flag_names, no_val, unsigned
-from .common import (INT32, OPENAPI_RESP, TRES, Text, _tres_rows, getter, operation, removed,
-                     retyped, ASSOC_SHORT)
+from .common import (ASSOC_SHORT, INT32, OPENAPI_RESP, TRES, Text, _tres_rows, getter, operation,
+                     removed, remover, retyped)
 from ..dbv0_0_38.common import read_tres_record
 from ..envelope import response_40
 
@@ -182,8 +182,7 @@ def operations(assoc: Obj, v42: bool = False) -> list:
     gone = removed("openapi_assocs_removed_resp", "removed_associations")
 
     def delete(only_one):
-        do = remove(cond, only_one)
-        return lambda call: answer(lambda db: {"removed_associations": do(db, call)})
+        return remover(remove(cond, only_one), "removed_associations")
 
     def post(call):
         def build(db):
@@ -206,3 +205,32 @@ def operations(assoc: Obj, v42: bool = False) -> list:
 
 
 OPERATIONS = operations(ASSOC)
+
+
+def _ignored(rec, value, store) -> None:
+    """A key 22.05 keeps nothing for (an association's comment)."""
+
+
+# The association settings of an accounts_association/ or users_association/
+# body: the association's own members under sacctmgr's names.
+REC_SET_KEYS = (
+    ("comment", "comment"), ("defaultqos", "default/qos"), ("grpjobs", "max/jobs/per/count"),
+    ("grpjobsaccrue", "max/jobs/per/accruing"), ("grpsubmitjobs", "max/jobs/per/submitted"),
+    ("grptres", "max/tres/total"), ("grptresmins", "max/tres/group/minutes"),
+    ("grptresrunmins", "max/tres/group/active"), ("grpwall", "max/per/account/wall_clock"),
+    ("maxjobs", "max/jobs/active"), ("maxjobsaccrue", "max/jobs/accruing"),
+    ("maxsubmitjobs", "max/jobs/total"), ("maxtresminsperjob", "max/tres/minutes/per/job"),
+    ("maxtresrunmins", "max/tres/minutes/total"), ("maxtresperjob", "max/tres/per/job"),
+    ("maxtrespernode", "max/tres/per/node"), ("maxwalldurationperjob", "max/jobs/per/wall_clock"),
+    ("minpriothresh", "min/priority_threshold"), ("parent", "parent_account"),
+    ("priority", "priority"), ("qoslevel", "qos"), ("fairshare", "shares_raw"))
+
+
+def _rec_set_field(name: str, key: str) -> Field:
+    f = next(e for e in ASSOC.entries if e.key == key)
+    f = f.renamed(name)
+    return Field(name, f.type, f.read, f.description, f.write or _ignored)
+
+
+ASSOC_REC_SET = Obj("assoc_rec_set", [_rec_set_field(n, k) for n, k in REC_SET_KEYS],
+                    dialect=NUMBER_OBJECTS)

@@ -9,6 +9,7 @@ from typing import Callable
 
 from ..dbv0_0_38 import common as c38
 from ..envelope import response_40
+from ..errors import SLURM_NO_CHANGE_IN_DATA, SlurmError
 from ..routes import Operation, Param
 from ..schema import ArrayOf, Bool, Field, Int, Obj, Scalar, Str
 from ..slurm import text
@@ -117,5 +118,11 @@ def poster(add: Callable) -> Callable:
 
 
 def remover(remove: Callable, key: str) -> Callable:
-    """A handler answering {key: remove(db, call)}."""
-    return lambda call: answer(lambda db: {key: remove(db, call)})
+    """A handler answering {key: remove(db, call)}; nothing removed is 304
+    (no body), as the reference answers."""
+    def removal(db, call):
+        names = remove(db, call)
+        if not names:
+            raise SlurmError(SLURM_NO_CHANGE_IN_DATA, remove.__name__)
+        return {key: names}
+    return lambda call: answer(removal, call)
