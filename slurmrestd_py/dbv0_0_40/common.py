@@ -117,12 +117,12 @@ def poster(add: Callable) -> Callable:
     return post
 
 
-def remover(remove: Callable, key: str) -> Callable:
-    """A handler answering {key: remove(db, call)}; nothing removed is 304
-    (no body), as the reference answers."""
+def remover(remove: Callable, key: str | None) -> Callable:
+    """A handler answering {key: remove(db, call)} (no key: {}); nothing
+    removed is 304 (no body), as the reference answers."""
     def removal(db, call):
         names = remove(db, call)
         if not names:
             raise SlurmError(SLURM_NO_CHANGE_IN_DATA, remove.__name__)
-        return {key: names}
+        return {key: names} if key else {}
     return lambda call: answer(removal, call)
