@@ -158,7 +158,15 @@ def add_cond(db, body, query) -> dict:
     short = store.new("slurmdb_user_rec_t *")
     parse_into(USER_SHORT, short, body.get("user"), "user", store)
     admin_set = short.admin_level != 0
-    # sacctmgr's default: the first account (and wckey) named.
+    # The summary names the defaults given; sacctmgr's defaults (the first
+    # account and wckey named) are set all the same.
+    text = " Adding User(s)\n" + "".join(f"  {n}\n" for n in names) + " Settings\n"
+    if short.default_acct != ffi.NULL:
+        text += f"  Default Account = {slurm.text(short.default_acct)}\n"
+    if short.default_wckey != ffi.NULL:
+        text += f"  Default WCKey   = {slurm.text(short.default_wckey)}\n"
+    if admin_set:
+        text += f"  Admin Level     = {u38.ADMIN_LEVELS[short.admin_level]}\n"
     if short.default_acct == ffi.NULL and accounts:
         short.default_acct = store.string(accounts[0])
     if short.default_wckey == ffi.NULL and wckey_names:
@@ -172,13 +180,6 @@ def add_cond(db, body, query) -> dict:
             rec.admin_level = 1  # SLURMDB_ADMIN_NONE
         made.append(rec)
     db.add("slurmdb_users_add", store.list(made))
-    text = " Adding User(s)\n" + "".join(f"  {n}\n" for n in names) + " Settings\n"
-    if short.default_acct != ffi.NULL:
-        text += f"  Default Account = {slurm.text(short.default_acct)}\n"
-    if short.default_wckey != ffi.NULL:
-        text += f"  Default WCKey   = {slurm.text(short.default_wckey)}\n"
-    if admin_set:
-        text += f"  Admin Level     = {u38.ADMIN_LEVELS[short.admin_level]}\n"
     if accounts:
         assocs = associations(store, template, clusters, accounts, names, partitions)
         db.add("slurmdb_associations_add", store.list(assocs))
