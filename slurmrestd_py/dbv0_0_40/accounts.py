@@ -214,11 +214,13 @@ def remove(db, call) -> list[str]:
     return a38.remove(db, call)
 
 
-def operations(list_keys: dict[str, str]) -> list:
+def operations(list_keys: dict[str, str], documented=None) -> list:
+    """The operations, the listing's flags read from `list_keys` (query key
+    -> condition member), documented as `documented` (default: those keys)."""
     one = [Param("account_name", "path", Str, "Account name", True)] + [
         Param(k, "query", Str, "Include " + k[5:]) for k in ONE]
     listing = [Param("description", "query", Str, "CSV description list")] + [
-        Param(k, "query", Str, k) for k in list_keys]
+        Param(k, "query", Str, k) for k in (documented or list_keys)]
     return [
         operation("GET", "accounts/", "get_accounts", "Get account list",
                   getter(dumper(list_keys)), ACCOUNTS_RESP, listing),
