@@ -163,7 +163,7 @@ VERSIONS = (
         ("dbv0_0_40.wckeys", ("wckey", "wckeys")),
     )),
     _parser("slurmdb", "v0.0.41", (
-        ("dbv0_0_41.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_42.accounts", ("account", "accounts", "accounts_association")),
         ("dbv0_0_41.associations", ("association", "associations")),
         ("dbv0_0_40.users", ("user", "users", "users_association")),
         ("dbv0_0_40.wckeys", ("wckey", "wckeys")),

@@ -1,6 +1,6 @@
 """GET and POST /slurmdb/v0.0.40/accounts/, GET and DELETE
-/account/{account_name}, POST /accounts_association/ (v0.0.41 serves the
-same; v0.0.42 names the listing's flags otherwise).
+/account/{account_name}, POST /accounts_association/ (v0.0.41 and v0.0.42
+name the listing's flags otherwise).
 
 The account is dbv0.0.38's. accounts_association/ (24.11's
 slurmdb_accounts_add_cond, which 22.05 lacks) adds the accounts, then an
@@ -214,13 +214,13 @@ def remove(db, call) -> list[str]:
     return a38.remove(db, call)
 
 
-def operations(list_keys: dict[str, str], documented=None) -> list:
+def operations(list_keys: dict[str, str]) -> list:
     """The operations, the listing's flags read from `list_keys` (query key
-    -> condition member), documented as `documented` (default: those keys)."""
+    -> condition member)."""
     one = [Param("account_name", "path", Str, "Account name", True)] + [
         Param(k, "query", Str, "Include " + k[5:]) for k in ONE]
     listing = [Param("description", "query", Str, "CSV description list")] + [
-        Param(k, "query", Str, k) for k in (documented or list_keys)]
+        Param(k, "query", Str, k) for k in list_keys]
     return [
         operation("GET", "accounts/", "get_accounts", "Get account list",
                   getter(dumper(list_keys)), ACCOUNTS_RESP, listing),

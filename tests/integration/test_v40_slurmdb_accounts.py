@@ -154,7 +154,6 @@ def _drop(record: dict, keys) -> dict:
 
 @pytest.mark.parametrize("version", PARSERS)
 def test_accounts_as_the_reference(version):
-    # The reference's v0.0.41 reads the flags' names, not its document's keys.
     flags = ("with_assocs=true&with_coords=true" if version == "v0.0.40"
              else "WithAssociations=true&WithCoordinators=true")
     for tail in ("accounts/", f"accounts/?{flags}", "account/physics?with_assocs=true",
