@@ -180,17 +180,18 @@ def no_val(attr: str, bits: int = 32) -> Callable:
     "infinite", "number"} object, an integer, a numeric string, a float
     (infinity: INFINITE) or null (NO_VAL); NO_VAL and above are INFINITE."""
     infinite, no_val = (1 << bits) - 1, (1 << bits) - 2
+    infinite64, no_val64 = (1 << 64) - 1, (1 << 64) - 2  # as UINT64_NO_VAL reads them
 
     def write(rec, value, store):
         if value is None or (isinstance(value, float) and value != value):
-            n = no_val
+            n = no_val64
         elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-            n = infinite
+            n = infinite64
         elif isinstance(value, dict):
             if value.get("infinite") is True:
-                n = infinite
+                n = infinite64
             elif value.get("set") is not True:
-                n = no_val
+                n = no_val64
             elif "number" not in value:
                 raise Failed(ESLURM_DATA_CONV_FAILED)
             else:
@@ -201,7 +202,7 @@ def no_val(attr: str, bits: int = 32) -> Callable:
             n = as_int(int(value) if isinstance(value, float) else value)
         if n < 0:
             raise Failed(ESLURM_DATA_CONV_FAILED)
-        setattr(rec, attr, n if n < no_val else infinite if n != (1 << 64) - 2 else no_val)
+        setattr(rec, attr, n if n < no_val else no_val if n == no_val64 else infinite)
     return write
 
 
