@@ -57,7 +57,7 @@ PARAMS = sorted([Param(k, "query", Str, f"CSV {k} list") for k, _ in LISTS]
 def dumper(obj: Obj) -> Callable:
     """dump(db, query, id=None): the wckeys the query (or the id) selects."""
     def dump(db, query: dict, wckey_id: str | None = None) -> dict:
-        out = {"wckeys": []}
+        out: dict = {}  # a failed query answers no list (as the reference)
         with partial(out), Conditions() as cond:
             wckey_cond = ffi.new("slurmdb_wckey_cond_t *")
             for key, member in LISTS:

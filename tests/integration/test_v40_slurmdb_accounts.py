@@ -204,6 +204,18 @@ def test_wckeys_as_the_reference(version):
     assert call("ours", "GET", f"/slurmdb/{version}/wckey/4000000")[1]["wckeys"] == []
 
 
+@pytest.mark.parametrize("version", PARSERS)
+def test_wckeys_denied_as_the_reference(version):
+    """alice may not list wckeys: 500, the same error number, no list."""
+    (rs, ref), (os_, our) = (call(side, "GET", f"/slurmdb/{version}/wckeys/", user=USER)
+                             for side in ("ref", "ours"))
+    assert rs == os_ == 500
+    # (The reference writes meta last in a failed answer; the envelope's order is ours.)
+    assert set(our) == set(ref) == {"meta", "errors", "warnings"}
+    assert [e["error_number"] for e in our["errors"]] == [
+        e["error_number"] for e in ref["errors"]] == [2002]
+
+
 # ---- writes: the same request to both, the same records afterwards
 
 def write_both(method, path, body, doc, status=200):
