@@ -177,9 +177,25 @@ VERSIONS = (
         ("v0_0_42.shares", ("shares",)),
         ("v0_0_42.reservations", ("reservation", "reservations")),
     )),
-    _parser("slurmdb", "v0.0.40", ()),
-    _parser("slurmdb", "v0.0.41", ()),
-    _parser("slurmdb", "v0.0.42", (("dbv0_0_42.ping", ("ping",)),)),
+    _parser("slurmdb", "v0.0.40", (
+        ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_40.associations", ("association", "associations")),
+        ("dbv0_0_40.users", ("user", "users", "users_association")),
+        ("dbv0_0_40.wckeys", ("wckey", "wckeys")),
+    )),
+    _parser("slurmdb", "v0.0.41", (
+        ("dbv0_0_42.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_41.associations", ("association", "associations")),
+        ("dbv0_0_40.users", ("user", "users", "users_association")),
+        ("dbv0_0_40.wckeys", ("wckey", "wckeys")),
+    )),
+    _parser("slurmdb", "v0.0.42", (
+        ("dbv0_0_42.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_42.associations", ("association", "associations")),
+        ("dbv0_0_42.users", ("user", "users", "users_association")),
+        ("dbv0_0_42.wckeys", ("wckey", "wckeys")),
+        ("dbv0_0_42.ping", ("ping",)),
+    )),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
 # The `-s` names of the 22.05-style versions, then the content plugins of the
