@@ -112,5 +112,7 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
+    # A handler's warnings (e.g. nothing changed since update_time) ride in its payload.
+    warnings = payload.pop("warnings", [])
     return {**payload, "meta": meta_40(version, call.identity.user, call.source),
-            "errors": errors, "warnings": []}
+            "errors": errors, "warnings": warnings}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .schema import Bool, Field, Kind, Obj, Scalar
+from .schema import ArrayOf, Bool, Field, Kind, Obj, Scalar
 
 
 def _low32(v: float) -> int:
@@ -110,3 +110,60 @@ F64_OBJ = NumberObj("float64_no_val_struct", Scalar("number", "double"), _float_
 # v0.0.40 and later: every number with NO_VAL or INFINITE as an object.
 NUMBER_OBJECTS = {U16: U16_OBJ, U32: U32_OBJ, U64: U64_OBJ, I64: I64_OBJ, F64: F64_OBJ,
                   NV16: U16_OBJ, NV32: U32_OBJ, INF32: U32_OBJ}
+
+# v0.0.40 writes the "number" of every integer number object as int64
+# (its uint16_no_val and uint32_no_val too); v0.0.41 on, as int32 below 64 bits.
+_INT64 = Scalar("integer", "int64")
+U16_OBJ_40 = NumberObj("uint16_no_val_struct", _INT64, _number(16))
+U32_OBJ_40 = NumberObj("uint32_no_val_struct", _INT64, _number(32))
+NUMBER_OBJECTS_40 = {**NUMBER_OBJECTS, U16: U16_OBJ_40, U32: U32_OBJ_40,
+                     NV16: U16_OBJ_40, NV32: U32_OBJ_40, INF32: U32_OBJ_40}
+
+
+ALL_BITS = (1 << 64) - 1
+
+
+def bit(name: str, value: int | None, mask: int = ALL_BITS) -> tuple:
+    """A flag written when all of its bits (within `mask`) are set."""
+    return (name, value, mask, False)
+
+
+def equal(name: str, value: int | None, mask: int) -> tuple:
+    """A flag written when the word's bits under `mask` are `value`."""
+    return (name, value, mask, True)
+
+
+class Flags(ArrayOf):
+    """A C flag word written as the list of its names (v0.0.40 and later:
+    job states, job flags, mail types ...), a named component of string enums.
+
+    `entries` (`bit` and `equal`) are in the reference's order: the first
+    `equal` entry that matches claims its mask, and no later entry within that
+    mask is written. A value of None names what 24.11 has and 22.05 never
+    sets: listed in the enum, never written."""
+
+    def __init__(self, name: str, entries, description: str = ""):
+        super().__init__(name, Scalar("string", enum=[e[0] for e in entries]), description)
+        self.entries = tuple(e for e in entries if e[1] is not None)
+        self._cache: dict[int, list] = {}
+
+    def listed(self, value: int) -> list[str]:
+        found = self._cache.get(value)
+        if found is None:
+            found, used = [], 0
+            for name, bits, mask, is_equal in self.entries:
+                if is_equal:
+                    if value & mask == bits & mask:
+                        found.append(name)
+                        used |= mask
+                elif not used & mask and value & bits & mask == bits & mask:
+                    found.append(name)
+            if len(self._cache) < 4096:  # few distinct words occur
+                self._cache[value] = found
+        return list(found)
+
+    def converter(self):
+        return self.listed
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self.listed)}({value})"

@@ -65,3 +65,27 @@ def test_another_dialect_reshapes_every_kind_of_a_derived_object():
     # Derivations keep their dialect; the base object is unchanged.
     assert later.derive(drop=["time/min"]).dialect is dialect
     assert THING.read(types.SimpleNamespace(limit=3, time_min=4)) == {"limit": 3, "time": {"min": 4}}
+
+
+def test_v0_0_40_number_objects_write_every_integer_as_int64():
+    from slurmrestd_py.kinds import NUMBER_OBJECTS, NUMBER_OBJECTS_40, U16, U32
+    for kind in (U16, U32):
+        assert NUMBER_OBJECTS_40[kind].definition()["properties"]["number"]["format"] == "int64"
+        assert NUMBER_OBJECTS[kind].definition()["properties"]["number"]["format"] == "int32"
+        assert NUMBER_OBJECTS_40[kind].converter()(5) == NUMBER_OBJECTS[kind].converter()(5)
+
+
+def test_flags_equal_entries_claim_their_mask_and_unknown_bits_only_list():
+    from slurmrestd_py.kinds import Flags, bit, equal
+    flags = Flags("f", [equal("NOT_SET", 0, 0xFF), equal("NONE", 1, 0xFF),
+                        bit("A", 0x100), bit("B", 0x200, mask=0xF00), bit("NEW", None)])
+    assert flags.listed(0) == ["NOT_SET"]
+    assert flags.listed(1) == ["NONE"]
+    # NONE claimed 0xFF: a bit whose mask meets it (A's is every bit) is not
+    # written, one masked apart (B's, as job state flags) is.
+    assert flags.listed(0x301) == ["NONE", "B"]
+    assert flags.listed(0x300) == ["A", "B"]
+    assert flags.listed(0x2) == []
+    assert flags.definition()["items"]["enum"] == ["NOT_SET", "NONE", "A", "B", "NEW"]
+    assert Obj("o", [Field("f", flags, "v")]).read(type("C", (), {"v": 0x201})) == \
+        {"f": ["NONE", "B"]}
