@@ -89,3 +89,14 @@ def test_flags_equal_entries_claim_their_mask_and_unknown_bits_only_list():
     assert flags.definition()["items"]["enum"] == ["NOT_SET", "NONE", "A", "B", "NEW"]
     assert Obj("o", [Field("f", flags, "v")]).read(type("C", (), {"v": 0x201})) == \
         {"f": ["NONE", "B"]}
+
+
+def test_a_raw_reader_is_written_by_the_kind_of_its_dialect():
+    from slurmrestd_py.kinds import NUMBER_OBJECTS
+    from slurmrestd_py.schema import Raw
+    mem = Obj("mem", [Field("per_cpu", U64, Raw("(j.m & 0xFF) if j.m & 0x100 else (1 << 64) - 2"))],
+              dialect=NUMBER_OBJECTS)
+    assert mem.read(types.SimpleNamespace(m=0x105)) == {
+        "per_cpu": {"set": True, "infinite": False, "number": 5}}
+    assert mem.read(types.SimpleNamespace(m=5))["per_cpu"]["set"] is False
+    assert Obj("mem", mem.entries).read(types.SimpleNamespace(m=5)) == {"per_cpu": None}
