@@ -510,6 +510,16 @@ class ArrayOf(Obj):
             d["description"] = self.description
         return d
 
+    def converter(self):
+        """A list read item by item (an object's items by its reader)."""
+        if isinstance(self.items, Obj):
+            read = self.items.reader()
+            return lambda values: [read(v) for v in values]
+        return list
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self.converter())}({value})"
+
     def components(self, ns: str, into=None):
         into = super().components(ns, into)
         if isinstance(self.items, Obj):
