@@ -114,5 +114,7 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
     # A handler's warnings (e.g. nothing changed since update_time) ride in its payload.
     warnings = payload.pop("warnings", [])
-    return {**payload, "meta": meta_40(version, call.identity.user, call.source),
-            "errors": errors, "warnings": warnings}
+    about = meta_40(version, call.identity.user, call.source)
+    if not payload:  # a request refused before anything was dumped: meta comes last
+        return {"errors": errors, "warnings": warnings, "meta": about}
+    return {**payload, "meta": about, "errors": errors, "warnings": warnings}

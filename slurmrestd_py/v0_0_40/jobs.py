@@ -18,9 +18,9 @@ import os
 
 from .. import convert, slurm, words
 from ..envelope import response_40
-from ..errors import (ESLURM_DB_CONNECTION, ESLURM_INVALID_JOB_ID, ESLURM_REST_INVALID_QUERY,
-                      SLURM_NO_CHANGE_IN_DATA, SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT, ApiError,
-                      SlurmError)
+from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DB_CONNECTION, ESLURM_INVALID_JOB_ID,
+                      ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA, SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT, ApiError,
+                      SlurmError, error_entry)
 from ..kinds import (ALL_BITS, F64, NUMBER_OBJECTS_40, U16, U32, U64, Flags, bit, equal)
 from ..routes import Operation, Param
 from ..schema import ArrayOf, Bool, Expr, Field, Int, Obj, Raw, Scalar, Str, Type
@@ -252,8 +252,9 @@ _REPLACED = {
                      ArrayOf("job_info_gres_detail", Str)),
     "group_id": Field("group_id", Int, description="Group ID of the user that owns the job"),
     "job_id": Field("job_id", Int, description="Job ID"),
-    "job_resources": Field("job_resources", JOB_RES, Expr("(_res(_r) if (_r := j.job_resrcs) else None)"),
-                           "Resources used by the job (null when none)"),
+    "job_resources": Field("job_resources", JOB_RES, Expr("(_res(_r) if (_r := j.job_resrcs) "
+                                                          "else {})"),
+                           "Resources used by the job (empty when none)"),
     "job_state": Field("job_state", JOB_STATE, description="Current state"),
     "last_sched_evaluation": T("last_sched_evaluation", "Last time job was evaluated for "
                                "scheduling (UNIX timestamp)", "last_sched_eval"),
@@ -360,41 +361,65 @@ JOB_STATE_RESP = response_40("openapi_job_state_resp", [
 
 # ---- reading the request ----
 
-def _rejected(payload: dict, description: str, errors: list | None = None) -> ApiError:
-    """A query or path 24.11 refuses: 422 (ESLURM_REST_INVALID_QUERY)."""
-    return ApiError(422, ESLURM_REST_INVALID_QUERY, "op_handler_jobs", description,
-                    payload=payload, errors=errors)
+# 24.11's messages for its data parser's errors that 22.05's libslurm lacks.
+ESLURM_DATA_FLAGS_INVALID_TYPE, ESLURM_DATA_FLAGS_INVALID = 9206, 9207
+_MESSAGES = {ESLURM_DATA_FLAGS_INVALID_TYPE: "Data parser expects flags to be a list",
+             ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag"}
+_REJECTED = "Rejecting request. Failure parsing query."
 
 
-def _since(call, payload: dict) -> int:
+def _parse_error(errno: int, description: str, source: str) -> dict:
+    message = _MESSAGES.get(errno) or slurm.strerror(errno)
+    return error_entry("error_number", errno, message, description, source)
+
+
+def _rejected(status: int, source: str, description: str, *errors: dict) -> ApiError:
+    """A query or path 24.11 refuses: the parser's errors, then its own, and
+    no payload at all."""
+    return ApiError(status, ESLURM_REST_INVALID_QUERY, source, description, payload={},
+                    errors=list(errors))
+
+
+def _since(call, status: int, source: str) -> int:
     """update_time, as 24.11 reads a timestamp: a number, or a date slurm
     understands (0: not given)."""
     value = call.query.get("update_time")
     if value is None:
         return 0
-    typed = words.typed(value)
-    if isinstance(typed, (int, float)) and not isinstance(typed, bool):
-        return words.rounded(value) if isinstance(typed, float) else convert.saturate(typed)
-    if isinstance(typed, str):
+    typed = words.typed(value) if value else None
+    if isinstance(typed, bool):
+        problem = f"Expected integer but got {'true' if typed else 'false'}"
+    elif isinstance(typed, int):
+        return convert.saturate(typed)
+    elif isinstance(typed, float):
+        return words.rounded(value)
+    elif typed is None:
+        problem = "Invalid or unset timestamp value"
+    else:
         slurm.init()
         t = lib.slurm_parse_time(ffi.new("char[]", value.encode("utf-8", "surrogateescape")), 0)
         if t:
             return t
-    raise _rejected(payload, "Rejecting request. Failure parsing query.")
+        problem = f"Parsing of {value} for timestamp failed"
+    raise _rejected(status, source, _REJECTED,
+                    _parse_error(ESLURM_DATA_CONV_FAILED, problem, "#/update_time/"))
 
 
-def _show_flags(call, payload: dict) -> int:
-    """flags: names of SHOW_* bits (default: ALL and DETAIL, as 24.11)."""
+def _show_flags(call, status: int, source: str) -> tuple[int, list]:
+    """flags: a SHOW_* name, whatever its case (default: ALL and DETAIL, as
+    24.11), and the errors of an unknown name (24.11 answers it with the
+    default, and a 500)."""
     value = call.query.get("flags")
+    if value is None:
+        return SHOW_FLAGS, []
     if not value:
-        return SHOW_FLAGS
-    names = {name.lower(): bits for name, bits, _, _ in SHOW_FLAGS_NAMES.entries}
-    flags = 0
-    for name in value.split(","):
-        if name.strip().lower() not in names:
-            raise _rejected(payload, "Rejecting request. Failure parsing query.")
-        flags |= names[name.strip().lower()]
-    return flags or SHOW_FLAGS
+        raise _rejected(status, source, _REJECTED, _parse_error(
+            ESLURM_DATA_FLAGS_INVALID_TYPE, "Expected a List but found a null", "#/flags/"))
+    for name, bits, _, _ in SHOW_FLAGS_NAMES.entries:
+        if name.lower() == value.lower():
+            return bits, []
+    return SHOW_FLAGS, [_parse_error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{value}"',
+                                     "#/flags[0]/")]
 
 
 # ---- answering ----
@@ -439,25 +464,32 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
                 "last_backfill": number(msg.last_backfill),
                 "last_update": number(msg.last_update)}
 
+    def done(payload: dict, errors: list) -> dict:
+        """The answer, or a 500 carrying it where the query had errors."""
+        if errors:
+            raise ApiError(500, payload=payload, errors=errors)
+        return payload
+
     def get_jobs(call):
-        t, flags = _since(call, empty()), _show_flags(call, empty())
+        t = _since(call, 422, "op_handler_jobs")
+        flags, errors = _show_flags(call, 422, "op_handler_jobs")
         try:
             msg = v38._load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(t, out, flags))
         except SlurmError as e:
             if e.errno != SLURM_NO_CHANGE_IN_DATA:
                 raise _failed(e, "slurm_load_jobs()", "Unable to query jobs", empty()) from None
-            return {**empty(), "warnings": [{
+            return done({**empty(), "warnings": [{
                 "description": f"No job changes since update_time[{t}]={_time_text(t)}",
-                "source": "op_handler_jobs"}]}
-        return answer(msg)
+                "source": "op_handler_jobs"}]}, errors)
+        return done(answer(msg), errors)
 
     def get_job(call):
         text = call.params["job_id"]
         sel = job_ids.parse(text)
         if sel is None:
-            raise _rejected(empty(), "Rejecting request. Failure parsing parameters")
-        _since(call, empty())  # read (and refused when malformed) but not used, as in 24.11
-        flags = _show_flags(call, empty())
+            raise _rejected(422, "op_handler_job", "Rejecting request. Failure parsing parameters")
+        _since(call, 500, "_handle_job_get")  # read (a malformed one refused) but unused, as 24.11
+        flags, errors = _show_flags(call, 500, "_handle_job_get")
         warnings = []
         if sel.array_task_id != job_ids.NO_VAL:
             warnings.append({"description": "Job array Ids are not currently supported for job "
@@ -474,16 +506,16 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
         except SlurmError as e:
             raise _failed(e, "_handle_job_get", f"Unable to query JobId={text}",
                           {**empty(), "warnings": warnings}) from None
-        return {**answer(msg), "warnings": warnings}
+        return done({**answer(msg), "warnings": warnings}, errors)
 
     def get_jobs_state(call):
         value = call.query.get("job_id")
         filters = []
-        for part in (value.split(",") if value else ()):
+        for part in (value.split(",") if value is not None else ()):
             sel = job_ids.parse(part)
             if sel is None:
-                raise ApiError(422, ESLURM_REST_INVALID_QUERY, "op_handler_job_states",
-                               "Rejecting request. Failure parsing query", payload={"jobs": []})
+                raise _rejected(422, "op_handler_job_states",
+                                "Rejecting request. Failure parsing query")
             filters.append(sel)
         try:
             with slurm.owned("slurm_load_jobs", lib.slurm_free_job_info_msg, "job_info_msg_t",
