@@ -115,7 +115,14 @@ class _Resources:
         return out
 
 
-JOB_RES = Obj("job_res", [
+class _MaybeObj(Obj):
+    """An object the job writes as null when it has none (its component says so)."""
+
+    def definition(self, ns: str = "") -> dict:
+        return {**super().definition(ns), "nullable": True}
+
+
+JOB_RES = _MaybeObj("job_res", [
     Field("select_type", CR_TYPE, "cr_type", "Scheduler consumable resource selection type"),
     Field("nodes/count", _INT32, "nhosts", "Number of allocated nodes"),
     Field("nodes/select_type", NODE_CR_TYPE, "node_req", "Node scheduling selection method"),
