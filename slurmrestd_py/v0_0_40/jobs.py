@@ -200,12 +200,34 @@ PROCESS_EXIT_CODE = StatusObj("process_exit_code_verbose", [
 ], dialect=NUMBER_OBJECTS_40)
 
 
-# ---- job_resources (v0.0.40: v0.0.38's, its allocated nodes described as a free list) ----
+# ---- job_resources (v0.0.40: v0.0.38's, both CPU counts, the nodes an undescribed list) ----
+
+class _Resources:
+    """A job_resources_t as v0.0.40 writes it, read by v0.0.38's means: the
+    CPU count under the key SelectTypeParameters names, 0 under the other."""
+    __slots__ = ("nodes", "allocated_cores", "allocated_cpus", "allocated_hosts",
+                 "allocated_nodes")
+
+    def __init__(self, r):
+        counts = ffi.cast("uint32_t *", r)
+        nodes = v38._text(ffi.cast("char **", r)[v38._R_NODES])
+        key, cpus = v38._allocated_cpu_key(), counts[v38._R_NCPUS32]
+        self.nodes = nodes
+        self.allocated_cores = cpus if key == "allocated_cores" else 0
+        self.allocated_cpus = cpus if key == "allocated_cpus" else 0
+        self.allocated_hosts = counts[v38._R_NHOSTS32]
+        self.allocated_nodes = v38._allocated_nodes(r, self.allocated_hosts, nodes)
+
 
 JOB_RES = v38.JOB_RESOURCES.derive(name="job_res", replace={
+    "nodes": Field("nodes", Str, description="Node(s) allocated to the job"),
     "allocated_nodes": Field("allocated_nodes", LooseArray("job_res_nodes", "job node resources"),
                              description="Allocated node resources"),
 })
+
+
+def _resources(r) -> dict:
+    return JOB_RES.read(_Resources(r))
 
 
 # ---- the job ----
@@ -252,7 +274,7 @@ _REPLACED = {
                      ArrayOf("job_info_gres_detail", Str)),
     "group_id": Field("group_id", Int, description="Group ID of the user that owns the job"),
     "job_id": Field("job_id", Int, description="Job ID"),
-    "job_resources": Field("job_resources", JOB_RES, Expr("(_res(_r) if (_r := j.job_resrcs) "
+    "job_resources": Field("job_resources", JOB_RES, Expr("(_res40(_r) if (_r := j.job_resrcs) "
                                                           "else {})"),
                            "Resources used by the job (empty when none)"),
     "job_state": Field("job_state", JOB_STATE, description="Current state"),
@@ -336,7 +358,7 @@ _MOVED = ("het_job_id", "het_job_id_set", "het_job_offset", "memory_per_cpu")
 JOB_INFO = JOB.derive(
     name="job_info", drop=_MOVED, replace=_REPLACED, add=_ADDED, dialect=NUMBER_OBJECTS_40,
     description="").with_names(
-        NV64=slurm.NO_VAL64, CST=_CORE_SPEC_THREAD)
+        NV64=slurm.NO_VAL64, CST=_CORE_SPEC_THREAD, _res40=_resources)
 
 
 # ---- the responses ----
@@ -380,13 +402,15 @@ def _rejected(status: int, source: str, description: str, *errors: dict) -> ApiE
                     errors=list(errors))
 
 
-def _since(call, status: int, source: str) -> int:
-    """update_time, as 24.11 reads a timestamp: a number, or a date slurm
-    understands (0: not given)."""
+def _since(call, status: int, source: str, typed_text: bool) -> int:
+    """update_time, as 24.11 reads a timestamp (0: not given): a date slurm
+    understands; with `typed_text` (v0.0.42) the text is typed first, so a
+    number is a number and a Boolean an error (v0.0.40 and v0.0.41 read
+    "1.5" as the 5th of January)."""
     value = call.query.get("update_time")
     if value is None:
         return 0
-    typed = words.typed(value) if value else None
+    typed = (words.typed(value) if typed_text else value) if value else None
     if isinstance(typed, bool):
         problem = f"Expected integer but got {'true' if typed else 'false'}"
     elif isinstance(typed, int):
@@ -405,10 +429,10 @@ def _since(call, status: int, source: str) -> int:
                     _parse_error(ESLURM_DATA_CONV_FAILED, problem, "#/update_time/"))
 
 
-def _show_flags(call, status: int, source: str) -> tuple[int, list]:
+def _show_flags(call, status: int, source: str, strict: bool) -> tuple[int, list]:
     """flags: a SHOW_* name, whatever its case (default: ALL and DETAIL, as
-    24.11), and the errors of an unknown name (24.11 answers it with the
-    default, and a 500)."""
+    24.11), and the errors of an unknown name: v0.0.41 on answer it with the
+    default and a 500, v0.0.40 (`strict`) refuses it."""
     value = call.query.get("flags")
     if value is None:
         return SHOW_FLAGS, []
@@ -418,8 +442,11 @@ def _show_flags(call, status: int, source: str) -> tuple[int, list]:
     for name, bits, _, _ in SHOW_FLAGS_NAMES.entries:
         if name.lower() == value.lower():
             return bits, []
-    return SHOW_FLAGS, [_parse_error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{value}"',
-                                     "#/flags[0]/")]
+    unknown = _parse_error(ESLURM_DATA_FLAGS_INVALID, f'Unknown flag "{value}"', "#/flags[0]/")
+    if strict:
+        raise _rejected(status, source, _REJECTED, unknown, _parse_error(
+            ESLURM_DATA_FLAGS_INVALID, f'Parsing single flag "{value}" failed', "#/flags/"))
+    return SHOW_FLAGS, [unknown]
 
 
 # ---- answering ----
@@ -440,8 +467,11 @@ _GATEWAY = frozenset((1001, 1002, 1003, 1004, 1800, 1801, 1802, 1803,
                       SLURM_PROTOCOL_SOCKET_ZERO_BYTES_SENT, ESLURM_DB_CONNECTION))
 
 
-def _failed(e: SlurmError, call: str, description: str, payload: dict) -> ApiError:
-    return ApiError(_status(e.errno), e.errno, call, description, payload=payload)
+def _failed(e: SlurmError, call: str, description: str, payload: dict,
+            errors: list) -> ApiError:
+    """A failed load, after the query's own `errors` (whose error decides the status)."""
+    return ApiError(500 if errors else _status(e.errno), e.errno, call, description,
+                    payload=payload, errors=errors)
 
 
 def _time_text(t: int) -> str:
@@ -449,9 +479,11 @@ def _time_text(t: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t))
 
 
-def job_operations(job: Obj, dialect: dict) -> list[Operation]:
+def job_operations(job: Obj, dialect: dict, typed_text: bool = False,
+                   strict_flags: bool = False) -> list[Operation]:
     """GET jobs/, job/{job_id} and jobs/state/ answered with `job`, whose
-    number objects are those of `dialect`."""
+    number objects are those of `dialect`; `typed_text`: see _since,
+    `strict_flags`: see _show_flags."""
     response = job_info_resp(job, dialect)
     number = dialect[U64].converter()
 
@@ -471,13 +503,14 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
         return payload
 
     def get_jobs(call):
-        t = _since(call, 422, "op_handler_jobs")
-        flags, errors = _show_flags(call, 422, "op_handler_jobs")
+        t = _since(call, 422, "op_handler_jobs", typed_text)
+        flags, errors = _show_flags(call, 422, "op_handler_jobs", strict_flags)
         try:
             msg = v38._load("slurm_load_jobs", lambda out: lib.slurm_load_jobs(t, out, flags))
         except SlurmError as e:
             if e.errno != SLURM_NO_CHANGE_IN_DATA:
-                raise _failed(e, "slurm_load_jobs()", "Unable to query jobs", empty()) from None
+                raise _failed(e, "slurm_load_jobs()", "Unable to query jobs", empty(),
+                              errors) from None
             return done({**empty(), "warnings": [{
                 "description": f"No job changes since update_time[{t}]={_time_text(t)}",
                 "source": "op_handler_jobs"}]}, errors)
@@ -488,8 +521,8 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
         sel = job_ids.parse(text)
         if sel is None:
             raise _rejected(422, "op_handler_job", "Rejecting request. Failure parsing parameters")
-        _since(call, 500, "_handle_job_get")  # read (a malformed one refused) but unused, as 24.11
-        flags, errors = _show_flags(call, 500, "_handle_job_get")
+        _since(call, 500, "_handle_job_get", typed_text)  # refused when malformed, else unused
+        flags, errors = _show_flags(call, 500, "_handle_job_get", strict_flags)
         warnings = []
         if sel.array_task_id != job_ids.NO_VAL:
             warnings.append({"description": "Job array Ids are not currently supported for job "
@@ -505,7 +538,7 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
                             lambda out: lib.slurm_load_job(out, number_id, flags))
         except SlurmError as e:
             raise _failed(e, "_handle_job_get", f"Unable to query JobId={text}",
-                          {**empty(), "warnings": warnings}) from None
+                          {**empty(), "warnings": warnings}, errors) from None
         return done({**answer(msg), "warnings": warnings}, errors)
 
     def get_jobs_state(call):
@@ -541,4 +574,4 @@ def job_operations(job: Obj, dialect: dict) -> list[Operation]:
     ]
 
 
-OPERATIONS = job_operations(JOB_INFO, NUMBER_OBJECTS_40)
+OPERATIONS = job_operations(JOB_INFO, NUMBER_OBJECTS_40, strict_flags=True)

@@ -25,4 +25,4 @@ JOB_INFO = v41.JOB_INFO.derive(
                                                                  PART_PRIO), "[]",
                                 "Prospective job priority in each partition that may be "
                                 "used by this job"))])
-OPERATIONS = v40.job_operations(JOB_INFO, NUMBER_OBJECTS)
+OPERATIONS = v40.job_operations(JOB_INFO, NUMBER_OBJECTS, typed_text=True)

@@ -12,6 +12,7 @@ account, user, limits, state, flags ...); errors alike (status and entries).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 
@@ -78,7 +79,12 @@ def theirs():
 
 
 def get(path: str, runner=run_ours):
-    resp = one(runner(req(path=path, close=True)))
+    result = runner(req(path=path, close=True))
+    if runner is run_reference24 and b"Unable to start polling" in result.stderr:
+        # 24.11's slurmrestd sometimes fails polling the closed pipe after
+        # answering in full (exit 1): the answer is what is compared.
+        result = dataclasses.replace(result, status_code=0)
+    resp = one(result)
     return resp.status, resp.json()
 
 
@@ -87,8 +93,9 @@ def path_of(version: str, tail: str) -> str:
 
 
 def mine(data: dict, ids: dict) -> list:
-    """The fixture's job records, by name."""
-    return sorted((j for j in data["jobs"] if j["name"].startswith(PREFIX)),
+    """The fixture's job records (the hetjob's two), by name."""
+    wanted = {*ids.values(), ids["het"] + 1}
+    return sorted((j for j in data["jobs"] if j["job_id"] in wanted),
                   key=lambda j: (j["name"], j["job_id"]))
 
 
@@ -98,7 +105,10 @@ def mine(data: dict, ids: dict) -> list:
 def test_list_and_one_validate(version, ours, openapi_doc):
     status, data = get(path_of(version, "jobs/"))
     assert status == 200 and data["errors"] == [], data["errors"]
-    validate(openapi_doc, (path_of(version, "jobs/"), "get", 200), data)
+    # Only our records: other jobs on the shared cluster may carry a priority
+    # beyond int32, which 24.11 writes under its document's int32 as we do.
+    validate(openapi_doc, (path_of(version, "jobs/"), "get", 200),
+             {**data, "jobs": mine(data, ours)})
     names = {j["name"] for j in mine(data, ours)}
     assert names == {PREFIX + n for n in ("held", "harray", "het")}
     held = next(j for j in data["jobs"] if j["job_id"] == ours["held"])
@@ -123,7 +133,7 @@ def test_states_validate(version, ours, openapi_doc):
     assert {f"{harray}_{t}" for t in range(4)} <= set(named)
     assert {f"{het}+0", f"{het + 1}+1"} <= set(named)
     for query, expected in ((held, [str(held)]), (harray, [f"{harray}_{t}" for t in range(4)]),
-                            (het, [f"{het}+0", f"{het + 1}+1"]), (f"{het}+1", [f"{het + 1}+1"]),
+                            (het, [f"{het}+0", f"{het + 1}+1"]), (f"{het}%2B1", [f"{het + 1}+1"]),
                             (999999, [])):
         status, data = get(path_of(version, f"jobs/state/?job_id={query}"))
         assert status == 200, data
@@ -179,7 +189,8 @@ def test_document_as_the_reference(version, tail, openapi_doc):
         # 24.11's document names the job list's response here, but it answers
         # with job states (openapi_job_state_resp): we document what it sends.
         assert ref_schema == {"$ref": f"#/components/schemas/{version}_openapi_job_info_resp"}
-        assert ours_schema == {"$ref": f"#/components/schemas/{version}_openapi_job_state_resp"}
+        assert list(_props(openapi_doc, ours_schema))[:3] == ["jobs", "jobs/[]job_id",
+                                                               "jobs/[]state"]
         return
     assert _components(openapi_doc, ours_schema) == _components(ref_doc, ref_schema)
     ours_keys, ref_keys = _props(openapi_doc, ours_schema), _props(ref_doc, ref_schema)
@@ -256,7 +267,8 @@ def test_states_as_the_reference(version, ours, theirs):
 @pytest.mark.parametrize("tail", [
     "job/0", "job/abc", "job/999999", "jobs/?update_time=abc", "jobs/?update_time=true",
     "jobs/?update_time=", "jobs/?flags=", "jobs/state/?job_id=", "jobs/state/?job_id=x",
-    "job/{held}?update_time=abc", "jobs/?update_time=9999999999",
+    "job/{held}?update_time=abc", "jobs/?update_time=9999999999", "jobs/?update_time=1.5",
+    "jobs/?update_time=now", "jobs/?update_time=yes", "job/1?flags=bogus",
 ])
 def test_errors_as_the_reference(version, tail, ours, theirs):
     s1, a = get(path_of(version, tail.format(**ours)))
@@ -274,6 +286,10 @@ def test_errors_as_the_reference(version, tail, ours, theirs):
 def test_unknown_flag_answers_the_jobs_with_an_error(version, ours, theirs):
     s1, a = get(path_of(version, "jobs/?flags=bogus"))
     s2, b = get(path_of(version, "jobs/?flags=bogus"), run_reference24)
+    if version == "v0.0.40":  # refused there
+        assert (s1, a["errors"], list(a)) == (s2, b["errors"], list(b)) == (422, a["errors"],
+                                                                          list(b))
+        return
     assert s1 == s2 == 500
     assert a["errors"] == b["errors"]
     assert [j["name"] for j in mine(a, ours)] == [j["name"] for j in mine(b, theirs)]
