@@ -101,7 +101,9 @@ class NumberObj(Obj):
 
 _INT32 = Scalar("integer", "int32")
 U16_OBJ = NumberObj("uint16_no_val_struct", _INT32, _number(16))
-U32_OBJ = NumberObj("uint32_no_val_struct", _INT32, _number(32))
+# (24.11's document says int32 here, but writes uint32 values beyond it, such
+# as priority/basic's priorities near 2^32: ours says what is written.)
+U32_OBJ = NumberObj("uint32_no_val_struct", Scalar("integer", "int64"), _number(32))
 U64_OBJ = NumberObj("uint64_no_val_struct", Scalar("integer", "int64"), _number(64))
 I64_OBJ = NumberObj("int64_no_val_struct", Scalar("integer", "int64"),
                     _number(64, signed=True))
