@@ -6,8 +6,9 @@ A record's name: "<id>+<offset>" for a hetjob component, "<id>" for a plain
 job, "<id>_*" for an array record without a task id, "<id>_<task>" for an
 array task; a pending array record is written once per pending task
 ("<id>_<task>" each). Job id filters select as 24.11's slurmctld does: a
-job's id, all of its array or hetjob; "<id>_<task>" that split task; and
-"<id>+<offset>" that component.
+job's id, all of its array or hetjob; "<id>_<task>" that task (or, while it is
+pending, its array's record with every pending task); "<id>+<offset>" that
+component.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def _selected(records: list[Record], sel: Selected) -> list[Record]:
     if sel.array_task_id != NO_VAL:
         found = next((r for r in records if r.array_job_id == sel.job_id
                       and r.array_task_id == sel.array_task_id), None)
-        if found is None:
-            return []  # a task still pending in its meta record is not written
+        if found is None:  # a task still pending: its array's record, all its tasks
+            return [r for r in records if r.array_job_id == sel.job_id
+                    and sel.array_task_id in r.tasks][:1]
         if found.array_job_id != found.job_id:
             return [found]
         return [r for r in records if r.array_job_id == found.array_job_id

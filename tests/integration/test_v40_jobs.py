@@ -258,9 +258,11 @@ def test_list_as_the_reference(version, ours, theirs):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_one_as_the_reference(version, ours, theirs):
-    s1, a = get(path_of(version, f"job/{ours['held']}"))
-    s2, b = get(path_of(version, f"job/{theirs['held']}"), run_reference24)
+@pytest.mark.parametrize("tail", ["{held}", "{harray}", "{harray}_1", "{het}", "{het}%2B1",
+                                  "{run}.batch", "{fail}"])
+def test_one_as_the_reference(version, tail, ours, theirs):
+    s1, a = get(path_of(version, "job/" + tail.format(**ours)))
+    s2, b = get(path_of(version, "job/" + tail.format(**theirs)), run_reference24)
     assert (s1, a["errors"], a["warnings"]) == (s2, b["errors"], b["warnings"])
     assert list(a) == list(b)
     assert shape(a["jobs"]) == shape(b["jobs"])
@@ -271,8 +273,12 @@ def test_one_as_the_reference(version, ours, theirs):
 def test_states_as_the_reference(version, ours, theirs):
     def named(ids, runner):
         forms = []
-        for kind in ("held", "harray", "het", "run", "fail"):
-            status, data = get(path_of(version, f"jobs/state/?job_id={ids[kind]}"), runner)
+        queries = [ids[kind] for kind in ("held", "harray", "het", "run", "fail")]
+        # A task still pending in its array's record, a hetjob component, a step.
+        queries += [f"{ids['harray']}_2", f"{ids['het']}%2B1", f"{ids['het']}%2B0",
+                    f"{ids['held']}.batch"]
+        for query in queries:
+            status, data = get(path_of(version, f"jobs/state/?job_id={query}"), runner)
             assert status == 200 and data["errors"] == [], data
             forms.append([(re.sub(r"^\d+", "<id>", e["job_id"]), e["state"]) for e in data["jobs"]])
         return forms
