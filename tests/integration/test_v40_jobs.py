@@ -37,7 +37,7 @@ true
 # clusters' priority plugins differ (a held job's 0 is compared).
 MOVING = {"priority", "job_id", "submit_time", "last_sched_evaluation", "accrue_time", "eligible_time",
           "start_time", "end_time", "preemptable_time", "het_job_id", "het_job_id_set",
-          "array_job_id", "max_nodes", "association_id", "user_id", "group_id"}
+          "array_job_id", "max_nodes"}
 # Flags the scheduler sets as it happens to look at a job (22.05's marks a
 # held job DEPENDENT as it tests it; 24.11's does not).
 SCHEDULED = {"BACKFILL_ATTEMPTED", "SCHEDULING_ATTEMPTED", "DEPENDENT"}
