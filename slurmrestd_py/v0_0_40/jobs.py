@@ -212,7 +212,7 @@ class _Resources:
         counts = ffi.cast("uint32_t *", r)
         nodes = v38._text(ffi.cast("char **", r)[v38._R_NODES])
         key, cpus = v38._allocated_cpu_key(), counts[v38._R_NCPUS32]
-        self.nodes = nodes
+        self.nodes = nodes or ""
         self.allocated_cores = cpus if key == "allocated_cores" else 0
         self.allocated_cpus = cpus if key == "allocated_cpus" else 0
         self.allocated_hosts = counts[v38._R_NHOSTS32]
@@ -358,7 +358,8 @@ _MOVED = ("het_job_id", "het_job_id_set", "het_job_offset", "memory_per_cpu")
 JOB_INFO = JOB.derive(
     name="job_info", drop=_MOVED, replace=_REPLACED, add=_ADDED, dialect=NUMBER_OBJECTS_40,
     description="").with_names(
-        NV64=slurm.NO_VAL64, CST=_CORE_SPEC_THREAD, _res40=_resources)
+        NV64=slurm.NO_VAL64, CST=_CORE_SPEC_THREAD, _res40=_resources,
+        U="")  # 24.11 writes a NULL string as "" in YAML too (v0.0.38: null there)
 
 
 # ---- the responses ----
