@@ -83,10 +83,12 @@ def _submit(root=None) -> dict:
     while time.time() < deadline:  # until one runs and the other has failed
         _, data = get(f"/slurm/v0.0.42/jobs/state/?job_id={ids['run']}", runner)
         _, done = get(f"/slurm/v0.0.42/jobs/state/?job_id={ids['fail']}", runner)
-        if data["jobs"][0]["state"] == ["RUNNING"] and done["jobs"][0]["state"] == ["FAILED"]:
+        _, later = get(f"/slurm/v0.0.42/job/{ids['nice']}", runner)
+        if data["jobs"][0]["state"] == ["RUNNING"] and done["jobs"][0]["state"] == ["FAILED"] \
+                and later["jobs"][0]["state_reason"] == "BeginTime":  # the scheduler saw it
             return ids
         time.sleep(1)
-    raise AssertionError(f"jobs {ids} did not run and fail in time")
+    raise AssertionError(f"jobs {ids} did not run, fail and wait in time")
 
 
 def _cancel(ids: dict, root=None) -> None:
