@@ -101,7 +101,9 @@ class NumberObj(Obj):
 
 _INT32 = Scalar("integer", "int32")
 U16_OBJ = NumberObj("uint16_no_val_struct", _INT32, _number(16))
-U32_OBJ = NumberObj("uint32_no_val_struct", _INT32, _number(32))
+# (24.11's document says int32 here, but writes uint32 values beyond it, such
+# as priority/basic's priorities near 2^32: ours says what is written.)
+U32_OBJ = NumberObj("uint32_no_val_struct", Scalar("integer", "int64"), _number(32))
 U64_OBJ = NumberObj("uint64_no_val_struct", Scalar("integer", "int64"), _number(64))
 I64_OBJ = NumberObj("int64_no_val_struct", Scalar("integer", "int64"),
                     _number(64, signed=True))
@@ -155,6 +157,28 @@ def _csv(ptr) -> list[str]:
 CSV = ReadArray("csv_string", Str, _csv)
 
 
+# v0.0.40 writes the "number" of every integer number object as int64
+# (its uint16_no_val and uint32_no_val too); v0.0.41 on, as int32 below 64 bits.
+_INT64 = Scalar("integer", "int64")
+U16_OBJ_40 = NumberObj("uint16_no_val_struct", _INT64, _number(16))
+U32_OBJ_40 = NumberObj("uint32_no_val_struct", _INT64, _number(32))
+NUMBER_OBJECTS_40 = {**NUMBER_OBJECTS, U16: U16_OBJ_40, U32: U32_OBJ_40,
+                     NV16: U16_OBJ_40, NV32: U32_OBJ_40, INF32: U32_OBJ_40}
+
+
+ALL_BITS = (1 << 64) - 1
+
+
+def bit(name: str, value: int | None, mask: int = ALL_BITS) -> tuple:
+    """A flag written when all of its bits (within `mask`) are set."""
+    return (name, value, mask, False)
+
+
+def equal(name: str, value: int | None, mask: int) -> tuple:
+    """A flag written when the word's bits under `mask` are `value`."""
+    return (name, value, mask, True)
+
+
 class FlagError(ValueError):
     """A name no flag of the list has (the reference's ESLURM_DATA_FLAGS_INVALID)."""
 
@@ -169,9 +193,11 @@ class Flags(ReadArray):
     cover are not written."""
 
     def __init__(self, name: str, flags, description: str = ""):
-        self.flags = tuple((n, v & m, m, eq) for n, v, m, eq in flags)
+        # A value of None names what 24.11 has and 22.05 never sets: listed
+        # in the enum, never written or parsed.
+        self.flags = tuple((n, v & m, m, eq) for n, v, m, eq in flags if v is not None)
         self._listed: dict[int, list[str]] = {}
-        super().__init__(name, Scalar("string", enum=[f[0] for f in self.flags]),
+        super().__init__(name, Scalar("string", enum=[f[0] for f in flags]),
                          self.listed, description)
 
     def listed(self, word: int) -> list[str]:
@@ -186,7 +212,8 @@ class Flags(ReadArray):
                         used |= mask
                 elif not used & mask and word & value == value:
                     found.append(name)
-            self._listed[word] = found
+            if len(self._listed) < 4096:  # few distinct words occur
+                self._listed[word] = found
         return list(found)
 
     def parse(self, names, word: int, unknown: Callable | None = None) -> int:

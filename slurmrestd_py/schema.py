@@ -198,6 +198,13 @@ class Expr(str):
     __slots__ = ()
 
 
+class Raw(str):
+    """A reader written as a Python expression of `j` that yields the raw C
+    value, which the field's type (or kind) then writes: a kind read from a
+    computed value (a memory size under a flag bit, ...)."""
+    __slots__ = ()
+
+
 class Field:
     """A JSON key, its type, how to read it and, for request bodies, how to write it.
 
@@ -252,6 +259,8 @@ class Field:
     def value_code(self, bind: Callable[[Any], str]) -> str:
         if isinstance(self.read, Expr):
             return self.read
+        if isinstance(self.read, Raw):
+            return self.type.code(f"({self.read})", bind)
         if callable(self.read):
             return f"{bind(self.read)}(j)"
         return self.type.code(f"j.{self.read}", bind)
@@ -507,6 +516,16 @@ class ArrayOf(Obj):
         if self.description:
             d["description"] = self.description
         return d
+
+    def converter(self):
+        """A list read item by item (an object's items by its reader)."""
+        if isinstance(self.items, Obj):
+            read = self.items.reader()
+            return lambda values: [read(v) for v in values]
+        return list
+
+    def code(self, value: str, bind) -> str:
+        return f"{bind(self.converter())}({value})"
 
     def components(self, ns: str, into=None):
         into = super().components(ns, into)

@@ -160,6 +160,7 @@ VERSIONS = (
         ("v0_0_40.reconfigure", ("reconfigure",)),
         ("v0_0_40.shares", ("shares",)),
         ("v0_0_40.reservations", ("reservation", "reservations")),
+        ("v0_0_40.jobs", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_41.diag", ("diag", "licenses", "ping")),
@@ -168,6 +169,7 @@ VERSIONS = (
         ("v0_0_40.reconfigure", ("reconfigure",)),
         ("v0_0_40.shares", ("shares",)),
         ("v0_0_41.reservations", ("reservation", "reservations")),
+        ("v0_0_41.jobs", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("diag", "licenses", "ping")),
@@ -176,6 +178,7 @@ VERSIONS = (
         ("v0_0_40.reconfigure", ("reconfigure",)),
         ("v0_0_42.shares", ("shares",)),
         ("v0_0_42.reservations", ("reservation", "reservations")),
+        ("v0_0_42.jobs", ("job", "jobs")),
     )),
     _parser("slurmdb", "v0.0.40", (
         ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),

@@ -102,3 +102,42 @@ def test_flags_parse_from_an_unset_word(names, word):
 def test_flags_refuse_an_unknown_name():
     with pytest.raises(kinds.FlagError, match='Unknown flag "BOGUS"'):
         _states().parse(["IDLE", "BOGUS"], NO_VAL)
+
+
+def test_v0_0_40_number_objects_write_every_integer_as_int64():
+    from slurmrestd_py.kinds import NUMBER_OBJECTS, NUMBER_OBJECTS_40, U16, U32
+    for kind in (U16, U32):
+        assert NUMBER_OBJECTS_40[kind].definition()["properties"]["number"]["format"] == "int64"
+    number = NUMBER_OBJECTS[U16].definition()["properties"]["number"]
+    assert number["format"] == "int32"
+    # A uint32 may not fit int32 (24.11 writes such values where it documents int32).
+    assert NUMBER_OBJECTS[U32].definition()["properties"]["number"]["format"] == "int64"
+    for kind in (U16, U32):
+        assert NUMBER_OBJECTS_40[kind].converter()(5) == NUMBER_OBJECTS[kind].converter()(5)
+
+
+def test_flags_equal_entries_claim_their_mask_and_unknown_bits_only_list():
+    from slurmrestd_py.kinds import Flags, bit, equal
+    flags = Flags("f", [equal("NOT_SET", 0, 0xFF), equal("NONE", 1, 0xFF),
+                        bit("A", 0x100), bit("B", 0x200, mask=0xF00), bit("NEW", None)])
+    assert flags.listed(0) == ["NOT_SET"]
+    assert flags.listed(1) == ["NONE"]
+    # NONE claimed 0xFF: a bit whose mask meets it (A's is every bit) is not
+    # written, one masked apart (B's, as job state flags) is.
+    assert flags.listed(0x301) == ["NONE", "B"]
+    assert flags.listed(0x300) == ["NOT_SET", "B"]  # 0 under 0xFF is NOT_SET
+    assert flags.listed(0x2) == []
+    assert flags.definition()["items"]["enum"] == ["NOT_SET", "NONE", "A", "B", "NEW"]
+    assert Obj("o", [Field("f", flags, "v")]).read(type("C", (), {"v": 0x201})) == \
+        {"f": ["NONE", "B"]}
+
+
+def test_a_raw_reader_is_written_by_the_kind_of_its_dialect():
+    from slurmrestd_py.kinds import NUMBER_OBJECTS
+    from slurmrestd_py.schema import Raw
+    mem = Obj("mem", [Field("per_cpu", U64, Raw("(j.m & 0xFF) if j.m & 0x100 else (1 << 64) - 2"))],
+              dialect=NUMBER_OBJECTS)
+    assert mem.read(types.SimpleNamespace(m=0x105)) == {
+        "per_cpu": {"set": True, "infinite": False, "number": 5}}
+    assert mem.read(types.SimpleNamespace(m=5))["per_cpu"]["set"] is False
+    assert Obj("mem", mem.entries).read(types.SimpleNamespace(m=5)) == {"per_cpu": None}
