@@ -512,9 +512,10 @@ def job_operations(job: Obj, dialect: dict, typed_text: bool = False,
             if e.errno != SLURM_NO_CHANGE_IN_DATA:
                 raise _failed(e, "slurm_load_jobs()", "Unable to query jobs", empty(),
                               errors) from None
-            return done({**empty(), "warnings": [{
+            call.warnings.append({
                 "description": f"No job changes since update_time[{t}]={_time_text(t)}",
-                "source": "op_handler_jobs"}]}, errors)
+                "source": "op_handler_jobs"})
+            return done(empty(), errors)
         return done(answer(msg), errors)
 
     def get_job(call):
@@ -524,7 +525,7 @@ def job_operations(job: Obj, dialect: dict, typed_text: bool = False,
             raise _rejected(422, "op_handler_job", "Rejecting request. Failure parsing parameters")
         _since(call, 500, "_handle_job_get", typed_text)  # refused when malformed, else unused
         flags, errors = _show_flags(call, 500, "_handle_job_get", strict_flags)
-        warnings = []
+        warnings = call.warnings
         if sel.array_task_id != job_ids.NO_VAL:
             warnings.append({"description": "Job array Ids are not currently supported for job "
                              "searches. Showing all jobs in array instead.",
@@ -539,8 +540,8 @@ def job_operations(job: Obj, dialect: dict, typed_text: bool = False,
                             lambda out: lib.slurm_load_job(out, number_id, flags))
         except SlurmError as e:
             raise _failed(e, "_handle_job_get", f"Unable to query JobId={text}",
-                          {**empty(), "warnings": warnings}, errors) from None
-        return done({**answer(msg), "warnings": warnings}, errors)
+                          empty(), errors) from None
+        return done(answer(msg), errors)
 
     def get_jobs_state(call):
         value = call.query.get("job_id")
