@@ -3,6 +3,9 @@
 #   root.sh build SUITE DIR        debootstrap --variant=minbase SUITE into DIR
 #   root.sh run DIR COMMAND...     copy this checkout into DIR/src, run COMMAND
 #                                  there with chroot; end what it left running
+#   root.sh exec DIR COMMAND...    run COMMAND in DIR as it is (no copy), and
+#                                  leave what it starts running (daemons)
+#   root.sh stop DIR               end every process running in DIR
 #   root.sh remove DIR             end its processes, unmount, delete it
 #   root.sh fresh SUITE COMMAND... all three, in a new directory under /var/tmp
 # As root. The archive is the one this machine's apt sources name, so the root
@@ -32,14 +35,21 @@ sources() {
     } | sed -E "s/ $host(-[a-z]+)? / $suite\1 /" | sort -u
 }
 
-# The root's own processes: their root directory is DIR's (compared by inode,
-# which works whether we look from inside or outside).
+# The root's processes: their root directory is DIR or lies under it (a root
+# built inside this one, e.g. tests/cluster24.sh's trixie root inside CI's
+# bookworm root). Each process's root and its parents (root/.., root/../..)
+# are compared with DIR by inode, not by path: paths read from inside a root
+# are relative to it and would confuse a nested root with the machine's own
+# at the same path. ".." never climbs above the reader's root, so from inside
+# a root this still only finds what lies under DIR. One stat for all.
 procs_in() {
-    local id p; id=$(stat -c %d:%i "$1")
-    for p in /proc/[0-9]*; do
-        [ "$(stat -Lc %d:%i "$p/root" 2>/dev/null)" = "$id" ] && echo "${p#/proc/}"
+    local id up="" paths=() p i; id=$(stat -c %d:%i "$1")
+    for i in $(seq 16); do
+        for p in /proc/[0-9]*; do paths+=("$p/root$up"); done
+        up="$up/.."
     done
-    return 0
+    stat -Lc '%d:%i %n' "${paths[@]}" 2>/dev/null \
+        | awk -v id="$id" '$1 == id { split($2, f, "/"); print f[3] }' | sort -un || true
 }
 
 stop_procs() {
@@ -84,7 +94,10 @@ build() {
     sources "$suite" > "$dir/etc/apt/sources.list"
     cp /etc/hosts /etc/resolv.conf "$dir/etc/"
     # pip verifies against this machine's certificate chain; apt needs nothing.
-    cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/host-ca-certificates.crt"
+    # (Inside a root, that chain is the one this root was given.)
+    local ca; for ca in /etc/ssl/certs/ca-certificates.crt /etc/host-ca-certificates.crt; do
+        [ -f "$ca" ] && { cp "$ca" "$dir/etc/host-ca-certificates.crt"; break; }
+    done
 }
 
 run() {
@@ -105,6 +118,16 @@ run() {
     return $rc
 }
 
+# Like run, without the copy and without ending anything afterwards: for a
+# cluster that must outlive the command that starts it.
+exec_in() {
+    local dir=$1; shift
+    [ -x "$dir/bin/bash" ] || { log "$dir is not a root built by '$0 build'"; exit 1; }
+    mount_all "$dir"
+    exec chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" "$@"
+}
+
 remove() {
     local dir=$1
     [ -d "$dir" ] || return 0
@@ -118,11 +141,13 @@ remove() {
 case "${1:-}" in
     build) [ $# = 3 ] || exec "$0"; build "$2" "$3" ;;
     run) [ $# -ge 3 ] || exec "$0"; dir=$2; shift 2; run "$dir" "$@" ;;
+    exec) [ $# -ge 3 ] || exec "$0"; dir=$2; shift 2; exec_in "$dir" "$@" ;;
+    stop) [ $# = 2 ] || exec "$0"; stop_procs "$2" ;;
     remove) [ $# = 2 ] || exec "$0"; remove "$2" ;;
     fresh)
         [ $# -ge 3 ] || exec "$0"; suite=$2; shift 2
         dir=$(mktemp -d "/var/tmp/slurmrestd-py-$suite.XXXXXX")
         trap 'remove "$dir"' EXIT
         build "$suite" "$dir"; run "$dir" "$@" ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
 esac

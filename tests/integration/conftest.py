@@ -14,6 +14,7 @@ nothing after the last body.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import subprocess
@@ -175,11 +176,15 @@ def parse_responses(data: bytes, head_only=(), reference=False):
     return responses, data[pos:], stray
 
 
-def _run(cmd, request: bytes, env=None, reference=False, head_only=(), timeout=TIMEOUT) -> Result:
+def _run(cmd, request: bytes, env=None, reference=False, head_only=(), timeout=TIMEOUT,
+         user=USER, root=None) -> Result:
+    """`cmd` as `user`, `request` on a pipe that user made; `root`: inside
+    that root directory (chroot first, then runuser there)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     proc = subprocess.run(
-        ["runuser", "-u", USER, "--", "sh", "-c", 'cat | exec "$@"', "sh", *cmd],
+        [*(("chroot", root) if root else ()),
+         "runuser", "-u", user, "--", "sh", "-c", 'cat | exec "$@"', "sh", *cmd],
         input=request, capture_output=True, env=full_env, timeout=timeout)
     responses, leftover, stray = parse_responses(proc.stdout, head_only, reference)
     return Result(proc.returncode, responses, proc.stderr, proc.stdout, leftover, stray)
@@ -194,6 +199,46 @@ def run_ours(request: bytes, args=(), env=None, **kw) -> Result:
 def run_reference(request: bytes, args=REFERENCE_ARGS, env=None, **kw) -> Result:
     """The reference slurmrestd in inet mode as alice, the same way."""
     return _run([REFERENCE, *args], request, env, reference=True, **kw)
+
+
+# ---- the Slurm 24.11 reference: tests/cluster24.sh's cluster in a trixie root ----
+
+ROOT24 = os.environ.get("ROOT24", "/var/lib/slurmrestd-py/trixie")
+REFERENCE24 = "/usr/sbin/slurmrestd"  # inside ROOT24
+# Its default plugins: openapi/slurmctld and openapi/slurmdbd, each with the
+# data parsers v0.0.40, v0.0.41 and v0.0.42 (the document below lists them).
+REFERENCE24_ARGS = ("-a", "rest_auth/local")
+REFERENCE24_SPEC_ARGS = ("-s", "slurmctld,slurmdbd", "-d", "v0.0.42,v0.0.41,v0.0.40")
+
+
+def require_reference24():
+    """Skip unless tests/cluster24.sh built the 24.11 root (tests/run.sh does)."""
+    if not os.path.exists(ROOT24 + REFERENCE24):
+        pytest.skip(f"no Slurm 24.11 root at {ROOT24}: run 'bash tests/cluster24.sh up'")
+
+
+def run_reference24(request: bytes, user: str = USER, args=REFERENCE24_ARGS, env=None, **kw) -> Result:
+    """The Slurm 24.11 reference slurmrestd in inet mode inside its root, as
+    `user`, the way run_reference runs the 22.05 one (it writes the same
+    stray header line after a closing response)."""
+    require_reference24()
+    return _run([REFERENCE24, *args], request, env, reference=True, user=user, root=ROOT24, **kw)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference24_doc_json() -> bytes:
+    proc = subprocess.run(
+        ["chroot", ROOT24, "runuser", "-u", USER, "--", REFERENCE24,
+         "--generate-openapi-spec", *REFERENCE24_SPEC_ARGS],
+        capture_output=True, timeout=TIMEOUT, check=True)
+    return proc.stdout
+
+
+def reference24_doc() -> dict:
+    """The 24.11 reference's generated OpenAPI document (made once per session;
+    each call returns a fresh copy)."""
+    require_reference24()
+    return json.loads(_reference24_doc_json())
 
 
 def req(method: str = "GET", path: str = API + "/ping", headers=(), body: bytes | None = None,
