@@ -112,5 +112,9 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
+    # A handler may report errors (of a 200) and warnings beside its keys.
+    payload = dict(payload)
+    errors = [*errors, *payload.pop("errors", ())]
+    warnings = payload.pop("warnings", [])
     return {**payload, "meta": meta_40(version, call.identity.user, call.source),
-            "errors": errors, "warnings": []}
+            "errors": errors, "warnings": warnings}

@@ -153,9 +153,12 @@ VERSIONS = (
         ("dbv0_0_38.users", ("user", "users")),
         ("dbv0_0_38.wckeys", ("wckey", "wckeys")),
     )),
-    _parser("slurm", "v0.0.40", (("v0_0_40.diag", ("licenses", "ping")),)),
-    _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
-    _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
+    _parser("slurm", "v0.0.40", (("v0_0_40.diag", ("licenses", "ping")),
+                                 ("v0_0_40.job_control", ("job", "jobs")))),
+    _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),
+                                 ("v0_0_41.job_control", ("job", "jobs")))),
+    _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),
+                                 ("v0_0_42.job_control", ("job", "jobs")))),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
 # The `-s` names of the 22.05-style versions, then the content plugins of the
