@@ -6,6 +6,8 @@ and the answers carry warnings. What the values become is jobdesc's (Spec,
 writers), as for v0.0.38."""
 from __future__ import annotations
 
+import json
+
 from .. import slurm
 from ..errors import (ESLURM_ALREADY_DONE, ESLURM_DATA_EXPECTED_DICT, ESLURM_INVALID_JOB_ID,
                       ESLURM_REST_INVALID_QUERY, NEWER_ERRORS, SLURM_ERROR, ApiError,
@@ -62,7 +64,20 @@ def _json_type(v) -> str:
     return "array" if isinstance(v, list) else "object"
 
 
-def type_warning(t, v, source: str) -> dict | None:
+class Rules:
+    """How a version's parsers warn about a value of another JSON type than
+    declared: v0.0.41 and later quote the value (`quote`) and read a plain
+    number as a number object silently; v0.0.40 warns there too (`numbers`)."""
+
+    def __init__(self, quote: bool, numbers: bool):
+        self.quote, self.numbers = quote, numbers
+
+
+V40 = Rules(quote=False, numbers=True)
+V41 = Rules(quote=True, numbers=False)
+
+
+def type_warning(t, v, source: str, rules: Rules = V40) -> dict | None:
     """The reference's warning for a value of another JSON type than declared
     (it still tries to read it), None when the types agree."""
     if v is None:
@@ -71,11 +86,15 @@ def type_warning(t, v, source: str) -> dict | None:
     got = _json_type(v)
     if got == want or (want == "number" and got == "integer"):
         return None
+    if isinstance(t, NumberObj) and not rules.numbers:
+        return None
+    if isinstance(t, ArrayOf) and getattr(t.items, "enum", None) and got == "string":
+        return None  # the flag parsers take a single flag's name as is
     text = (f"Expected OpenAPI type={want}{' format=' + fmt if fmt else ''} "
             f"(Slurm type={_SLURM_TYPES[want]}) but got OpenAPI type={got} "
             f"(Slurm type={data_type(v)})")
-    if want == "string" and got in ("integer", "number", "boolean"):
-        text += ": " + as_str(v)  # the string parser says what it read
+    if rules.quote and got not in ("array", "object"):
+        text += ": " + json.dumps(v)
     return warning(text, source)
 
 
@@ -88,7 +107,8 @@ class Parsed:
         self.warnings: list = []
 
 
-def parse_job(props, path: str, fields: dict, out: Parsed, update: bool) -> Spec | None:
+def parse_job(props, path: str, fields: dict, out: Parsed, update: bool,
+              rules: Rules = V40) -> Spec | None:
     """A Spec from one job_desc_msg at `path` ("#/job/"), None if refused."""
     if not isinstance(props, dict):
         out.errors.append(entry(ESLURM_DATA_EXPECTED_DICT,
@@ -98,15 +118,12 @@ def parse_job(props, path: str, fields: dict, out: Parsed, update: bool) -> Spec
     spec = Spec()
     spec.warnings = out.warnings  # writers that only warn (core_specification < 0)
     ok = True
-    for key, value in props.items():
-        source = f"{path}{key}/"
-        field = fields.get(key)
-        if field is None:
-            out.warnings.append(warning(
-                f'Ignoring unknown field "{key}" of type {data_type(value)} in '
-                "DATA_PARSER_JOB_DESC_MSG", source))
+    # Declared keys in declaration order, then the unknown ones, as the reference reads them.
+    for key, field in fields.items():
+        if key not in props:
             continue
-        w = type_warning(field.type, value, source)
+        value, source = props[key], f"{path}{key}/"
+        w = type_warning(field.type, value, source, rules)
         if w:
             out.warnings.append(w)
         try:
@@ -117,6 +134,11 @@ def parse_job(props, path: str, fields: dict, out: Parsed, update: bool) -> Spec
         except ValueError as e:
             out.errors.append(entry(SLURM_ERROR, str(e), source))
             ok = False
+    for key, value in props.items():
+        if key not in fields:
+            out.warnings.append(warning(
+                f'Ignoring unknown field "{key}" of type {data_type(value)} in '
+                "DATA_PARSER_JOB_DESC_MSG", f"{path}{key}/"))
     if not ok:
         return None
     return spec
@@ -160,7 +182,7 @@ def _fail(status: int, out: Parsed, payload: dict | None = None):
 # ---------------------------------------------------------------------------
 # POST job/submit
 
-def submit(call, fields: dict, result: bool) -> dict:
+def submit(call, fields: dict, result: bool, rules: Rules = V40) -> dict:
     """`result`: the answer carries v0.0.40/41's `result` object too."""
     body = call.body if isinstance(call.body, dict) else {}
     out = Parsed()
@@ -180,7 +202,7 @@ def submit(call, fields: dict, result: bool) -> dict:
     components = [(job, "#/job/")] if job is not None else (
         [(j, f"#/jobs/{i}/") for i, j in enumerate(jobs)] if isinstance(jobs, list)
         else [(jobs, "#/jobs/")])
-    specs = [parse_job(props, path, fields, out, False) for props, path in components]
+    specs = [parse_job(props, path, fields, out, False, rules) for props, path in components]
     if out.errors or not specs or None in specs:
         _fail(500, out)
     keep: list = []
@@ -233,7 +255,7 @@ def submit(call, fields: dict, result: bool) -> dict:
 # ---------------------------------------------------------------------------
 # POST job/allocate (v0.0.41 and later)
 
-def allocate(call, fields: dict) -> dict:
+def allocate(call, fields: dict, rules: Rules = V41) -> dict:
     """A pending allocation without a script, not waited for (22.05's
     non-blocking slurm_allocate_resources; the reference blocks until the
     allocation is granted)."""
@@ -248,7 +270,7 @@ def allocate(call, fields: dict) -> dict:
                                 '"hetjob" fields are required to allocate job',
                                 "_job_post_allocate"))
         _fail(422, out)
-    spec = parse_job(body["job"], "#/job/", fields, out, False)
+    spec = parse_job(body["job"], "#/job/", fields, out, False, rules)
     if spec is None:
         _fail(500, out)
     keep: list = []
@@ -278,13 +300,14 @@ def allocate(call, fields: dict) -> dict:
 # ---------------------------------------------------------------------------
 # POST job/{job_id}
 
-def update(call, fields: dict, legacy: bool) -> dict:
+def update(call, fields: dict, legacy: bool, rules: Rules = V40) -> dict:
     """`legacy`: v0.0.40/41's answer (results [], and the first job's ids)."""
     job_id = call.params["job_id"]
     out = Parsed()
     empty = {"results": [], "job_id": "", "step_id": "", "job_submit_user_msg": ""} \
         if legacy else {"results": []}
-    spec = parse_job(call.body if call.body is not None else {}, "#/", fields, out, True)
+    spec = parse_job(call.body if call.body is not None else {}, "#/", fields, out, True,
+                     rules)
     keep: list = []
     desc = _desc(spec, True, keep) if spec is not None else None
     if desc is None:
@@ -380,7 +403,7 @@ _FILTERS = ("account", "job_name", "partition", "qos", "reservation", "job_state
             "user_id", "user_name", "wckey", "nodes")
 
 
-def cancel_jobs(call, fields: dict) -> dict:
+def cancel_jobs(call, fields: dict, rules: Rules = V40) -> dict:
     """DELETE jobs/: the jobs listed and/or those matching the filters (22.05
     has no kill_jobs RPC: each job is signalled in turn)."""
     body = call.body if isinstance(call.body, dict) else {}
@@ -392,12 +415,12 @@ def cancel_jobs(call, fields: dict) -> dict:
                                         f"{data_type(value)} in DATA_PARSER_KILL_JOBS_MSG",
                                         f"#/{key}/"))
             continue
-        w = type_warning(field.type, value, f"#/{key}/")
+        w = type_warning(field.type, value, f"#/{key}/", rules)
         if w:
             out.warnings.append(w)
         if key == "jobs" and isinstance(value, list):
             for x in value:
-                w = type_warning(field.type.items, x, "#/jobs/")
+                w = type_warning(field.type.items, x, "#/jobs/", rules)
                 if w:
                     out.warnings.append(w)
     sig = signal_of(body.get("signal"), out, "#/signal/")

@@ -193,13 +193,36 @@ def _int32(f: Field) -> Field:
         if f.type is Int else f
 
 
+# The order of the reference's parser fields: its document lists them so,
+# and it reads (and warns about) a body's keys in this order.
+ORDER = """account account_gather_frequency admin_comment allocation_node_list allocation_node_port
+argv array batch_features begin_time flags burst_buffer clusters cluster_constraint comment
+contiguous container container_id cores_per_socket core_specification thread_specification
+cpu_binding cpu_binding_flags cpu_frequency cpus_per_tres crontab deadline delay_boot
+dependency end_time environment rlimits excluded_nodes extra constraints group_id
+hetjob_group immediate job_id kill_on_node_fail licenses mail_type mail_user mcs_label
+memory_binding memory_binding_type memory_per_tres name network nice tasks open_mode
+reserve_ports overcommit partition distribution_plane_size power_flags prefer hold priority
+profile qos reboot required_nodes requeue reservation script shared exclusive oversubscribe
+site_factor spank_environment distribution time_limit time_minimum tres_bind tres_freq
+tres_per_job tres_per_node tres_per_socket tres_per_task user_id wait_all_nodes
+kill_warning_flags kill_warning_signal kill_warning_delay current_working_directory
+cpus_per_task minimum_cpus maximum_cpus nodes minimum_nodes maximum_nodes
+minimum_boards_per_node minimum_sockets_per_board sockets_per_node threads_per_core
+tasks_per_node tasks_per_socket tasks_per_core tasks_per_board ntasks_per_tres
+minimum_cpus_per_node memory_per_cpu memory_per_node temporary_disk_per_node selinux_context
+required_switches standard_error standard_input standard_output wait_for_switch wckey x11
+x11_magic_cookie x11_target_host x11_target_port""".split()
+
 _KEPT = [f for f in v38.PROPERTIES.fields if f.key not in DROPPED]
-JOB_DESC = v38.PROPERTIES.derive(
+_DERIVED = v38.PROPERTIES.derive(
     "job_desc_msg", drop=DROPPED,
     replace={f.key: RETYPED.get(f.key) or _int32(f) for f in _KEPT},
     add=[(_KEPT[-1].key, f) for f in reversed(ADDED)], description="",
     dialect=NUMBER_OBJECTS)
-JOB_DESC.required = []
+JOB_DESC = _DERIVED.rebuilt("job_desc_msg", sorted(_DERIVED.entries,
+                                                   key=lambda f: ORDER.index(f.key)),
+                            "", [])
 
 
 # ---- requests and answers
@@ -288,11 +311,9 @@ def control_operations(job_desc: Obj, submit_response: Obj = SUBMIT_RESPONSE,
                        kill_response: Obj = OPENAPI_RESP,
                        warn_flags: ArrayOf = WARN_FLAGS,
                        allocate: Obj | None = None, allocate_response: Obj | None = None,
-                       script_in_job: bool = True) -> list[Operation]:
+                       rules: control_40.Rules = control_40.V40) -> list[Operation]:
     """The job control operations of v0.0.40 (the defaults) and later."""
     fields = {f.key: f for f in job_desc.fields if f.write is not None}
-    if not script_in_job:
-        fields.pop("script", None)
     result = "result" in {f.key for f in submit_response.fields}
     legacy = "job_id" in {f.key for f in post_response.fields}
     status = "status" in {f.key for f in kill_response.fields}
@@ -300,10 +321,10 @@ def control_operations(job_desc: Obj, submit_response: Obj = SUBMIT_RESPONSE,
     kill_fields = {f.key: f for f in kill_msg.fields}
     ops = [
         Operation("POST", "job/submit", "post_job_submit", "submit new job", "slurm",
-                  lambda call: control_40.submit(call, fields, result), submit_response,
+                  lambda call: control_40.submit(call, fields, result, rules), submit_response,
                   body=submit_req(job_desc)),
         Operation("POST", "job/{job_id}", "post_job", "update job", "slurm",
-                  lambda call: control_40.update(call, fields, legacy), post_response,
+                  lambda call: control_40.update(call, fields, legacy, rules), post_response,
                   [_JOB_ID], body=job_desc),
         Operation("DELETE", "job/{job_id}", "delete_job", "cancel or signal job", "slurm",
                   lambda call: control_40.cancel(call, status), kill_response, [
@@ -311,14 +332,14 @@ def control_operations(job_desc: Obj, submit_response: Obj = SUBMIT_RESPONSE,
                       Param("flags", "query", Enum(*warn_flags.items.enum),
                             "Signalling flags")]),
         Operation("DELETE", "jobs/", "delete_jobs", "send signal to list of jobs", "slurm",
-                  lambda call: control_40.cancel_jobs(call, kill_fields), KILL_JOBS_RESPONSE,
+                  lambda call: control_40.cancel_jobs(call, kill_fields, rules), KILL_JOBS_RESPONSE,
                   body=kill_msg),
     ]
     if allocate is not None:
         ops.insert(1, Operation("POST", "job/allocate", "post_job_allocate",
                                 "submit new job allocation without any steps that must be "
                                 "signaled to stop", "slurm",
-                                lambda call: control_40.allocate(call, fields),
+                                lambda call: control_40.allocate(call, fields, rules),
                                 allocate_response, body=allocate))
     return ops
 

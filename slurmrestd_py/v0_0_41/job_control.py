@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..jobdesc.writers import EXCLUSIVE, SHARED, KILL_FLAG_BITS, number, w_accepted
 from ..kinds import U16_OBJ
+from ..jobdesc import control_40
 from ..v0_0_40 import job_control as v40
 from ..v0_0_40.job_control import INT32, P, flag_list
 
@@ -33,4 +34,4 @@ JOB_DESC = v40.JOB_DESC.derive(drop=["cores_per_socket"], replace={
 
 OPERATIONS = v40.control_operations(
     JOB_DESC, warn_flags=WARN_FLAGS, allocate=v40.allocate_req(JOB_DESC),
-    allocate_response=v40.ALLOCATE_RESPONSE)
+    allocate_response=v40.ALLOCATE_RESPONSE, rules=control_40.V41)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..envelope import response_40
 from ..jobdesc.writers import w_accepted
 from ..schema import Field
+from ..jobdesc import control_40
 from ..v0_0_40 import job_control as v40
 from ..v0_0_40.job_control import INT32, P
 from ..v0_0_41 import job_control as v41
@@ -23,4 +24,4 @@ KILL_JOB_RESPONSE = response_40("openapi_kill_job_resp", [
 
 OPERATIONS = v40.control_operations(
     JOB_DESC, SUBMIT_RESPONSE, POST_RESPONSE, KILL_JOB_RESPONSE, v41.WARN_FLAGS,
-    v40.allocate_req(JOB_DESC), v40.ALLOCATE_RESPONSE)
+    v40.allocate_req(JOB_DESC), v40.ALLOCATE_RESPONSE, control_40.V41)
