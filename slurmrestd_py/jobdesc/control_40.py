@@ -67,14 +67,16 @@ def _json_type(v) -> str:
 class Rules:
     """How a version's parsers warn about a value of another JSON type than
     declared: v0.0.41 and later quote the value (`quote`) and read a plain
-    number as a number object silently; v0.0.40 warns there too (`numbers`)."""
+    number as a number object silently; v0.0.40 warns there too (`numbers`).
+    `null_results`: an update of a job that is no array answers null results
+    (v0.0.41 and later), not [] (v0.0.40)."""
 
-    def __init__(self, quote: bool, numbers: bool):
-        self.quote, self.numbers = quote, numbers
+    def __init__(self, quote: bool, numbers: bool, null_results: bool):
+        self.quote, self.numbers, self.null_results = quote, numbers, null_results
 
 
-V40 = Rules(quote=False, numbers=True)
-V41 = Rules(quote=True, numbers=False)
+V40 = Rules(quote=False, numbers=True, null_results=False)
+V41 = Rules(quote=True, numbers=False, null_results=True)
 
 
 def type_warning(t, v, source: str, rules: Rules = V40) -> dict | None:
@@ -117,6 +119,7 @@ def parse_job(props, path: str, fields: dict, out: Parsed, update: bool,
         return None
     spec = Spec()
     spec.warnings = out.warnings  # writers that only warn (core_specification < 0)
+    spec.quoted = rules.quote
     ok = True
     # Declared keys in declaration order, then the unknown ones, as the reference reads them.
     for key, field in fields.items():
@@ -301,11 +304,13 @@ def allocate(call, fields: dict, rules: Rules = V41) -> dict:
 # POST job/{job_id}
 
 def update(call, fields: dict, legacy: bool, rules: Rules = V40) -> dict:
-    """`legacy`: v0.0.40/41's answer (results [], and the first job's ids)."""
+    """`legacy`: v0.0.40/41's answer (with the first job's ids). From
+    v0.0.41 on, a plain (not array) job's update answers null results."""
     job_id = call.params["job_id"]
     out = Parsed()
-    empty = {"results": [], "job_id": "", "step_id": "", "job_submit_user_msg": ""} \
-        if legacy else {"results": []}
+    none = None if rules.null_results else []
+    empty = {"results": none, "job_id": "", "step_id": "", "job_submit_user_msg": ""} \
+        if legacy else {"results": none}
     spec = parse_job(call.body if call.body is not None else {}, "#/", fields, out, True,
                      rules)
     keep: list = []
@@ -336,11 +341,9 @@ def update(call, fields: dict, legacy: bool, rules: Rules = V40) -> dict:
     finally:
         if resp != ffi.NULL:
             lib.slurm_free_job_array_resp(resp)
-    answer = dict(empty, results=results)
+    answer = dict(empty, results=results or none)
     if legacy and results:
         answer.update(job_id=str(results[0]["job_id"]), step_id=results[0]["step_id"])
-    elif not legacy and not results:
-        answer["results"] = None  # as the reference answers a plain job's update
     return {**answer, "warnings": out.warnings}
 
 
@@ -451,6 +454,8 @@ def _matching(filters: dict, listed: list[str], user: str) -> list[str]:
             jid = str(j.job_id)
             if listed and jid not in listed:
                 continue
+            if not states and j.job_state & lib.JOB_STATE_BASE > 2:
+                continue  # finished: as slurmctld's filter, only pending, running, suspended
             owner = slurm.user_name(j.user_id)
             if not listed and owner != user:
                 continue

@@ -32,6 +32,7 @@ class Spec:
         self.text: dict[str, str] = {}  # job_desc_msg_t char* fields set as given
         self.numbers: dict[str, int] = {}  # job_desc_msg_t number fields set as given
         self.script: str | None = None  # v0.0.40 on: the batch script may come with the job
+        self.quoted = False  # v0.0.41 on: refusals show the value (values.no_val_number)
         self.argv: list[str] | None = None
         self.begin = 0
         self.chdir: str | None = None

@@ -4,6 +4,8 @@ expected becomes 3, and so on. `as_*` raise ValueError; `string`, `integer`
 and `boolean` refuse with the reference's error entry (PropertyError)."""
 from __future__ import annotations
 
+import json
+
 from .. import convert, words
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DATA_EXPECTED_DICT, NEWER_ERRORS,
                       SLURM_ERROR, PropertyError, error_entry)
@@ -103,10 +105,11 @@ def parser_error(errno: int, description: str) -> PropertyError:
                           "error": message})
 
 
-def no_val_number(v, width: int = 32) -> int:
+def no_val_number(v, width: int = 32, quoted: bool = False) -> int:
     """A number, or a {"set", "infinite", "number"} object, as the
     reference's *_NO_VAL parsers read it into a `width`-bit C value: unset
-    (null, set false) is NO_VAL, infinite (or a number beyond NO_VAL) INFINITE."""
+    (null, set false) is NO_VAL, infinite (or a number beyond NO_VAL) INFINITE.
+    `quoted`: refused as v0.0.41 and later refuse (the value shown, as JSON)."""
     infinite = (1 << width) - 1
     no_val = infinite - 1
     if v is None:
@@ -121,6 +124,8 @@ def no_val_number(v, width: int = 32) -> int:
         n = v
     elif isinstance(v, dict):
         n = _number_object(v, no_val, infinite)
+    elif quoted:
+        raise parser_error(ESLURM_DATA_CONV_FAILED, f"Expected integer but got {json.dumps(v)}")
     else:
         raise parser_error(ESLURM_DATA_EXPECTED_DICT,
                            f"Expected dictionary but got {data_type(v)}")

@@ -405,7 +405,7 @@ def number(attr: str, width: int = 32, member: bool = False):
     into the Spec's `attr`, or, with `member`, the job_desc_msg_t member
     `attr`; unset leaves the default."""
     def write(spec: Spec, v):
-        n = no_val_number(v, width)
+        n = no_val_number(v, width, spec.quoted)
         if n == (1 << width) - 2:
             return
         if member:
@@ -515,7 +515,7 @@ def _warn_time(spec: Spec, n: int):
 
 
 def w_warn_delay(spec: Spec, v):
-    n = no_val_number(v, 16)
+    n = no_val_number(v, 16, spec.quoted)
     if n != NO_VAL16:
         _warn_time(spec, n)
 

@@ -20,7 +20,7 @@ from ..jobdesc.writers import (w_accepted, EXCLUSIVE, JOB_FLAG_BITS, KILL_FLAG_B
 from ..jobdesc.values import boolean, integer
 from ..kinds import NUMBER_OBJECTS, U16_OBJ, U32, U32_OBJ, U64_OBJ
 from ..routes import Operation, Param
-from ..schema import ArrayOf, Bool, Enum, Field, Int, Obj, Scalar, Str
+from ..schema import ArrayOf, Bool, Enum, Field, Inline, Int, Obj, Scalar, Str
 from ..v0_0_38 import job_control as v38
 
 INT32 = Scalar("integer", "int32")
@@ -90,6 +90,35 @@ RETYPED = {f.key: f for f in [
 ]}
 
 WARN_FLAGS = flag_list("warn_flags", KILL_FLAG_BITS)
+# scrontab entries and resource limits: 22.05's job_desc_msg_t has neither to set.
+CRON_ENTRY = Obj("cron_entry", [
+    Field("flags", flag_list("cron_entry_flags", (
+        "WILD_MINUTE", "WILD_HOUR", "WILD_DAY_OF_MONTH", "WILD_MONTH", "WILD_DAY_OF_WEEK")),
+        description="Flags"),
+    *(Field(k, Str, description=d) for k, d in (
+        ("minute", "Ranged string specifying eligible minute values (e.g. 0-10,50)"),
+        ("hour", "Ranged string specifying eligible hour values (e.g. 0-5,23)"),
+        ("day_of_month", "Ranged string specifying eligible day of month values (e.g. "
+         "0-10,29)"),
+        ("month", "Ranged string specifying eligible month values (e.g. 0-5,12)"),
+        ("day_of_week", "Ranged string specifying eligible day of week values (e.g.0-3,7)"),
+        ("specification", "Time specification (* means valid for all allowed values) - "
+         "minute hour day_of_month month day_of_week"),
+        ("command", "Command to run"))),
+    Field("line/start", INT32, description="Start of this entry in file"),
+    Field("line/end", INT32, description="End of this entry in file"),
+])
+RLIMITS = Inline([Field(k, U64_OBJ, description=d) for k, d in (
+    ("cpu", "Per-process CPU limit, in seconds."),
+    ("fsize", "Largest file that can be created, in bytes."),
+    ("data", "Maximum size of data segment, in bytes. "),
+    ("stack", "Maximum size of stack segment, in bytes."),
+    ("core", "Largest core file that can be created, in bytes."),
+    ("rss", "Largest resident set size, in bytes."),
+    ("nproc", "Number of processes."),
+    ("nofile", "Number of open files."),
+    ("memlock", "Locked-in-memory address space"),
+    ("as", "Address space limit."))])
 
 # What 22.05's job_desc_msg_t has no member for (or slurmctld sets itself)
 # is accepted and has no effect: see README.
@@ -113,9 +142,9 @@ ADDED = [
         "CPU_BIND_ONE_THREAD_PER_CORE")), "Flags for CPU binding", w_accepted),
     P("cpus_per_tres", Str, "Semicolon delimited list of TRES=# values values indicating how "
       "many CPUs should be allocated for each specified TRES", text("cpus_per_tres")),
-    P("crontab", Obj("cron_entry", []), "Specification for scrontab job", w_accepted),
+    P("crontab", CRON_ENTRY, "Specification for scrontab job", w_accepted),
     P("end_time", Int, "Expected end time (UNIX timestamp)", member_int("end_time")),
-    P("rlimits", Obj("", []), "", w_accepted),
+    P("rlimits", RLIMITS, "", w_accepted),
     P("excluded_nodes", CSV, "Comma separated list of nodes that may not be used",
       text_list("exc_nodes")),
     P("extra", Str, "Arbitrary string used for node filtering if extra constraints are "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..jobdesc.writers import EXCLUSIVE, SHARED, KILL_FLAG_BITS, number, w_accepted
 from ..kinds import U16_OBJ
+from ..schema import Field, Nullable
 from ..jobdesc import control_40
 from ..v0_0_40 import job_control as v40
 from ..v0_0_40.job_control import INT32, P, flag_list
@@ -32,6 +33,10 @@ JOB_DESC = v40.JOB_DESC.derive(drop=["cores_per_socket"], replace={
         ("required_switches", P("segment_size", U16_OBJ, "Segment size for topology/block",
                                 w_accepted))])
 
+# A plain job's update answers null results from v0.0.41 on.
+POST_RESPONSE = v40.POST_RESPONSE.derive(replace={"results": Field(
+    "results", Nullable(v40.POST_RESPONSE.fields[0].type), description="Job update results")})
+
 OPERATIONS = v40.control_operations(
-    JOB_DESC, warn_flags=WARN_FLAGS, allocate=v40.allocate_req(JOB_DESC),
+    JOB_DESC, post_response=POST_RESPONSE, warn_flags=WARN_FLAGS, allocate=v40.allocate_req(JOB_DESC),
     allocate_response=v40.ALLOCATE_RESPONSE, rules=control_40.V41)

@@ -18,7 +18,7 @@ JOB_DESC = v41.JOB_DESC.derive(
     add=[("nodes", P("oom_kill_step", INT32, "Kill whole step in case of OOM in one of the "
                      "tasks", w_accepted))])
 SUBMIT_RESPONSE = v40.SUBMIT_RESPONSE.derive(drop=["result"])
-POST_RESPONSE = v40.POST_RESPONSE.derive(drop=["job_id", "step_id", "job_submit_user_msg"])
+POST_RESPONSE = v41.POST_RESPONSE.derive(drop=["job_id", "step_id", "job_submit_user_msg"])
 KILL_JOB_RESPONSE = response_40("openapi_kill_job_resp", [
     Field("status", v40.KILL_STATUS, description="resultant status of signal request")])
 
