@@ -108,30 +108,33 @@ def parser_error(errno: int, description: str) -> PropertyError:
 def no_val_number(v, width: int = 32, quoted: bool = False) -> int:
     """A number, or a {"set", "infinite", "number"} object, as the
     reference's *_NO_VAL parsers read it into a `width`-bit C value: unset
-    (null, set false) is NO_VAL, infinite (or a number beyond NO_VAL) INFINITE.
+    (null, set false) is NO_VAL, infinite (or any number from NO_VAL up) INFINITE.
     `quoted`: refused as v0.0.41 and later refuse (the value shown, as JSON)."""
-    infinite = (1 << width) - 1
-    no_val = infinite - 1
+    # Read as a uint64_t (NO_VAL64 unset, INFINITE64 unlimited), then narrowed.
+    no_val64, infinite64 = (1 << 64) - 2, (1 << 64) - 1
     if v is None:
-        return no_val
-    if isinstance(v, float):
-        if v != v:
-            return no_val
-        n = infinite if v in (float("inf"), float("-inf")) else int(v)
+        n = no_val64
+    elif isinstance(v, float):
+        n = no_val64 if v != v else infinite64 if v in (float("inf"), float("-inf")) \
+            else int(v)
     elif isinstance(v, str) and words.INT.match(v.strip()):
         n = convert.saturate(convert.integer(v.strip()))
     elif isinstance(v, int) and not isinstance(v, bool):
         n = v
     elif isinstance(v, dict):
-        n = _number_object(v, no_val, infinite)
+        n = _number_object(v, no_val64, infinite64)
     elif quoted:
         raise parser_error(ESLURM_DATA_CONV_FAILED, f"Expected integer but got {json.dumps(v)}")
     else:
         raise parser_error(ESLURM_DATA_EXPECTED_DICT,
                            f"Expected dictionary but got {data_type(v)}")
-    if n in (no_val, infinite):
+    n &= infinite64
+    if width == 64:
         return n
-    return infinite if n & 0xFFFFFFFFFFFFFFFF >= no_val else n
+    infinite = (1 << width) - 1
+    if n == no_val64:
+        return infinite - 1
+    return infinite if n >= infinite - 1 else n
 
 
 def _number_object(v: dict, no_val: int, infinite: int) -> int:
