@@ -402,15 +402,14 @@ def w_stored_text(spec: Spec, v):
 
 def number(attr: str, width: int = 32, member: bool = False):
     """A number or {"set", "infinite", "number"} object (values.no_val_number)
-    into the Spec's `attr`, or, with `member`, the job_desc_msg_t member
-    `attr`; unset leaves the default."""
+    into the Spec's `attr` (unset leaves its default), or, with `member`,
+    the job_desc_msg_t member `attr`, unset (NO_VAL) included as the
+    reference writes it (a `priority` unset after `hold` releases the job)."""
     def write(spec: Spec, v):
         n = no_val_number(v, width, spec.quoted)
-        if n == (1 << width) - 2:
-            return
         if member:
             spec.numbers[attr] = n
-        else:
+        elif n != (1 << width) - 2:
             setattr(spec, attr, n)
     return write
 
@@ -471,6 +470,12 @@ def text_list(attr: str, target: str = "text"):
         else:
             spec.text[attr] = joined
     return write
+
+
+def w_hold_priority(spec: Spec, v):
+    """Hold (priority 0) or release: the job's priority, so that a `priority`
+    read after it (the reference's order) overrides it, as in the reference."""
+    spec.numbers["priority"] = 0 if boolean(v) else INFINITE
 
 
 def w_environment_list(spec: Spec, v):

@@ -16,7 +16,8 @@ from ..jobdesc.writers import (w_accepted, EXCLUSIVE, JOB_FLAG_BITS, KILL_FLAG_B
                                w_environment_list, w_exclusive_flags, w_job_flags,
                                w_kill_on_node_fail, w_mail_flags, w_max_nodes, w_min_nodes,
                                w_open_mode_flags, w_profile_flags, w_script, w_shared_flags,
-                               w_warn_delay, w_warn_flags, w_warn_signal, w_x11_flags)
+                               w_warn_delay, w_warn_flags, w_warn_signal, w_x11_flags,
+                               w_hold_priority)
 from ..jobdesc.values import boolean, integer
 from ..kinds import NUMBER_OBJECTS, U16_OBJ, U32, U32_OBJ, U64_OBJ
 from ..routes import Operation, Param
@@ -68,7 +69,8 @@ RETYPED = {f.key: f for f in [
       w_mail_flags),
     P("open_mode", flag_list("open_mode", OPEN_MODES),
       "Open mode used for stdout and stderr files", w_open_mode_flags),
-    P("priority", U32_OBJ, "Request specific job priority", number("priority")),
+    P("hold", Bool, "Hold (true) or release (false) job", w_hold_priority),
+    P("priority", U32_OBJ, "Request specific job priority", number("priority", member=True)),
     P("profile", flag_list("acct_gather_profile", PROFILES),
       "Profile used by the acct_gather_profile plugin", w_profile_flags),
     P("exclusive", flag_list("job_exclusive_flags", [k for k in EXCLUSIVE if k != "topo"]),

@@ -8,10 +8,8 @@ go to the Slurm 24.11 reference (tests/cluster24.sh) when it is there, and
 the answers' keys, types, error entries and warnings, and the jobs each
 cluster then holds, are compared.
 
-Known differences, asserted as such: the reference's job/allocate waits
-for the allocation (22.05's non-blocking call answers at once, with the
-job pending), and `priority` beside `hold: true` releases the job there
-(here `hold` wins, as in v0.0.38).
+Known difference: the reference's job/allocate waits for the allocation
+(22.05's non-blocking call answers at once, with the job pending).
 """
 from __future__ import annotations
 
@@ -280,6 +278,9 @@ SAME = [
     ("wrong types", {"script": SCRIPT, "job": {**job(
         "jctl-same", tasks="2", requeue="yes", excluded_nodes="ghost1"), "name": 5}}),
     ("unknown key", {"script": SCRIPT, "job": job("jctl-same", Comment="x", bogus=[1])}),
+    ("numbers unset", {"script": SCRIPT, "job": job(
+        "jctl-same", time_minimum={"set": False}, nice=10, begin_time={"set": True, "number": 0},
+        required_switches=None)}),
     ("bad number", {"script": SCRIPT, "job": job("jctl-same", time_limit="abc")}),
     ("no script", {"job": job("jctl-same")}),
     ("no job", {"script": SCRIPT}),
