@@ -6,6 +6,7 @@ and the answers carry warnings. What the values become is jobdesc's (Spec,
 writers), as for v0.0.38."""
 from __future__ import annotations
 
+import errno
 import json
 
 from .. import slurm
@@ -69,14 +70,17 @@ class Rules:
     declared: v0.0.41 and later quote the value (`quote`) and read a plain
     number as a number object silently; v0.0.40 warns there too (`numbers`).
     `null_results`: an update of a job that is no array answers null results
-    (v0.0.41 and later), not [] (v0.0.40)."""
+    (v0.0.41 and later), not [] (v0.0.40). `signal_errno`: the error number
+    of an unknown signal's entry: v0.0.40's EINVAL refuses to signal; later
+    versions report 0 and send SIGKILL."""
 
-    def __init__(self, quote: bool, numbers: bool, null_results: bool):
+    def __init__(self, quote: bool, numbers: bool, null_results: bool, signal_errno: int):
         self.quote, self.numbers, self.null_results = quote, numbers, null_results
+        self.signal_errno = signal_errno
 
 
-V40 = Rules(quote=False, numbers=True, null_results=False)
-V41 = Rules(quote=True, numbers=False, null_results=True)
+V40 = Rules(quote=False, numbers=True, null_results=False, signal_errno=errno.EINVAL)
+V41 = Rules(quote=True, numbers=False, null_results=True, signal_errno=0)
 
 
 def type_warning(t, v, source: str, rules: Rules = V40) -> dict | None:
@@ -350,9 +354,9 @@ def update(call, fields: dict, legacy: bool, rules: Rules = V40) -> dict:
 # ---------------------------------------------------------------------------
 # DELETE job/{job_id} and DELETE jobs/
 
-def signal_of(value, out: Parsed, source: str) -> int:
-    """A signal given by number or name (SIGKILL when absent). An unknown
-    one is an error entry, yet, as the reference, the job gets SIGKILL."""
+def signal_of(value, out: Parsed, source: str, rules: Rules = V40) -> int | None:
+    """A signal given by number or name (SIGKILL when absent); an unknown one
+    is an error entry and None (v0.0.40: nothing is sent), or SIGKILL."""
     if value is None or value == "":
         return 9
     text = as_str(value) if not isinstance(value, (list, dict)) else ""
@@ -362,9 +366,10 @@ def signal_of(value, out: Parsed, source: str) -> int:
         sig = sig_name2num(text)
     if 0 < sig < SIGRTMAX:
         return sig
-    out.errors.append({"description": "Unknown signal (null)", "error_number": 0,
-                       "error": "No error", "source": source})
-    return 9
+    out.errors.append({"description": "Unknown signal (null)",
+                       "error_number": rules.signal_errno,
+                       "error": slurm.strerror(rules.signal_errno), "source": source})
+    return None if rules.signal_errno else 9
 
 
 def kill_flags(value) -> int:
@@ -391,11 +396,12 @@ def kill_one(job_id: str, sig: int, flags: int) -> dict | None:
             "federation": {"sibling": ""}}
 
 
-def cancel(call, status: bool) -> dict:
+def cancel(call, status: bool, rules: Rules = V40) -> dict:
     """`status`: v0.0.42 lists each failure; v0.0.40/41 answer nothing more."""
     out = Parsed()
-    sig = signal_of(call.query.get("signal"), out, "#/signal/")
-    failure = kill_one(call.params["job_id"], sig, kill_flags(call.query.get("flags")))
+    sig = signal_of(call.query.get("signal"), out, "#/signal/", rules)
+    failure = None if sig is None else kill_one(call.params["job_id"], sig,
+                                                kill_flags(call.query.get("flags")))
     failures = [failure] if failure and failure["error"]["code"] != ESLURM_ALREADY_DONE \
         or failure and status else []
     answer = {"status": failures} if status else {}
@@ -426,12 +432,13 @@ def cancel_jobs(call, fields: dict, rules: Rules = V40) -> dict:
                 w = type_warning(field.type.items, x, "#/jobs/", rules)
                 if w:
                     out.warnings.append(w)
-    sig = signal_of(body.get("signal"), out, "#/signal/")
+    sig = signal_of(body.get("signal"), out, "#/signal/", rules)
     flags = kill_flags(body.get("flags"))
     listed = [as_str(x) for x in body.get("jobs") or []
               if not isinstance(x, (list, dict))]
     filters = {k: body[k] for k in _FILTERS if body.get(k) not in (None, "", [])}
-    targets = listed if not filters else _matching(filters, listed, call.identity.user)
+    targets = [] if sig is None else listed if not filters else _matching(
+        filters, listed, call.identity.user)
     failures = [f for f in (kill_one(j, sig, flags) for j in targets) if f]
     return {"status": failures, "errors": out.errors, "warnings": out.warnings}
 

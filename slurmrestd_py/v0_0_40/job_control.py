@@ -358,7 +358,7 @@ def control_operations(job_desc: Obj, submit_response: Obj = SUBMIT_RESPONSE,
                   lambda call: control_40.update(call, fields, legacy, rules), post_response,
                   [_JOB_ID], body=job_desc),
         Operation("DELETE", "job/{job_id}", "delete_job", "cancel or signal job", "slurm",
-                  lambda call: control_40.cancel(call, status), kill_response, [
+                  lambda call: control_40.cancel(call, status, rules), kill_response, [
                       _JOB_ID, Param("signal", "query", Str, "Signal to send to Job"),
                       Param("flags", "query", Enum(*warn_flags.items.enum),
                             "Signalling flags")]),

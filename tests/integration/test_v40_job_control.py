@@ -312,8 +312,18 @@ def test_update_and_cancel_same_as_reference(version):
     assert shape(envelope_of(answers[False][1])) == shape(envelope_of(answers[True][1]))
     assert {k: show(ids[False]).get(k) for k in HELD if k != "WorkDir"} == \
         {k: show(ids[True], True).get(k) for k in HELD if k != "WorkDir"}
-    gone = {r: call("DELETE", f"/slurm/{version}/job/{ids[r]}", None, r) for r in ids}
+    # An unknown signal is an error entry; v0.0.40 then sends nothing, later
+    # versions SIGKILL.
+    gone = {r: call("DELETE", f"/slurm/{version}/job/{ids[r]}?signal=NOSUCH", None, r)
+            for r in ids}
     assert envelope_of(gone[False][1]) == envelope_of(gone[True][1])
+    assert gone[False][1]["errors"][0]["source"] == "#/signal/"
+    state = "PENDING" if version == "v0.0.40" else "CANCELLED"
+    assert show(ids[False])["JobState"] == show(ids[True], True)["JobState"] == state
+    gone = {r: call("DELETE", f"/slurm/{version}/job/{ids[r]}", None, r)[1] for r in ids}
+    assert shape(envelope_of(gone[False])) == shape(envelope_of(gone[True]))
+    assert [s["error"] for s in gone[False].get("status", [])] == \
+        [s["error"] for s in gone[True].get("status", [])]  # (already done: v0.0.42 says so)
     assert show(ids[False])["JobState"] == show(ids[True], True)["JobState"] == "CANCELLED"
     missing = {r: call("DELETE", f"/slurm/{version}/job/999999", None, r) for r in ids}
     assert envelope_of(missing[False][1]) == envelope_of(missing[True][1])
@@ -335,3 +345,18 @@ def test_delete_jobs_same_as_reference(version):
     assert odata["warnings"] == rdata["warnings"]
     assert odata["status"] == rdata["status"]
     assert show(od["job_id"])["JobState"] == show(rd["job_id"], True)["JobState"]
+
+
+@pytest.mark.parametrize("version", PARSERS)
+def test_delete_jobs_by_filter_same_as_reference(version):
+    name = f"jctl-filter-{version}"
+    (_, rd), (_, od) = _both(version, {"script": SCRIPT, "job": job(name)})
+    (_, rk), (_, ok) = _both(version, {"script": SCRIPT, "job": job(name + "-kept")})
+    answers = {r: call("DELETE", f"/slurm/{version}/jobs/",
+                       {"job_name": name, "job_state": ["PENDING"], "signal": "9"}, r)
+               for r in (True, False)}
+    assert answers[False][0] == answers[True][0] == 200
+    assert envelope_of(answers[False][1]) == envelope_of(answers[True][1])
+    assert show(od["job_id"])["JobState"] == show(rd["job_id"], True)["JobState"] \
+        == "CANCELLED"
+    assert show(ok["job_id"])["JobState"] == show(rk["job_id"], True)["JobState"] == "PENDING"
