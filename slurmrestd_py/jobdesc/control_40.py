@@ -196,7 +196,10 @@ def submit(call, fields: dict, result: bool, rules: Rules = V40) -> dict:
     job, jobs = body.get("job"), body.get("jobs")
     first = job if isinstance(job, dict) else (
         jobs[0] if isinstance(jobs, list) and jobs and isinstance(jobs[0], dict) else {})
-    if not body.get("script") and not first.get("script"):
+    script = body.get("script") if body.get("script") else first.get("script")
+    if isinstance(script, (list, dict)):
+        script = None  # no script text: as missing
+    if not script:
         out.errors.append(entry(ESLURM_REST_INVALID_QUERY,
                                 'Populated "script" field is required for job submission',
                                 "_job_post"))
@@ -217,7 +220,7 @@ def submit(call, fields: dict, result: bool, rules: Rules = V40) -> dict:
     if None in descs:
         out.errors.append(entry(SLURM_ERROR, "Unable to parse job", "_job_post"))
         _fail(500, out)
-    script = specs[0].script if specs[0].script is not None else as_str(body.get("script"))
+    script = specs[0].script if specs[0].script is not None else as_str(script)
     descs[0].script = _c(script, keep)
     het = job is None
     slurm.init()

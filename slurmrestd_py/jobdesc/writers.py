@@ -13,9 +13,9 @@ from ..errors import ESLURM_DATA_CONV_FAILED, SLURM_ERROR, PropertyError
 from ..slurm import INFINITE, INFINITE16, NO_VAL, NO_VAL16, NO_VAL64, ffi, lib
 from .job_desc import NICE_OFFSET, OPEN_MODE_APPEND, OPEN_MODE_TRUNCATE, Spec
 from .sbatch_syntax import (GPU_BIND, GPU_FREQ_TOKEN, INT_MAX, INT_MIN, cpu_freq, gres_prepend,
-                            parse_mail_type, parse_time, profile_from_string, signal_opts,
-                            str_to_mbytes, strtol, time_str2mins, time_str2secs,
-                            verify_dist_type, verify_node_count)
+                            parse_mail_type, parse_time, profile_from_string, sig_name2num,
+                            signal_opts, str_to_mbytes, strtol, time_str2mins,
+                            time_str2secs, verify_dist_type, verify_node_count)
 from ..errors import ESLURM_DATA_FLAGS_INVALID, ESLURM_DATA_FLAGS_INVALID_TYPE
 from .values import (as_bool, as_int, as_str, boolean, data_error, integer, no_val_number,
                      parser_error, string)
@@ -504,7 +504,6 @@ def w_max_nodes(spec: Spec, v):
 
 
 def w_warn_signal(spec: Spec, v):
-    from .sbatch_syntax import sig_name2num
     s = string(v)
     try:
         sig = int(s)
