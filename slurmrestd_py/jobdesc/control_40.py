@@ -99,8 +99,8 @@ def type_warning(t, v, source: str, rules: Rules = V40) -> dict | None:
     text = (f"Expected OpenAPI type={want}{' format=' + fmt if fmt else ''} "
             f"(Slurm type={_SLURM_TYPES[want]}) but got OpenAPI type={got} "
             f"(Slurm type={data_type(v)})")
-    if rules.quote and got not in ("array", "object"):
-        text += ": " + json.dumps(v)
+    if rules.quote:
+        text += ": " + json.dumps(v, separators=(",", ":"))
     return warning(text, source)
 
 
@@ -141,6 +141,8 @@ def parse_job(props, path: str, fields: dict, out: Parsed, update: bool,
         except ValueError as e:
             out.errors.append(entry(SLURM_ERROR, str(e), source))
             ok = False
+        if not ok:
+            return None  # the reference stops at the first refusal
     for key, value in props.items():
         if key not in fields:
             out.warnings.append(warning(

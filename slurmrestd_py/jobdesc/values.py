@@ -124,7 +124,7 @@ def no_val_number(v, width: int = 32, quoted: bool = False) -> int:
     elif isinstance(v, dict):
         n = _number_object(v, no_val64, infinite64)
     elif quoted:
-        raise parser_error(ESLURM_DATA_CONV_FAILED, f"Expected integer but got {json.dumps(v)}")
+        raise parser_error(ESLURM_DATA_CONV_FAILED, f"Expected integer but got {json.dumps(v, separators=(',', ':'))}")
     else:
         raise parser_error(ESLURM_DATA_EXPECTED_DICT,
                            f"Expected dictionary but got {data_type(v)}")

@@ -5,6 +5,7 @@ PropertyError with the reference's entries. The factories (`text`,
 `int_attr`, ...) make the writers that differ only in the field they fill."""
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -16,9 +17,10 @@ from .sbatch_syntax import (GPU_BIND, GPU_FREQ_TOKEN, INT_MAX, INT_MIN, cpu_freq
                             parse_mail_type, parse_time, profile_from_string, sig_name2num,
                             signal_opts, str_to_mbytes, strtol, time_str2mins,
                             time_str2secs, verify_dist_type, verify_node_count)
-from ..errors import ESLURM_DATA_FLAGS_INVALID, ESLURM_DATA_FLAGS_INVALID_TYPE
-from .values import (as_bool, as_int, as_str, boolean, data_error, integer, no_val_number,
-                     parser_error, string)
+from ..errors import (ESLURM_DATA_EXPECTED_LIST, ESLURM_DATA_FLAGS_INVALID,
+                      ESLURM_DATA_FLAGS_INVALID_TYPE)
+from .values import (as_bool, as_int, as_str, boolean, data_error, data_type, integer,
+                     no_val_number, parser_error, string)
 
 # <slurm/slurm.h>
 CORE_SPEC_THREAD = 0x8000
@@ -478,13 +480,25 @@ def w_hold_priority(spec: Spec, v):
     spec.numbers["priority"] = 0 if boolean(v) else INFINITE
 
 
-def w_environment_list(spec: Spec, v):
+def string_list(v, quoted: bool = False) -> list[str]:
+    """A list of strings, as the reference's STRING_ARRAY parser reads one
+    (`quoted`: v0.0.41 and later show the value refused, v0.0.40 its type)."""
     if not isinstance(v, list):
-        raise data_error("environment must be a list", ESLURM_DATA_CONV_FAILED)
-    env = [string(x) for x in v]
-    for entry in env:
-        convert.cstring(entry, "environment")
-    spec.environment = env
+        raise parser_error(ESLURM_DATA_EXPECTED_LIST, "expected a list of strings but got "
+                           + (json.dumps(v, separators=(",", ":")) if quoted
+                              else data_type(v)))
+    items = [string(x) for x in v]
+    for item in items:
+        convert.cstring(item, "string")
+    return items
+
+
+def w_environment_list(spec: Spec, v):
+    spec.environment = string_list(v, spec.quoted)
+
+
+def w_argv_list(spec: Spec, v):
+    spec.argv = string_list(v, spec.quoted)
 
 
 def w_script(spec: Spec, v):

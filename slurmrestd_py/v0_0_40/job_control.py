@@ -12,7 +12,7 @@ from ..envelope import response_40
 from ..jobdesc import control_40
 from ..jobdesc.writers import (w_accepted, EXCLUSIVE, JOB_FLAG_BITS, KILL_FLAG_BITS,
                                MAIL_BITS, OPEN_MODES, PROFILES, SHARED, X11_BITS,
-                               member_bool, member_int, number, text, text_list, w_argv,
+                               member_bool, member_int, number, text, text_list, w_argv_list,
                                w_environment_list, w_exclusive_flags, w_job_flags,
                                w_kill_on_node_fail, w_mail_flags, w_max_nodes, w_min_nodes,
                                w_open_mode_flags, w_profile_flags, w_script, w_shared_flags,
@@ -56,7 +56,7 @@ spread_job test_only umask""".split()
 
 # Kept keys whose JSON form changed.
 RETYPED = {f.key: f for f in [
-    P("argv", STRINGS, "Arguments to the script", w_argv),
+    P("argv", STRINGS, "Arguments to the script", w_argv_list),
     P("begin_time", U64_OBJ, "Defer the allocation of the job until the specified time "
       "(UNIX timestamp)", number("begin", 64)),
     P("deadline", Int, "Latest time that the job may start (UNIX timestamp)",

@@ -282,6 +282,10 @@ SAME = [
         "jctl-same", time_minimum={"set": False}, nice=10, begin_time={"set": True, "number": 0},
         required_switches=None)}),
     ("bad number", {"script": SCRIPT, "job": job("jctl-same", time_limit="abc")}),
+    ("list refused", {"script": SCRIPT, "job": job("jctl-same", argv="x",
+                                                   time_limit=[1, 2])}),
+    ("environment as text", {"script": SCRIPT, "job": {**job("jctl-same"),
+                                                       "environment": "A=1"}}),
     ("no script", {"job": job("jctl-same")}),
     ("no job", {"script": SCRIPT}),
 ]
