@@ -83,7 +83,8 @@ class App:
         identity = self._authenticate(request)
         op, params = self.router.match(request.method, request.path)
         media_type = op.media or media.negotiate(request.header("accept"))
-        if request.method in ("POST", "PUT", "PATCH"):
+        if request.method in ("POST", "PUT", "PATCH") or (op.body is not None and request.body):
+            # (DELETE /jobs/ of v0.0.40 and later reads a body.)
             body = media.parse_body(request.header("content-type"), request.body)
             query = media.parse_query(request.query)
         elif request.body and not (op.plugin and BY_PLUGIN[op.plugin].parser):

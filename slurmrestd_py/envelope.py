@@ -113,8 +113,12 @@ def wrap(version: Version, call, errors: list, payload: dict) -> dict:
     """`payload` in the envelope of `version`, answering `call` (app.Call)."""
     if not version.parser:
         return {"meta": meta(version.plugin), "errors": errors, **payload}
+    # A handler adds warnings to the call as it reads; one that answers 200
+    # with errors (job control) returns them, and its warnings, beside its keys.
+    payload = dict(payload)
+    errors = [*errors, *payload.pop("errors", ())]
+    warnings = [*getattr(call, "warnings", ()), *payload.pop("warnings", ())]
     meta_ = meta_40(version, call.identity.user, call.source)
-    warnings = list(getattr(call, "warnings", ()))
     if not payload:
         # Nothing dumped (a write, or a failure before the answer was read):
         # the reference adds its keys to an empty object in this order.

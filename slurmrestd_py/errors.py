@@ -40,6 +40,17 @@ ESLURM_REST_INVALID_JOBS_DESC = 9002
 ESLURM_REST_EMPTY_RESULT = 9003
 ESLURM_DATA_PATH_NOT_FOUND = 9200
 ESLURM_DATA_CONV_FAILED = 9202
+# Slurm 23.02 and later (the v0.0.40+ data parsers); 22.05's strerror does not know them.
+ESLURM_DATA_FLAGS_INVALID_TYPE = 9206
+ESLURM_DATA_FLAGS_INVALID = 9207
+ESLURM_DATA_EXPECTED_LIST = 9208
+ESLURM_DATA_EXPECTED_DICT = 9209
+NEWER_ERRORS = {
+    ESLURM_DATA_FLAGS_INVALID_TYPE: "Data parser expects flags to be a list",
+    ESLURM_DATA_FLAGS_INVALID: "Data parser unable to parse invalid flag",
+    ESLURM_DATA_EXPECTED_LIST: "Data parser expected a list",
+    ESLURM_DATA_EXPECTED_DICT: "Data parser expected a dictionary or object",
+}
 
 
 class HttpError(Exception):

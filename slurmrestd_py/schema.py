@@ -485,6 +485,8 @@ def _leaves(t: Type):
     elif isinstance(t, OneOf):
         for u in t.types:
             yield from _leaves(u)
+    elif isinstance(t, Nullable):  # written in place: what it refers to is still named
+        yield from _leaves(t.type)
     else:
         yield t
 

@@ -161,6 +161,7 @@ VERSIONS = (
         ("v0_0_40.shares", ("shares",)),
         ("v0_0_40.reservations", ("reservation", "reservations")),
         ("v0_0_40.jobs", ("job", "jobs")),
+        ("v0_0_40.job_control", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.41", (
         ("v0_0_41.diag", ("diag", "licenses", "ping")),
@@ -170,6 +171,7 @@ VERSIONS = (
         ("v0_0_40.shares", ("shares",)),
         ("v0_0_41.reservations", ("reservation", "reservations")),
         ("v0_0_41.jobs", ("job", "jobs")),
+        ("v0_0_41.job_control", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.42", (
         ("v0_0_42.diag", ("diag", "licenses", "ping")),
@@ -179,6 +181,7 @@ VERSIONS = (
         ("v0_0_42.shares", ("shares",)),
         ("v0_0_42.reservations", ("reservation", "reservations")),
         ("v0_0_42.jobs", ("job", "jobs")),
+        ("v0_0_42.job_control", ("job", "jobs")),
     )),
     _parser("slurmdb", "v0.0.40", (
         ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),

@@ -30,6 +30,9 @@ class Spec:
 
     def __init__(self):
         self.text: dict[str, str] = {}  # job_desc_msg_t char* fields set as given
+        self.numbers: dict[str, int] = {}  # job_desc_msg_t number fields set as given
+        self.script: str | None = None  # v0.0.40 on: the batch script may come with the job
+        self.quoted = False  # v0.0.41 on: refusals show the value (values.no_val_number)
         self.argv: list[str] | None = None
         self.begin = 0
         self.chdir: str | None = None
@@ -104,8 +107,6 @@ class Spec:
             keep.append(buf)
             return buf
 
-        for attr, value in self.text.items():
-            setattr(desc, attr, cstr(value))
         desc.begin_time = self.begin
         desc.bitflags |= self.job_flags
         desc.contiguous = NO_VAL16 if update else 0
@@ -177,6 +178,11 @@ class Spec:
         desc.tres_per_socket = cstr(tres_per_socket)
         desc.tres_per_task = cstr(tres_per_task)
         desc.warn_signal, desc.warn_time, desc.warn_flags = self.signal
+        # After the TRES strings made of v0.0.38's keys: v0.0.40's give them as is.
+        for attr, value in self.text.items():
+            setattr(desc, attr, cstr(value))
+        for attr, value in self.numbers.items():
+            setattr(desc, attr, value)
         if not update:
             desc.work_dir = cstr(self.chdir if self.chdir is not None else os.getcwd())
         elif self.chdir is not None:

@@ -13,6 +13,9 @@ def test_every_number_is_the_headers():
     for name in NUMBERS:
         if name in ("SLURM_ERROR", "EPERM"):  # not from slurm_errno.h
             continue
+        if getattr(errors, name) in errors.NEWER_ERRORS:  # later Slurm's, not 22.05's header
+            assert not hasattr(lib, name), name
+            continue
         assert getattr(errors, name) == getattr(lib, name), name
 
 

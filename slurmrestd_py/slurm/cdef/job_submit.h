@@ -92,6 +92,31 @@ typedef struct job_descriptor {
     char *std_in;
     char *std_out;
     char *wckey;
+    /* v0.0.40 and later set these too */
+    char *admin_comment;
+    char *clusters;
+    char *cpu_bind;
+    uint16_t cpu_bind_type;
+    time_t end_time;
+    char *extra;
+    uint16_t immediate;
+    char *network;
+    uint8_t overcommit;
+    uint16_t reboot;
+    uint32_t site_factor;
+    uint32_t max_cpus;
+    uint16_t boards_per_node;
+    uint16_t sockets_per_board;
+    uint16_t ntasks_per_board;
+    uint32_t req_switch;
+    uint32_t wait4switch;
+    char *selinux_context;
+    char **spank_job_env;
+    uint32_t spank_job_env_size;
+    uint16_t x11;
+    char *x11_magic_cookie;
+    char *x11_target;
+    uint16_t x11_target_port;
     ...;
 } job_desc_msg_t;
 
@@ -108,6 +133,17 @@ typedef struct {
     uint32_t *error_code;
     ...;
 } job_array_resp_msg_t;
+
+/* POST /job/allocate (v0.0.41 and later): a pending allocation, not waited for */
+typedef struct resource_allocation_response_msg {
+    uint32_t job_id;
+    uint32_t error_code;
+    char *job_submit_user_msg;
+    ...;
+} resource_allocation_response_msg_t;
+int slurm_allocate_resources(job_desc_msg_t *job_desc_msg,
+                             resource_allocation_response_msg_t **job_alloc_resp_msg);
+void slurm_free_resource_allocation_response_msg(resource_allocation_response_msg_t *msg);
 
 void slurm_init_job_desc_msg(job_desc_msg_t *job_desc_msg);
 int slurm_submit_batch_job(job_desc_msg_t *job_desc_msg, submit_response_msg_t **slurm_alloc_msg);
