@@ -1,0 +1,87 @@
+"""What the /slurmdb v0.0.40-42 areas share: the dialect their objects are
+derived from v0.0.38's in (number objects; a NULL string is ""), plain
+integer types, the TRES record and list, and the operation builder.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..kinds import NUMBER_OBJECTS
+from ..routes import Operation, Param
+from ..schema import ArrayOf, CStr, CText, Field, Obj, Scalar, Type
+from ..slurm import ffi
+from ..slurmdb.session import ENV
+from ..slurmdb.tres import parse_tres
+
+INT32 = Scalar("integer", "int32")
+INT64 = Scalar("integer", "int64")
+# v0.0.38's types as v0.0.40 writes them: NO_VAL/INFINITE numbers as
+# {set, infinite, number}; a NULL char * as "".
+DIALECT = {**NUMBER_OBJECTS, CStr: CText}
+
+
+def retyped(obj: Obj, **types: Type) -> dict:
+    """`replace` entries of obj.derive: the fields at these keys (path keys
+    with "__" for "/") read as before but typed anew (v0.0.38's nullable
+    uint32 a plain int32, ...)."""
+    out = {}
+    for key, t in types.items():
+        key = key.replace("__", "/")
+        f = next(e for e in obj.entries if key in e.keys)
+        out[key] = Field(f.key, t, f.read, f.description, f.write, f.required)
+    return out
+
+
+# ---- TRES ----
+
+TRES = Obj("tres", [
+    Field("type", CText, description="TRES type (CPU, MEM, etc)"),
+    Field("name", CText, description="TRES name (if applicable)"),
+    Field("id", INT32, description="ID used in database"),
+    Field("count", INT64, description="TRES count (0 if listed generically)"),
+], required=["type"])
+TRES_LIST = ArrayOf("tres_list", TRES)
+
+
+def _signed(v: int) -> int:
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def tres_list(ptr) -> list[dict]:
+    """A TRES string ("1=2,4=1") as {type, name, id, count} records; the
+    count is written as the int64 it is (NO_VAL64 is -2, as the reference)."""
+    if ptr == ffi.NULL:
+        return []
+    s = ffi.string(ptr)
+    if not s:
+        return []
+    out = []
+    for tid, count in parse_tres(s):
+        ty, name = ENV.tres.get(tid, (None, None))
+        out.append({"type": ty or "", "name": name or "", "id": tid, "count": _signed(count)})
+    return out
+
+
+def tres_field(attr: str) -> Callable:
+    return lambda o: tres_list(getattr(o, attr))
+
+
+def read_tres_record(t) -> dict:
+    return {"type": _text(t.type), "name": _text(t.name), "id": t.id & 0xFFFFFFFF,
+            "count": _signed(t.count)}
+
+
+def _text(ptr) -> str:
+    return "" if ptr == ffi.NULL else ffi.string(ptr).decode("utf-8", "replace")
+
+
+# ---- operations ----
+
+def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,
+              params: list[Param] | None = None, body: Obj | None = None) -> Operation:
+    """A /slurmdb operation of a parser version (path as the reference's
+    document writes it, "jobs/"; op_id "get_jobs")."""
+    op = Operation(method, path, op_id, summary, "slurmdb", handler, response_obj,
+                   list(params or ()))
+    op.body = body
+    return op
