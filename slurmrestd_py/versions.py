@@ -156,9 +156,16 @@ VERSIONS = (
     _parser("slurm", "v0.0.40", (("v0_0_40.diag", ("licenses", "ping")),)),
     _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
     _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
-    _parser("slurmdb", "v0.0.40", ()),
-    _parser("slurmdb", "v0.0.41", ()),
-    _parser("slurmdb", "v0.0.42", (("dbv0_0_42.ping", ("ping",)),)),
+    _parser("slurmdb", "v0.0.40", (
+        ("dbv0_0_40.jobs", ("job", "jobs")),
+    )),
+    _parser("slurmdb", "v0.0.41", (
+        ("dbv0_0_41.jobs", ("job", "jobs")),
+    )),
+    _parser("slurmdb", "v0.0.42", (
+        ("dbv0_0_42.jobs", ("job", "jobs")),
+        ("dbv0_0_42.ping", ("ping",)),
+    )),
 )
 BY_PLUGIN = {v.plugin: v for v in VERSIONS}
 # The `-s` names of the 22.05-style versions, then the content plugins of the
