@@ -19,7 +19,8 @@ from ..slurmdb.job_cond import (JOBCOND_FLAG_DUP, JOBCOND_FLAG_NO_DEFAULT_USAGE,
                                 JOBCOND_FLAG_NO_STEP, JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
                                 JOBCOND_FLAG_WHOLE_HETJOB, SLURMDB_JOB_FLAG_NOTSET)
 from ..slurmdb.job_values import (cpu_freq_name, job_states, signal_short_name, step_hosts)
-from ..slurmdb.session import answer
+from ..errors import ESLURM_REST_INVALID_QUERY
+from ..slurmdb.session import DbError, answer
 from .common import (DIALECT, INT32, INT64, TRES, TRES_LIST, operation, retyped, tres_field,
                      tres_list)
 
@@ -325,14 +326,28 @@ DB_FLAG_KEYS = {"scheduler_unset": SLURMDB_JOB_FLAG_NOTSET, "scheduled_on_submit
 LIMITS = {"timelimit_max": "timelimit_max", "timelimit_min": "timelimit_min"}
 
 
+_OWN = {*FLAG_KEYS, *DB_FLAG_KEYS, *LIMITS, "users", "reservation_id"}
+_V38 = {*v38.CSV_LISTS, *v38.FLAGS, *v38.INTS, "start_time", "end_time", "submit_time", "node",
+        "step"}
+
+
 def job_cond(cond, query: dict, flags: int):
+    """The query as 24.11 reads it: a key it does not know is ignored (the
+    reference warns), one it cannot read rejects the request (422)."""
+    try:
+        return _job_cond(cond, query)
+    except DbError:
+        raise DbError(ESLURM_REST_INVALID_QUERY, "op_handler_jobs",
+                      "Rejecting request. Failure parsing query parameters", 422,
+                      payload={}) from None
+
+
+def _job_cond(cond, query: dict):
     """v0.0.38's condition with 24.11's further keys, defaults (flags DUP
     and NO_TRUNC, db flag NOTSET, unless the query sets some) and sacct's
     default start and end."""
-    own = {k.lower(): v for k, v in query.items()
-           if k.lower() in FLAG_KEYS or k.lower() in DB_FLAG_KEYS or k.lower() in LIMITS
-           or k.lower() in ("users", "reservation_id")}
-    jc = v38.job_cond(cond, {k: v for k, v in query.items() if k.lower() not in own}, 0)
+    own = {k.lower(): v for k, v in query.items() if k.lower() in _OWN}
+    jc = v38.job_cond(cond, {k: v for k, v in query.items() if k.lower() in _V38}, 0)
     if jc.flags & JOBCOND_FLAG_NO_DEFAULT_USAGE:  # submit_time, as v0.0.38 reads it
         jc.flags = JOBCOND_FLAG_NO_DEFAULT_USAGE
     db_flags = 0
