@@ -75,6 +75,23 @@ def _text(ptr) -> str:
     return "" if ptr == ffi.NULL else ffi.string(ptr).decode("utf-8", "replace")
 
 
+# ---- records shared by several areas ----
+
+ASSOC_SHORT = Obj("assoc_short", [
+    Field("account", CText, "acct", "Account name"),
+    Field("cluster", CText, description="Cluster name"),
+    Field("partition", CText, description="Partition name"),
+    Field("user", CText, description="User name"),
+    Field("id", INT32, description="Numeric association ID"),
+], required=["user"])
+
+
+def assoc_short(attr: str) -> Callable:
+    """A reader of the association record `attr` points to ({} without one)."""
+    read = ASSOC_SHORT.read
+    return lambda o: {} if getattr(o, attr) == ffi.NULL else read(getattr(o, attr))
+
+
 # ---- operations ----
 
 def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,

@@ -21,7 +21,7 @@ from ..slurmdb.job_cond import (JOBCOND_FLAG_DUP, JOBCOND_FLAG_NO_DEFAULT_USAGE,
 from ..slurmdb.job_values import (cpu_freq_name, job_states, signal_short_name, step_hosts)
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..slurmdb.session import DbError, answer
-from .common import (DIALECT, INT32, INT64, TRES, TRES_LIST, operation, retyped, tres_field,
+from .common import (ASSOC_SHORT, DIALECT, INT32, INT64, TRES, TRES_LIST, operation, retyped, tres_field,
                      tres_list)
 
 # ---- values ----
@@ -120,13 +120,6 @@ def planned(job) -> dict:
     return DIALECT[U64].converter()(diff & 0xFFFFFFFFFFFFFFFF)
 
 
-ASSOC_SHORT = Obj("assoc_short", [
-    Field("account", Str, description="Account name"),
-    Field("cluster", Str, description="Cluster name"),
-    Field("partition", Str, description="Partition name"),
-    Field("user", Str, description="User name"),
-    Field("id", INT32, description="Numeric association ID"),
-], required=["user"])
 WCKEY_TAG = Obj("wckey_tag_struct", [
     Field("wckey", Str, description="WCKey name"),
     Field("flags", ArrayOf("wckey_tag_flags", Str), description="Active flags"),
