@@ -158,18 +158,21 @@ VERSIONS = (
     _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
     _parser("slurmdb", "v0.0.40", (
         ("dbv0_0_40.jobs", ("job", "jobs")),
+        ("dbv0_0_40.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
         ("dbv0_0_40.instances", ("instance", "instances")),
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.41", (
         ("dbv0_0_41.jobs", ("job", "jobs")),
+        ("dbv0_0_40.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
         ("dbv0_0_40.instances", ("instance", "instances")),
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.42", (
         ("dbv0_0_42.jobs", ("job", "jobs")),
+        ("dbv0_0_42.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
         ("dbv0_0_40.instances", ("instance", "instances")),
         ("dbv0_0_40.tres", ("tres",)),

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..kinds import NUMBER_OBJECTS
+from ..dbv0_0_38 import common as v38
+from ..kinds import F64, NUMBER_OBJECTS, NumberObj
 from ..routes import Operation, Param
 from ..schema import ArrayOf, CStr, CText, Field, Obj, Scalar, Type
-from ..slurm import ffi
+from ..slurm import INFINITE, ffi
 from ..slurmdb.session import ENV
 from ..slurmdb.tres import parse_tres
 
@@ -30,6 +31,34 @@ def retyped(obj: Obj, **types: Type) -> dict:
         f = next(e for e in obj.entries if key in e.keys)
         out[key] = Field(f.key, t, f.read, f.description, f.write, f.required)
     return out
+
+
+def _number_input(write: Callable, infinite, no_val) -> Callable:
+    def number(rec, value, store):
+        if isinstance(value, dict):  # {set, infinite, number}
+            if value.get("infinite"):
+                value = infinite
+            elif not value.get("set", "number" in value):
+                value = no_val
+            else:
+                value = value.get("number")
+        write(rec, value, store)
+    return number
+
+
+def number_inputs(obj: Obj) -> Obj:
+    """`obj` with each number object's writer taking {set, infinite, number}
+    as well as a plain number (-1 and -2 INFINITE and NO_VAL, as before)."""
+    entries = []
+    for e in obj.entries:
+        form = DIALECT.get(e.type) if isinstance(e, Field) and e.write else None
+        if isinstance(form, NumberObj):
+            real = e.type is F64
+            e = Field(e.key, e.type, e.read, e.description,
+                      _number_input(e.write, float(INFINITE) if real else -1,
+                                    None if real else -2), e.required)
+        entries.append(e)
+    return obj.rebuilt(obj.name, entries, obj.description, obj.required)
 
 
 # ---- TRES ----
@@ -64,6 +93,14 @@ def tres_list(ptr) -> list[dict]:
 
 def tres_field(attr: str) -> Callable:
     return lambda o: tres_list(getattr(o, attr))
+
+
+def tres_fields(obj: Obj) -> dict:
+    """`replace` entries of obj.derive: each of v0.0.38's TRES lists read
+    from the same member as v0.0.40's (and written as before)."""
+    return {f.key: Field(f.key, TRES_LIST, tres_field(f.read.attr), f.description, f.write,
+                         f.required)
+            for f in obj.entries if getattr(f, "type", None) is v38.TRES_LIST}
 
 
 def read_tres_record(t) -> dict:

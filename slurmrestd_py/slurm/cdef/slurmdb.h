@@ -169,6 +169,8 @@ typedef struct {
     uint32_t grp_jobs;
     char *grp_tres;
     char *grp_tres_run_mins;
+    char *grp_tres_mins;
+    uint32_t grp_submit_jobs;
     uint32_t grp_wall;
     double limit_factor;
     uint32_t max_jobs_pa;
