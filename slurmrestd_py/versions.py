@@ -157,6 +157,7 @@ VERSIONS = (
     _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
     _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
     _parser("slurmdb", "v0.0.40", (
+        ("dbv0_0_40.diag", ("diag",)),
         ("dbv0_0_40.jobs", ("job", "jobs")),
         ("dbv0_0_40.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
@@ -164,6 +165,7 @@ VERSIONS = (
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.41", (
+        ("dbv0_0_41.diag", ("diag",)),
         ("dbv0_0_41.jobs", ("job", "jobs")),
         ("dbv0_0_40.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
@@ -171,6 +173,7 @@ VERSIONS = (
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.42", (
+        ("dbv0_0_41.diag", ("diag",)),
         ("dbv0_0_42.jobs", ("job", "jobs")),
         ("dbv0_0_42.qos", ("qos",)),
         ("dbv0_0_40.clusters", ("cluster", "clusters")),
