@@ -157,6 +157,10 @@ VERSIONS = (
     _parser("slurm", "v0.0.41", (("v0_0_40.diag", ("licenses", "ping")),)),
     _parser("slurm", "v0.0.42", (("v0_0_42.diag", ("licenses", "ping")),)),
     _parser("slurmdb", "v0.0.40", (
+        ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_40.associations", ("association", "associations")),
+        ("dbv0_0_40.users", ("user", "users", "users_association")),
+        ("dbv0_0_40.wckeys", ("wckey", "wckeys")),
         ("dbv0_0_40.diag", ("diag",)),
         ("dbv0_0_40.jobs", ("job", "jobs")),
         ("dbv0_0_40.qos", ("qos",)),
@@ -165,6 +169,10 @@ VERSIONS = (
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.41", (
+        ("dbv0_0_40.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_41.associations", ("association", "associations")),
+        ("dbv0_0_40.users", ("user", "users", "users_association")),
+        ("dbv0_0_40.wckeys", ("wckey", "wckeys")),
         ("dbv0_0_41.diag", ("diag",)),
         ("dbv0_0_41.jobs", ("job", "jobs")),
         ("dbv0_0_40.qos", ("qos",)),
@@ -173,6 +181,10 @@ VERSIONS = (
         ("dbv0_0_40.tres", ("tres",)),
     )),
     _parser("slurmdb", "v0.0.42", (
+        ("dbv0_0_42.accounts", ("account", "accounts", "accounts_association")),
+        ("dbv0_0_42.associations", ("association", "associations")),
+        ("dbv0_0_42.users", ("user", "users", "users_association")),
+        ("dbv0_0_42.wckeys", ("wckey", "wckeys")),
         ("dbv0_0_41.diag", ("diag",)),
         ("dbv0_0_42.jobs", ("job", "jobs")),
         ("dbv0_0_42.qos", ("qos",)),

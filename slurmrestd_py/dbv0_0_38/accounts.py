@@ -64,12 +64,13 @@ def remove(db, call) -> list[str]:
         return db.remove("slurmdb_accounts_remove", acct_cond)
 
 
-def add(db, body) -> None:
+def add(db, body, account: Obj = ACCOUNT) -> None:
+    """The accounts of a body, parsed as `account` declares them."""
     store = Store()
 
     def lists(acct, store):
         acct.assoc_list, acct.coordinators = store.list(), store.list()
-    made = entries(body, "accounts", ACCOUNT, "slurmdb_account_rec_t *", store, lists)
+    made = entries(body, "accounts", account, "slurmdb_account_rec_t *", store, lists)
     for acct in made:  # sacctmgr's defaults, as the reference applies them
         for attr in ("organization", "description"):
             if getattr(acct, attr) == ffi.NULL:

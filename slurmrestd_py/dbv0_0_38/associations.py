@@ -130,13 +130,14 @@ def dumper(association: Obj = ASSOCIATION, condition: Callable = _condition,
 dump = dumper()
 
 
-def remove(db, call, only_one: bool = False, condition: Callable = _condition) -> list[str]:
+def remove(db, call, only_one: bool = False, condition: Callable = _condition,
+           keys: frozenset = frozenset(key for key, _ in FILTERS)) -> list[str]:
     """What the filters select. Unlike the reference, no filter at all (which
     would select every association) and unknown query keys (a misspelt
     filter widens the selection) are refused, and /association removes at
-    most one, as it dumps at most one."""
+    most one, as it dumps at most one. `keys`: the query keys `condition` reads."""
     payload = {"removed_associations": []}
-    if not call.query or set(call.query) - {key for key, _ in FILTERS}:
+    if not call.query or set(call.query) - keys:
         raise DbError(ESLURM_REST_INVALID_QUERY, description="Unknown query field" if call.query
                       else "No filter given (cluster, account, user or partition)",
                       status=400, payload=payload)
@@ -157,12 +158,13 @@ def parsed(db, body, association: Obj, store: Store) -> list:
                    lambda a, _: new_assoc(a), "Associations must be a list of dictionaries")
 
 
-def add(db, body) -> None:
-    """Each association is added when none has its account, cluster,
-    partition and user (unset: ""), changed when one has, refused when more
-    have. (The reference crashes changing one.)"""
+def add(db, body, association: Obj = ASSOCIATION) -> None:
+    """Each association (parsed as `association` declares them) is added
+    when none has its account, cluster, partition and user (unset: ""),
+    changed when one has, refused when more have. (The reference crashes
+    changing one.)"""
     store = Store()
-    for assoc in parsed(db, body, ASSOCIATION, store):
+    for assoc in parsed(db, body, association, store):
         cond = store.new("slurmdb_assoc_cond_t *")
         for attr, member in (("acct", "acct_list"), ("cluster", "cluster_list"),
                              ("partition", "partition_list"), ("user", "user_list")):

@@ -54,10 +54,11 @@ def dumper(user: Obj = USER, deleted: Callable = with_deleted) -> Callable:
     return dump
 
 
-def remove(db, call) -> list[str]:
+def remove(db, call, param: str = "user_name") -> list[str]:
+    """The user the path parameter `param` names."""
     with Conditions() as cond:
         assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {
-            "user_list": cond.exact(call.params["user_name"])})
+            "user_list": cond.exact(call.params[param])})
         user_cond = ffi.new("slurmdb_user_cond_t *", {
             "assoc_cond": assoc_cond, "with_assocs": 1, "with_coords": 1, "with_wckeys": 1})
         return db.remove("slurmdb_users_remove", user_cond)

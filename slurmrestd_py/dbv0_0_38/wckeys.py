@@ -57,12 +57,13 @@ OPERATIONS = list_and_one(
     removal=("response_wckey_delete", "deleted_wckeys", remove))
 
 
-def add(db, body) -> None:
+def add(db, body, wckey: Obj = WCKEY) -> None:
+    """The wckeys of a body, parsed as `wckey` declares them."""
     store = Store()
 
     def lists(wckey, store):
         wckey.accounting_list = store.list()
-    db.add("slurmdb_wckeys_add", store.list(entries(body, "wckeys", WCKEY,
+    db.add("slurmdb_wckeys_add", store.list(entries(body, "wckeys", wckey,
                                                      "slurmdb_wckey_rec_t *", store, lists)))
 
 

@@ -1,1 +1,1 @@
-"""/slurmdb/v0.0.40 (and, where the shape is the same, v0.0.41 and v0.0.42)."""
+"""/slurmdb/v0.0.40 (and v0.0.41 where its shape is the same)."""

@@ -11,7 +11,7 @@ from ..schema import ArrayOf, Field, Str
 from ..slurmdb.readers import flags
 from ..slurmdb.session import answer
 from ..slurmdb.writers import flag_names
-from .common import (ASSOC_SHORT, DIALECT, INT32, TRES_LIST, assoc_short, operation, retyped,
+from .common import (ASSOC_SHORT, DIALECT, INT32, TRES_LIST, assoc_short, operation, typed,
                      tres_field)
 
 # CLUSTER_FLAG_* as 24.11 names them (REGISTERING is 22.05's unused bit 0).
@@ -21,7 +21,7 @@ CLUSTER_FLAGS = ((1 << 0, "REGISTERING"), (1 << 7, "MULTIPLE_SLURMD"), (1 << 9, 
 CLUSTER = v38.CLUSTER.derive(
     "cluster_rec", dialect=DIALECT, description="",
     replace={
-        **retyped(v38.CLUSTER, controller__port=INT32, rpc_version=INT32),
+        **typed(v38.CLUSTER, controller__port=INT32, rpc_version=INT32),
         "flags": Field("flags", ArrayOf("cluster_rec_flags", Str),
                        flags("flags", CLUSTER_FLAGS), "Flags",
                        flag_names("flags", CLUSTER_FLAGS)),

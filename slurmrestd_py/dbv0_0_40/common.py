@@ -1,27 +1,37 @@
-"""What the /slurmdb v0.0.40-42 areas share: the dialect their objects are
-derived from v0.0.38's in (number objects; a NULL string is ""), plain
-integer types, the TRES record and list, and the operation builder.
+"""What the /slurmdb v0.0.40 to v0.0.42 areas share: the string and TRES
+forms of these versions, the dialect v0.0.38's declarations are derived in
+(number objects, "" for a NULL string), the short association and
+coordinator records, string lists, and the builders of their operations.
+Records are read from the same slurmdb structs as dbv0_0_38's (its
+declarations are derived here).
 """
 from __future__ import annotations
 
 from typing import Callable
 
-from ..dbv0_0_38 import common as v38
-from ..kinds import F64, NUMBER_OBJECTS, NumberObj
+from ..dbv0_0_38 import common as c38
+from ..envelope import response_40
+from ..errors import SLURM_NO_CHANGE_IN_DATA, SlurmError
 from ..routes import Operation, Param
-from ..schema import ArrayOf, CStr, CText, Field, Obj, Scalar, Type
-from ..slurm import INFINITE, ffi
-from ..slurmdb.session import ENV
+from ..kinds import F64, NUMBER_OBJECTS, NumberObj
+from ..schema import ArrayOf, Bool, CStr, Field, Int, Obj, Scalar, Str, Type
+from ..slurm import INFINITE, ffi, text
+from ..slurmdb.readers import list_of
+from ..slurmdb.session import ENV, answer
 from ..slurmdb.tres import parse_tres
+from ..slurmdb.writers import new_assoc, objects
 
 INT32 = Scalar("integer", "int32")
-INT64 = Scalar("integer", "int64")
+INT64 = Int
+# STRING: a NULL char* is "" (JSON and YAML alike).
+Text = Scalar("string", convert=lambda p: text(p) or "")
+STRING_LIST = ArrayOf("string_list", Str)
 # v0.0.38's types as v0.0.40 writes them: NO_VAL/INFINITE numbers as
 # {set, infinite, number}; a NULL char * as "".
-DIALECT = {**NUMBER_OBJECTS, CStr: CText}
+DIALECT = {**NUMBER_OBJECTS, CStr: Text}
 
 
-def retyped(obj: Obj, **types: Type) -> dict:
+def typed(obj: Obj, **types: Type) -> dict:
     """`replace` entries of obj.derive: the fields at these keys (path keys
     with "__" for "/") read as before but typed anew (v0.0.38's nullable
     uint32 a plain int32, ...)."""
@@ -60,14 +70,11 @@ def number_inputs(obj: Obj) -> Obj:
         entries.append(e)
     return obj.rebuilt(obj.name, entries, obj.description, obj.required)
 
-
-# ---- TRES ----
-
 TRES = Obj("tres", [
-    Field("type", CText, description="TRES type (CPU, MEM, etc)"),
-    Field("name", CText, description="TRES name (if applicable)"),
-    Field("id", INT32, description="ID used in database"),
-    Field("count", INT64, description="TRES count (0 if listed generically)"),
+    Field("type", Str, description="TRES type (CPU, MEM, etc)", required=True),
+    Field("name", Str, description="TRES name (if applicable)"),
+    Field("id", INT32, description="ID used in the database"),
+    Field("count", Int, description="TRES count (0 if listed generically)"),
 ], required=["type"])
 TRES_LIST = ArrayOf("tres_list", TRES)
 
@@ -76,7 +83,7 @@ def _signed(v: int) -> int:
     return v - (1 << 64) if v >= 1 << 63 else v
 
 
-def tres_list(ptr) -> list[dict]:
+def tres_rows(ptr) -> list[dict]:
     """A TRES string ("1=2,4=1") as {type, name, id, count} records; the
     count is written as the int64 it is (NO_VAL64 is -2, as the reference)."""
     if ptr == ffi.NULL:
@@ -91,36 +98,64 @@ def tres_list(ptr) -> list[dict]:
     return out
 
 
-def tres_field(attr: str) -> Callable:
-    return lambda o: tres_list(getattr(o, attr))
+class tres_field(c38.tres_field):
+    """The reader of the TRES string `attr` in this form."""
+
+    __slots__ = ()
+
+    def __call__(self, o) -> list[dict]:
+        return tres_rows(getattr(o, self.attr))
 
 
-def tres_fields(obj: Obj) -> dict:
-    """`replace` entries of obj.derive: each of v0.0.38's TRES lists read
-    from the same member as v0.0.40's (and written as before)."""
-    return {f.key: Field(f.key, TRES_LIST, tres_field(f.read.attr), f.description, f.write,
-                         f.required)
-            for f in obj.entries if getattr(f, "type", None) is v38.TRES_LIST}
+def _tres_rows(rows: list[dict]) -> list[dict]:
+    # v0.0.38's rows with an unnamed TRES's name (and unknown type) as "",
+    # and an unset count as 0, as STRING and INT64 dump them.
+    for r in rows:
+        r["type"], r["name"] = r["type"] or "", r["name"] or ""
+        if r["count"] is None:
+            r["count"] = 0
+    return rows
+
+
+def tres_list(field: Field) -> Field:
+    """v0.0.38's TRES list `field` (same member, same writer) in this form."""
+    read = field.read
+    if isinstance(read, c38.tres_field):  # the member itself, read anew
+        read = tres_field(read.attr)
+    else:
+        read = lambda o, _read=read: _tres_rows(_read(o))  # noqa: E731
+    return Field(field.key, TRES_LIST, read, field.description, field.write, field.required)
+
+
+def retyped(obj: Obj) -> dict[str, Field]:
+    """`replace` for derive: each TRES list of `obj` in this form."""
+    return {e.key: tres_list(e) for e in obj.entries
+            if isinstance(e, Field) and e.type is c38.TRES_LIST}
 
 
 def read_tres_record(t) -> dict:
-    return {"type": _text(t.type), "name": _text(t.name), "id": t.id & 0xFFFFFFFF,
+    return {"type": text(t.type) or "", "name": text(t.name) or "", "id": t.id & 0xFFFFFFFF,
             "count": _signed(t.count)}
 
 
-def _text(ptr) -> str:
-    return "" if ptr == ffi.NULL else ffi.string(ptr).decode("utf-8", "replace")
-
-
-# ---- records shared by several areas ----
-
-ASSOC_SHORT = Obj("assoc_short", [
-    Field("account", CText, "acct", "Account name"),
-    Field("cluster", CText, description="Cluster name"),
-    Field("partition", CText, description="Partition name"),
-    Field("user", CText, description="User name"),
-    Field("id", INT32, description="Numeric association ID"),
-], required=["user"])
+ASSOC_SHORT = c38.ASSOC_SHORT.derive("assoc_short", add=[
+    ("user", Field("id", INT32, description="Numeric association ID")),
+], replace={k: Field(k, Text, f.read, f.description, f.write, f.required)
+            for f in c38.ASSOC_SHORT.entries for k in f.keys}, description="")
+ASSOC_SHORT.required = ["user"]
+COORD = c38.COORDINATOR.derive("coord", replace={
+    "name": Field("name", Str, "name", "User name", c38.COORDINATOR.writers()["name"].write,
+                  True),
+    "direct": Field("direct", Bool, lambda c: bool(c.direct),
+                    "Indicates whether the coordinator was directly assigned to this account",
+                    c38.COORDINATOR.writers()["direct"].write),
+})
+ASSOC_SHORT_LIST = ArrayOf("assoc_short_list", ASSOC_SHORT)
+COORD.required = ["name"]
+COORD_LIST = ArrayOf("coord_list", COORD)
+read_assoc_shorts = list_of(ASSOC_SHORT, "assoc_list", "slurmdb_assoc_rec_t *")
+write_assoc_shorts = objects("assoc_list", "slurmdb_assoc_rec_t *", lambda: ASSOC_SHORT.inputs,
+                             new_assoc)
 
 
 def assoc_short(attr: str) -> Callable:
@@ -129,13 +164,55 @@ def assoc_short(attr: str) -> Callable:
     return lambda o: {} if getattr(o, attr) == ffi.NULL else read(getattr(o, attr))
 
 
-# ---- operations ----
+def coordinators(attr: str) -> Callable:
+    return list_of(COORD, attr, "slurmdb_coord_rec_t *")
 
-def operation(method: str, path: str, op_id: str, summary: str, handler, response_obj,
-              params: list[Param] | None = None, body: Obj | None = None) -> Operation:
-    """A /slurmdb operation of a parser version (path as the reference's
-    document writes it, "jobs/"; op_id "get_jobs")."""
-    op = Operation(method, path, op_id, summary, "slurmdb", handler, response_obj,
-                   list(params or ()))
+
+def coordinators_input(attr: str) -> Callable:
+    return objects(attr, "slurmdb_coord_rec_t *", lambda: COORD.inputs)
+
+
+# ---- answers and operations ----
+
+OPENAPI_RESP = response_40("openapi_resp", [])
+
+
+def removed(name: str, key: str) -> Obj:
+    """A removal's answer: the names removed under `key`."""
+    return response_40(name, [Field(key, STRING_LIST, description="removed")])
+
+
+def operation(method: str, path: str, op_id: str, summary: str, handler, response,
+              params: list[Param] = (), body: Obj | None = None) -> Operation:
+    op = Operation(method, path, op_id, summary, "slurmdb", handler, response, list(params))
     op.body = body
     return op
+
+
+def getter(dump: Callable, param: str | None = None) -> Callable:
+    """A handler answering dump(db, query[, the path parameter `param`])."""
+    if param is None:
+        return lambda call: answer(dump, call.query)
+    return lambda call: answer(dump, call.query, call.params[param])
+
+
+def poster(add: Callable) -> Callable:
+    """A handler storing a body with add(db, body, query) -> payload, committed."""
+    def post(call):
+        def build(db):
+            out = add(db, call.body, call.query) or {}
+            db.commit()
+            return out
+        return answer(build)
+    return post
+
+
+def remover(remove: Callable, key: str | None) -> Callable:
+    """A handler answering {key: remove(db, call)} (no key: {}); nothing
+    removed is 304 (no body), as the reference answers."""
+    def removal(db, call):
+        names = remove(db, call)
+        if not names:
+            raise SlurmError(SLURM_NO_CHANGE_IN_DATA, remove.__name__)
+        return {key: names} if key else {}
+    return lambda call: answer(removal, call)

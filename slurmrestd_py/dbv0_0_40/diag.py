@@ -10,13 +10,13 @@ from ..schema import ArrayOf, CText, Field, Obj, Type
 from ..slurm import ffi, lib, user_or_null
 from ..slurmdb.readers import list_of
 from ..slurmdb.session import DbError, answer
-from .common import DIALECT, INT32, INT64, operation, retyped
+from .common import DIALECT, INT32, INT64, operation, typed
 
 RPC = v38.RPC.derive("stats_rpc", dialect=DIALECT,
-                     replace=retyped(v38.RPC, count=INT32, time__average=INT64,
+                     replace=typed(v38.RPC, count=INT32, time__average=INT64,
                                      time__total=INT64))
 USER = v38.USER_RPC.derive("stats_user", dialect=DIALECT, replace={
-    **retyped(v38.USER_RPC, count=INT32, time__average=INT64, time__total=INT64),
+    **typed(v38.USER_RPC, count=INT32, time__average=INT64, time__total=INT64),
     "user": Field("user", CText, lambda r: user_or_null(r.id) or "", "User ID"),
 })
 

@@ -21,8 +21,8 @@ from ..slurmdb.job_cond import (JOBCOND_FLAG_DUP, JOBCOND_FLAG_NO_DEFAULT_USAGE,
 from ..slurmdb.job_values import (cpu_freq_name, job_states, signal_short_name, step_hosts)
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..slurmdb.session import DbError, answer
-from .common import (ASSOC_SHORT, DIALECT, INT32, INT64, TRES, TRES_LIST, operation, retyped, tres_field,
-                     tres_list)
+from .common import (ASSOC_SHORT, DIALECT, INT32, INT64, TRES, TRES_LIST, operation, tres_field,
+                     tres_rows, typed)
 
 # ---- values ----
 
@@ -146,7 +146,7 @@ def _act_cpufreq(step) -> int:
 
 def _usage(which: str) -> Callable:
     attr = "tres_usage_" + which
-    return lambda s: tres_list(getattr(s.stats, attr))
+    return lambda s: tres_rows(getattr(s.stats, attr))
 
 
 def step_id_text(step) -> str:
@@ -164,7 +164,7 @@ STEP = v38.STEP.derive(
     drop=["nodes/list", "tres/requested/max", "tres/requested/min", "tres/consumed/max",
           "tres/consumed/min", "step/job_id", "step/het/component"],
     replace={
-        **retyped(v38.STEP, time__elapsed=INT32, nodes__count=INT32, tasks__count=INT32,
+        **typed(v38.STEP, time__elapsed=INT32, nodes__count=INT32, tasks__count=INT32,
                   time__suspended=INT32, time__system__seconds=INT64,
                   time__system__microseconds=INT32, time__total__seconds=INT64,
                   time__total__microseconds=INT32, time__user__seconds=INT64,
@@ -238,7 +238,7 @@ JOB = v38.JOB.derive(
     "job", dialect=DIALECT, description="",
     drop=["array/task", "required/memory"],
     replace={
-        **retyped(v38.JOB, allocation_nodes=INT32, array__job_id=INT32,
+        **typed(v38.JOB, allocation_nodes=INT32, array__job_id=INT32,
                   array__limits__max__running__tasks=INT32, time__elapsed=INT32,
                   time__eligible=INT64, time__end=INT64, het__job_id=INT32, job_id=INT32,
                   required__CPUs=INT32, reservation__id=INT32, time__start=INT64,

@@ -14,7 +14,7 @@ from ..slurm import ffi
 from ..slurmdb.readers import flags
 from ..slurmdb.session import answer, partial
 from ..slurmdb.writers import flag_names
-from .common import DIALECT, INT32, number_inputs, operation, retyped, tres_fields
+from .common import DIALECT, INT32, number_inputs, operation, retyped, typed
 
 # QOS_FLAG_* and PREEMPT_MODE_* as 24.11 names them (22.05 has no RELATIVE;
 # OFF is DISABLED).
@@ -36,8 +36,8 @@ def _write_mode(rec, value, store) -> None:
 QOS = number_inputs(v38.QOS.derive(
     "qos", dialect=DIALECT, description="",
     replace={
-        **retyped(v38.QOS, id=INT32, limits__grace_time=INT32),
-        **tres_fields(v38.QOS),
+        **typed(v38.QOS, id=INT32, limits__grace_time=INT32),
+        **retyped(v38.QOS),
         "flags": Field("flags", ArrayOf("qos_flags", Str), flags("flags", QOS_FLAGS),
                        "Flags, to avoid modifying current values specify NOT_SET",
                        flag_names("flags", QOS_FLAGS)),

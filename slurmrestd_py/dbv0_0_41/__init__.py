@@ -1,1 +1,1 @@
-"""/slurmdb/v0.0.41 where it differs from v0.0.40."""
+"""/slurmdb/v0.0.41: only what differs from v0.0.40."""

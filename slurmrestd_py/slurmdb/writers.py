@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import convert
+from ..words import truth
 from ..errors import (ESLURM_DATA_CONV_FAILED, ESLURM_DATA_PATH_NOT_FOUND,
                       ESLURM_REST_FAIL_PARSING, ESLURM_REST_INVALID_QUERY)
 from ..schema import Obj
@@ -171,6 +172,45 @@ def unsigned(attr: str, bits: int) -> Callable:
             if not 0 <= n < 1 << bits:
                 raise Failed(ESLURM_DATA_CONV_FAILED)
         setattr(rec, attr, n)
+    return write
+
+
+def no_val(attr: str, bits: int = 32) -> Callable:
+    """A number as v0.0.40 and later take it (UINT32_NO_VAL): a {"set",
+    "infinite", "number"} object, an integer, a numeric string, a float
+    (infinity: INFINITE) or null (NO_VAL); NO_VAL and above are INFINITE."""
+    infinite, no_val = (1 << bits) - 1, (1 << bits) - 2
+
+    def write(rec, value, store):
+        if value is None or (isinstance(value, float) and value != value):
+            n = no_val
+        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+            n = infinite
+        elif isinstance(value, dict):
+            if value.get("infinite") is True:
+                n = infinite
+            elif value.get("set") is not True:
+                n = no_val
+            elif "number" not in value:
+                raise Failed(ESLURM_DATA_CONV_FAILED)
+            else:
+                n = as_int(value["number"])
+        elif isinstance(value, (bool, list)):
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        else:
+            n = as_int(int(value) if isinstance(value, float) else value)
+        if n < 0:
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        setattr(rec, attr, n if n < no_val else infinite if n != (1 << 64) - 2 else no_val)
+    return write
+
+
+def boolean(attr: str) -> Callable:
+    """A Boolean (BOOL16): true, false, or what data_convert_type makes one of."""
+    def write(rec, value, store):
+        if isinstance(value, (dict, list)):
+            raise Failed(ESLURM_DATA_CONV_FAILED)
+        setattr(rec, attr, 1 if truth(value) else 0)
     return write
 
 

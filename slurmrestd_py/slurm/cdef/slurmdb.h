@@ -30,10 +30,19 @@ typedef struct {
 typedef struct {
     struct xlist *acct_list;
     struct xlist *cluster_list;
+    struct xlist *def_qos_id_list;
+    struct xlist *id_list;
     uint16_t only_defs;
+    struct xlist *parent_acct_list;
     struct xlist *partition_list;
+    struct xlist *qos_list;
+    time_t usage_end;
+    time_t usage_start;
     struct xlist *user_list;
+    uint16_t with_usage;
     uint16_t with_deleted;
+    uint16_t with_raw_qos;
+    uint16_t with_sub_accts;
     uint16_t without_parent_info;
     uint16_t without_parent_limits;
     ...;
@@ -56,6 +65,7 @@ typedef struct slurmdb_assoc_usage {
 } slurmdb_assoc_usage_t;
 
 typedef struct slurmdb_assoc_rec {
+    struct xlist *accounting_list;
     char *acct;
     char *cluster;
     uint32_t def_qos_id;
@@ -96,6 +106,8 @@ typedef struct {
 
 typedef struct {
     slurmdb_assoc_cond_t *assoc_cond;
+    struct xlist *description_list;
+    struct xlist *organization_list;
     uint16_t with_assocs;
     uint16_t with_coords;
     uint16_t with_deleted;
@@ -113,11 +125,15 @@ typedef struct {
 } slurmdb_account_rec_t;
 
 typedef struct {
+    uint16_t admin_level;
     slurmdb_assoc_cond_t *assoc_cond;
+    struct xlist *def_acct_list;
+    struct xlist *def_wckey_list;
     uint16_t with_assocs;
     uint16_t with_coords;
     uint16_t with_deleted;
     uint16_t with_wckeys;
+    uint16_t without_defaults;
     ...;
 } slurmdb_user_cond_t;
 
@@ -129,6 +145,8 @@ typedef struct slurmdb_user_rec {
     char *default_wckey;
     uint32_t flags;
     char *name;
+    char *old_name;
+    struct xlist *wckey_list;
     ...;
 } slurmdb_user_rec_t;
 
@@ -201,10 +219,25 @@ typedef struct {
 } slurmdb_qos_rec_t;
 
 typedef struct {
+    struct xlist *cluster_list;
+    struct xlist *id_list;
     struct xlist *name_list;
+    uint16_t only_defs;
+    time_t usage_end;
+    time_t usage_start;
+    struct xlist *user_list;
+    uint16_t with_usage;
     uint16_t with_deleted;
     ...;
 } slurmdb_wckey_cond_t;
+
+typedef struct {
+    uint64_t alloc_secs;
+    uint32_t id;
+    time_t period_start;
+    slurmdb_tres_rec_t tres_rec;
+    ...;
+} slurmdb_accounting_rec_t;
 
 typedef struct {
     struct xlist *accounting_list;
