@@ -144,7 +144,7 @@ ASSOC_SHORT = c38.ASSOC_SHORT.derive("assoc_short", add=[
             for f in c38.ASSOC_SHORT.entries for k in f.keys}, description="")
 ASSOC_SHORT.required = ["user"]
 COORD = c38.COORDINATOR.derive("coord", replace={
-    "name": Field("name", Str, "name", "User name", c38.COORDINATOR.writers()["name"].write,
+    "name": Field("name", Text, "name", "User name", c38.COORDINATOR.writers()["name"].write,
                   True),
     "direct": Field("direct", Bool, lambda c: bool(c.direct),
                     "Indicates whether the coordinator was directly assigned to this account",

@@ -22,6 +22,8 @@ INSTANCE = Obj("instance", [
 ])
 INSTANCES = response_40("openapi_instances_resp", [
     Field("instances", ArrayOf("instance_list", INSTANCE), description="instances")])
+# An answer that found nothing has no "instances" (here, every answer).
+INSTANCES.required = []
 PARAMS = [Param(k, "query", Str, d) for k, d in (
     ("cluster", "CSV clusters list"), ("extra", "CSV extra list"),
     ("format", "Ignored; process JSON manually to control output format"),

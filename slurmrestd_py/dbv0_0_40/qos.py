@@ -1,6 +1,5 @@
 """GET and POST /slurmdb/v0.0.40/qos/, GET and DELETE /qos/{qos} (v0.0.41
-the same): v0.0.38's QOS records in v0.0.40's dialect, filtered by 24.11's
-QOS condition (names, ids, descriptions, preemption modes, deleted ones)."""
+the same): v0.0.38's QOS records in v0.0.40's dialect."""
 from __future__ import annotations
 
 from typing import Callable
@@ -49,44 +48,24 @@ QOS = number_inputs(v38.QOS.derive(
                               v38.QOS.writers()["preempt/list"].write),
     }))
 
-# The condition's keys: CSV lists matched against these members.
-_LISTS = {"name": "name", "id": "id", "description": "description"}
-_DELETED = ("with_deleted", "include deleted qos")
-
-
-def selected(query: dict, name: str | None) -> Callable:
-    """Whether a QOS record is one the query (and path's `name`) selects."""
-    want = {k: {v.strip().lower() for v in str(query[q]).split(",") if v.strip()}
-            for q in query for k in [q.lower()] if k in _LISTS}
-    if name is not None:
-        want["name"] = {name.lower()}
-    modes = None
-    for q in query:
-        if q.lower() == "preempt_mode":
-            modes = {m.strip().upper() for m in str(query[q]).split(",")}
-
-    def match(q) -> bool:
-        for key, values in want.items():
-            raw = getattr(q, _LISTS[key])
-            text = str(raw) if key == "id" else (
-                "" if raw == ffi.NULL else ffi.string(raw).decode("utf-8", "replace"))
-            if text.lower() not in values:
-                return False
-        return modes is None or bool(modes & set(_preempt_mode(q)))
-    return match
-
-
 def dumper(qos: Obj) -> Callable:
-    """dump(db, query, name): the QOS the query selects, as `qos` reads them."""
-    def dump(db, query: dict, name: str | None = None) -> dict:
-        deleted = int(any(words.truth(v) for k, v in query.items() if k.lower() in _DELETED))
+    """dump(db, query, name, deleted): the QOS as `qos` reads them: the one named
+    (deleted ones too when the query says with_deleted), or every QOS not
+    deleted. The list ignores its query: the reference reads the QOS
+    condition from the path's parameters (it has none), so it filters
+    nothing."""
+    def dump(db, query: dict, name: str | None = None, deleted: bool | None = None) -> dict:
+        if deleted is None:  # (config asks for the deleted ones too)
+            deleted = name is not None and any(
+                words.truth(v) for k, v in query.items() if k.lower() == "with_deleted")
         with partial({}):
-            everything = db.qos(deleted)
+            everything = db.qos(int(deleted))
         out = {"qos": []}
         with partial(out, status=200):
             db.tres()
-        match = selected(query, name)
-        out["qos"] = [qos.read(q) for q in everything if match(q)]
+        want = None if name is None else name.encode()
+        out["qos"] = [qos.read(q) for q in everything
+                      if want is None or (q.name != ffi.NULL and ffi.string(q.name) == want)]
         return out
     return dump
 
