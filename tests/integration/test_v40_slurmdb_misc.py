@@ -230,3 +230,34 @@ def test_qos_written_as_the_reference(version, test_qos):
     assert ours["removed_qos"] == ref["removed_qos"] == [test_qos]
     assert sacctmgr(None, "show", "qos", test_qos) == sacctmgr(ROOT24, "show", "qos",
                                                                test_qos) == ""
+
+
+TEST_CLUSTER = "rpy40dbcl"
+CLUSTER_FIELDS = "cluster,controlhost,controlport,flags,rpc"
+
+
+@pytest.fixture
+def test_cluster():
+    yield TEST_CLUSTER
+    for root in (ROOT24, None):  # whatever a failed test left
+        subprocess.run([*(("chroot", root) if root else ()), "sacctmgr", "-i", "delete",
+                        "cluster", TEST_CLUSTER], capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("version", PARSERS)
+def test_cluster_written_as_the_reference(version, test_cluster):
+    body = {"clusters": [{"name": test_cluster, "controller": {"host": "10.1.2.3", "port": 6999},
+                          "flags": ["MULTIPLE_SLURMD"], "rpc_version": 9728}]}
+    (rs, ref), (os_, ours) = both("POST", f"/slurmdb/{version}/clusters/", body, admin=True)
+    assert (rs, os_) == (200, 200), (ref, ours)
+    held = sacctmgr(None, "show", "cluster", test_cluster, f"format={CLUSTER_FIELDS}")
+    assert held.startswith(test_cluster + "|")
+    assert held == sacctmgr(ROOT24, "show", "cluster", test_cluster, f"format={CLUSTER_FIELDS}")
+    (_, ref), (_, ours) = both("GET", f"/slurmdb/{version}/cluster/{test_cluster}")
+    assert ours["clusters"] == ref["clusters"]
+    (rs, ref), (os_, ours) = both("DELETE", f"/slurmdb/{version}/cluster/{test_cluster}",
+                                  admin=True)
+    assert (rs, os_) == (200, 200)
+    assert ours["deleted_clusters"] == ref["deleted_clusters"] == [test_cluster]
+    assert sacctmgr(None, "show", "cluster", test_cluster) == \
+        sacctmgr(ROOT24, "show", "cluster", test_cluster) == ""
