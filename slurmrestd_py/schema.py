@@ -266,9 +266,13 @@ class Field:
         return self.type.code(f"j.{self.read}", bind)
 
     def resolved(self, dialect: dict) -> Field:
-        """This field with its kind given its JSON form in `dialect`."""
+        """This field with its kind given its JSON form in `dialect`; a
+        dialect may restate a plain type too (v0.0.40's "" for a NULL char *)."""
         if not isinstance(self.type, Kind):
-            return self
+            form = dialect.get(self.type) if dialect else None
+            if form is None:
+                return self
+            return Field(self.key, form, self.read, self.description, self.write, self.required)
         return Field(self.key, dialect.get(self.type, self.type.base), self.read,
                      self.description, self.write, self.required)
 

@@ -49,7 +49,9 @@ CLUSTERS_INFO = response("cluster_info", [
 ])
 
 
-def dump(db, query: dict | None = None, name: str | None = None) -> dict:
+def dump(db, query: dict | None = None, name: str | None = None,
+         cluster: Obj = CLUSTER) -> dict:
+    """The clusters (named `name`, or all) read as `cluster` declares them."""
     out = {"clusters": []}
     with partial(out), Conditions() as cond:
         db.tres()
@@ -57,7 +59,7 @@ def dump(db, query: dict | None = None, name: str | None = None) -> dict:
             "cluster_list": cond.exact(*([name] if name is not None else [])),
             "with_deleted": 1, "with_usage": 1, "flags": NO_VAL})
         found = db.get("slurmdb_clusters_get", cluster_cond, "slurmdb_cluster_rec_t *")
-    out["clusters"] = [CLUSTER.read(c) for c in found]
+    out["clusters"] = [cluster.read(c) for c in found]
     return out
 
 
@@ -76,17 +78,17 @@ OPERATIONS = list_and_one(
     "Slurm cluster name", removal=("response_cluster_delete", "deleted_clusters", remove))
 
 
-def add(db, body) -> None:
-    """Each cluster from slurmdb_init_cluster_rec, as the reference makes
-    them; nothing is added when one fails to parse (the reference adds
-    those before it)."""
+def add(db, body, declared: Obj = CLUSTER) -> None:
+    """Each cluster (parsed as `declared` declares it) from
+    slurmdb_init_cluster_rec, as the reference makes them; nothing is added
+    when one fails to parse (the reference adds those before it)."""
     db.tres()
     store = Store()
 
     def prepare(cluster, store):
         lib.slurmdb_init_cluster_rec(cluster, False)
         cluster.accounting_list = store.list()
-    db.add("slurmdb_clusters_add", store.list(entries(body, "clusters", CLUSTER,
+    db.add("slurmdb_clusters_add", store.list(entries(body, "clusters", declared,
                                                        "slurmdb_cluster_rec_t *", store, prepare)))
 
 

@@ -60,9 +60,17 @@ def tres_list(ptr) -> list[dict]:
             for ty, name, tid, count in rows]
 
 
-def tres_field(attr: str) -> Callable:
-    get = lambda o: getattr(o, attr)  # noqa: E731
-    return lambda o: tres_list(get(o))
+class tres_field:
+    """The reader of the TRES string `attr` as a TRES list (it names its
+    member, so later versions can read the same member their way)."""
+
+    __slots__ = ("attr",)
+
+    def __init__(self, attr: str):
+        self.attr = attr
+
+    def __call__(self, o) -> list[dict]:
+        return tres_list(getattr(o, self.attr))
 
 
 def W(path: str, type: Type, attr: str | None = None, description: str = "",

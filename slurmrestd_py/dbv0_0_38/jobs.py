@@ -399,10 +399,14 @@ def _load(db, cond: Conditions, jc, local: bool) -> list:
     return found
 
 
-def dumper(job: Obj = JOB, flags: int = QUERY_FLAGS, local: bool = True) -> Callable:
+def dumper(job: Obj = JOB, flags: int = QUERY_FLAGS, local: bool = True,
+           read_cond: Callable | None = None) -> Callable:
     """dump(db, query, job_id): the jobs `query` (or the job/step id) selects,
     with the query flags `flags`, of the local cluster unless one is named
-    (`local`), read as `job` declares them."""
+    (`local`), read as `job` declares them; `read_cond(cond, query, flags)`
+    reads the query (default `job_cond`)."""
+    read_cond = read_cond or job_cond
+
     def dump(db, query: dict | None = None, job_id: str | None = None) -> dict:
         out: dict = {}
         with partial(out), Conditions() as cond:
@@ -412,7 +416,7 @@ def dumper(job: Obj = JOB, flags: int = QUERY_FLAGS, local: bool = True) -> Call
                 jc.step_list = cond.owned(ffi.addressof(lib, "slurm_destroy_selected_step"))
                 add_steps(jc.step_list, job_id, "job_id", 400)
             elif query:
-                jc = job_cond(cond, query, flags)
+                jc = read_cond(cond, query, flags)
             else:
                 jc = ffi.NULL
             out["jobs"] = []

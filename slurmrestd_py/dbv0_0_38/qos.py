@@ -120,12 +120,13 @@ def qos_operations(qos: Obj, dump: Callable, query: list[Param]) -> list[Operati
         "Slurm QOS Name", query, ("response_qos_delete", "removed_qos", remove))
 
 
-def adder(qos: Obj = QOS) -> Callable:
-    """add(db, body): the QOS of a body, parsed as `qos` declares them."""
-    return lambda db, body: _add(db, body, qos)
+def adder(qos: Obj = QOS, key: str = "QOS") -> Callable:
+    """add(db, body): the QOS the body lists under `key`, parsed as `qos`
+    declares them."""
+    return lambda db, body: _add(db, body, qos, key)
 
 
-def _add(db, body, qos_obj: Obj) -> None:
+def _add(db, body, qos_obj: Obj, key: str = "QOS") -> None:
     """Each QOS is changed if one has its name (only what the body gives,
     flags and preemption mode included), added otherwise. Its preemption
     list takes QOS names (the reference's lookup has no QOS list and refuses
@@ -139,7 +140,7 @@ def _add(db, body, qos_obj: Obj) -> None:
         lib.slurmdb_init_qos_rec(qos, False, NO_VAL)
         qos.flags = qos.preempt_mode = 0
     new = []
-    for qos in entries(body, "QOS", qos_obj, "slurmdb_qos_rec_t *", store, prepare,
+    for qos in entries(body, key, qos_obj, "slurmdb_qos_rec_t *", store, prepare,
                        "each QOS entry must be a dictionary"):
         name = ffi.string(qos.name).decode() if qos.name != ffi.NULL else ""
         if name.lower() in known:

@@ -1,7 +1,9 @@
 """What the /slurmdb v0.0.40 to v0.0.42 areas share: the string and TRES
-forms of these versions, the short association and coordinator records,
-string lists, and the builders of their operations. Records are read from
-the same slurmdb structs as dbv0_0_38's (its declarations are derived here).
+forms of these versions, the dialect v0.0.38's declarations are derived in
+(number objects, "" for a NULL string), the short association and
+coordinator records, string lists, and the builders of their operations.
+Records are read from the same slurmdb structs as dbv0_0_38's (its
+declarations are derived here).
 """
 from __future__ import annotations
 
@@ -11,16 +13,62 @@ from ..dbv0_0_38 import common as c38
 from ..envelope import response_40
 from ..errors import SLURM_NO_CHANGE_IN_DATA, SlurmError
 from ..routes import Operation, Param
-from ..schema import ArrayOf, Bool, Field, Int, Obj, Scalar, Str
-from ..slurm import text
+from ..kinds import F64, NUMBER_OBJECTS, NumberObj
+from ..schema import ArrayOf, Bool, CStr, Field, Int, Obj, Scalar, Str, Type
+from ..slurm import INFINITE, ffi, text
 from ..slurmdb.readers import list_of
-from ..slurmdb.session import answer
+from ..slurmdb.session import ENV, answer
+from ..slurmdb.tres import parse_tres
 from ..slurmdb.writers import new_assoc, objects
 
 INT32 = Scalar("integer", "int32")
+INT64 = Int
 # STRING: a NULL char* is "" (JSON and YAML alike).
 Text = Scalar("string", convert=lambda p: text(p) or "")
 STRING_LIST = ArrayOf("string_list", Str)
+# v0.0.38's types as v0.0.40 writes them: NO_VAL/INFINITE numbers as
+# {set, infinite, number}; a NULL char * as "".
+DIALECT = {**NUMBER_OBJECTS, CStr: Text}
+
+
+def typed(obj: Obj, **types: Type) -> dict:
+    """`replace` entries of obj.derive: the fields at these keys (path keys
+    with "__" for "/") read as before but typed anew (v0.0.38's nullable
+    uint32 a plain int32, ...)."""
+    out = {}
+    for key, t in types.items():
+        key = key.replace("__", "/")
+        f = next(e for e in obj.entries if key in e.keys)
+        out[key] = Field(f.key, t, f.read, f.description, f.write, f.required)
+    return out
+
+
+def _number_input(write: Callable, infinite, no_val) -> Callable:
+    def number(rec, value, store):
+        if isinstance(value, dict):  # {set, infinite, number}
+            if value.get("infinite"):
+                value = infinite
+            elif not value.get("set", "number" in value):
+                value = no_val
+            else:
+                value = value.get("number")
+        write(rec, value, store)
+    return number
+
+
+def number_inputs(obj: Obj) -> Obj:
+    """`obj` with each number object's writer taking {set, infinite, number}
+    as well as a plain number (-1 and -2 INFINITE and NO_VAL, as before)."""
+    entries = []
+    for e in obj.entries:
+        form = DIALECT.get(e.type) if isinstance(e, Field) and e.write else None
+        if isinstance(form, NumberObj):
+            real = e.type is F64
+            e = Field(e.key, e.type, e.read, e.description,
+                      _number_input(e.write, float(INFINITE) if real else -1,
+                                    None if real else -2), e.required)
+        entries.append(e)
+    return obj.rebuilt(obj.name, entries, obj.description, obj.required)
 
 TRES = Obj("tres", [
     Field("type", Str, description="TRES type (CPU, MEM, etc)", required=True),
@@ -29,6 +77,34 @@ TRES = Obj("tres", [
     Field("count", Int, description="TRES count (0 if listed generically)"),
 ], required=["type"])
 TRES_LIST = ArrayOf("tres_list", TRES)
+
+
+def _signed(v: int) -> int:
+    return v - (1 << 64) if v >= 1 << 63 else v
+
+
+def tres_rows(ptr) -> list[dict]:
+    """A TRES string ("1=2,4=1") as {type, name, id, count} records; the
+    count is written as the int64 it is (NO_VAL64 is -2, as the reference)."""
+    if ptr == ffi.NULL:
+        return []
+    s = ffi.string(ptr)
+    if not s:
+        return []
+    out = []
+    for tid, count in parse_tres(s):
+        ty, name = ENV.tres.get(tid, (None, None))
+        out.append({"type": ty or "", "name": name or "", "id": tid, "count": _signed(count)})
+    return out
+
+
+class tres_field(c38.tres_field):
+    """The reader of the TRES string `attr` in this form."""
+
+    __slots__ = ()
+
+    def __call__(self, o) -> list[dict]:
+        return tres_rows(getattr(o, self.attr))
 
 
 def _tres_rows(rows: list[dict]) -> list[dict]:
@@ -44,8 +120,11 @@ def _tres_rows(rows: list[dict]) -> list[dict]:
 def tres_list(field: Field) -> Field:
     """v0.0.38's TRES list `field` (same member, same writer) in this form."""
     read = field.read
-    return Field(field.key, TRES_LIST, lambda o: _tres_rows(read(o)), field.description,
-                 field.write, field.required)
+    if isinstance(read, c38.tres_field):  # the member itself, read anew
+        read = tres_field(read.attr)
+    else:
+        read = lambda o, _read=read: _tres_rows(_read(o))  # noqa: E731
+    return Field(field.key, TRES_LIST, read, field.description, field.write, field.required)
 
 
 def retyped(obj: Obj) -> dict[str, Field]:
@@ -54,13 +133,18 @@ def retyped(obj: Obj) -> dict[str, Field]:
             if isinstance(e, Field) and e.type is c38.TRES_LIST}
 
 
+def read_tres_record(t) -> dict:
+    return {"type": text(t.type) or "", "name": text(t.name) or "", "id": t.id & 0xFFFFFFFF,
+            "count": _signed(t.count)}
+
+
 ASSOC_SHORT = c38.ASSOC_SHORT.derive("assoc_short", add=[
     ("user", Field("id", INT32, description="Numeric association ID")),
 ], replace={k: Field(k, Text, f.read, f.description, f.write, f.required)
             for f in c38.ASSOC_SHORT.entries for k in f.keys}, description="")
 ASSOC_SHORT.required = ["user"]
 COORD = c38.COORDINATOR.derive("coord", replace={
-    "name": Field("name", Str, "name", "User name", c38.COORDINATOR.writers()["name"].write,
+    "name": Field("name", Text, "name", "User name", c38.COORDINATOR.writers()["name"].write,
                   True),
     "direct": Field("direct", Bool, lambda c: bool(c.direct),
                     "Indicates whether the coordinator was directly assigned to this account",
@@ -72,6 +156,12 @@ COORD_LIST = ArrayOf("coord_list", COORD)
 read_assoc_shorts = list_of(ASSOC_SHORT, "assoc_list", "slurmdb_assoc_rec_t *")
 write_assoc_shorts = objects("assoc_list", "slurmdb_assoc_rec_t *", lambda: ASSOC_SHORT.inputs,
                              new_assoc)
+
+
+def assoc_short(attr: str) -> Callable:
+    """A reader of the association record `attr` points to ({} without one)."""
+    read = ASSOC_SHORT.read
+    return lambda o: {} if getattr(o, attr) == ffi.NULL else read(getattr(o, attr))
 
 
 def coordinators(attr: str) -> Callable:

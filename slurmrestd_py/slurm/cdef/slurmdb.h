@@ -187,6 +187,8 @@ typedef struct {
     uint32_t grp_jobs;
     char *grp_tres;
     char *grp_tres_run_mins;
+    char *grp_tres_mins;
+    uint32_t grp_submit_jobs;
     uint32_t grp_wall;
     double limit_factor;
     uint32_t max_jobs_pa;
@@ -267,11 +269,15 @@ typedef struct {
     struct xlist *qos_list;
     struct xlist *reason_list;
     struct xlist *resv_list;
+    struct xlist *resvid_list;
     struct xlist *state_list;
     struct xlist *step_list;
+    uint32_t timelimit_max;
+    uint32_t timelimit_min;
     time_t usage_end;
     time_t usage_start;
     char *used_nodes;
+    struct xlist *userid_list;
     struct xlist *wckey_list;
     ...;
 } slurmdb_job_cond_t;
@@ -351,6 +357,10 @@ typedef struct {
     uint64_t user_cpu_usec;
     char *wckey;
     char *work_dir;
+    char *blockid;
+    char *script;
+    char *submit_line;
+    char *used_gres;
     ...;
 } slurmdb_job_rec_t;
 
@@ -456,6 +466,8 @@ void slurm_destroy_selected_step(void *object);
 /* Exported by libslurm.so but not declared in its headers (_build.py
  * repeats these prototypes for the compiler). */
 int slurm_addto_char_list(struct xlist *char_list, char *names);
+int slurm_addto_id_char_list(struct xlist *char_list, char *names, bool gid);
+void slurmdb_job_cond_def_start_end(slurmdb_job_cond_t *job_cond);
 int slurmdb_addto_qos_char_list(struct xlist *char_list, struct xlist *qos_list, char *names,
                                 int option);
 char *slurmdb_make_tres_string(struct xlist *tres, uint32_t flags);
