@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..envelope import response_40
 from ..jobdesc.writers import w_accepted
-from ..schema import Field
+from ..schema import Array, Field, Str
 from ..jobdesc import control_40
 from ..v0_0_40 import job_control as v40
 from ..v0_0_40.job_control import INT32, P
@@ -15,7 +15,9 @@ from ..v0_0_41 import job_control as v41
 
 JOB_DESC = v41.JOB_DESC.derive(
     drop=["exclusive", "oversubscribe", "resv_mpi_ports"],
-    add=[("nodes", P("oom_kill_step", INT32, "Kill whole step in case of OOM in one of the "
+    # (a removed field, written in place from v0.0.42 on)
+    replace={"power_flags": P("power_flags", Array(Str), "", w_accepted)},
+    add=[("tasks", P("oom_kill_step", INT32, "Kill whole step in case of OOM in one of the "
                      "tasks", w_accepted))])
 SUBMIT_RESPONSE = v40.SUBMIT_RESPONSE.derive(drop=["result"])
 POST_RESPONSE = v41.POST_RESPONSE.derive(drop=["job_id", "step_id", "job_submit_user_msg"])

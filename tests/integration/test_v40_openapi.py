@@ -13,6 +13,23 @@ from conftest import reference24_doc
 from doc40 import assert_declared_alike
 
 PARSER_PATH = re.compile(r"^/slurm(db)?/v0\.0\.4[0-2]/")
+# Answers whose declaration corrects the reference's (README, compatibility
+# notes): jobs/state/ is documented as openapi_job_info_resp there, but 24.11
+# answers with the job_state_resp object it declares for nothing.
+CORRECTED_ANSWERS = ("/jobs/state/",)
+# Shape paths of answers where ours declares what the reference sends, not
+# what its document says (README, compatibility notes), by operation.
+_STEP_TRES = frozenset(f"/jobs[]/steps[]/tres/{use}/{end}[]"
+                       for use in ("requested", "consumed") for end in ("max", "min"))
+CORRECTED_SHAPES = {
+    ("get", "/slurmdb/v0.0.40/diag/"): frozenset({"/statistics/rollups[]"}),
+    **{("get", f"/slurmdb/{v}/{p}"): _STEP_TRES
+       for v in ("v0.0.40", "v0.0.41", "v0.0.42") for p in ("jobs/", "job/{job_id}")},
+    # results may be null (a plain job's update): a nullable list, written in place
+    ("post", "/slurm/v0.0.42/job/{job_id}"): frozenset({"/results"}),
+}
+CORRECTED_COMPONENTS = ("openapi_job_state_resp", "job_state_resp_job",
+                        "job_state_resp_msg")
 
 
 def ours_served(openapi_doc):
@@ -31,7 +48,9 @@ def test_paths_are_the_references(openapi_doc):
 def test_operations_as_the_reference(openapi_doc):
     ref = reference24_doc()
     for path, method in ours_served(openapi_doc):
-        assert_declared_alike(openapi_doc, ref, path, method)
+        assert_declared_alike(openapi_doc, ref, path, method,
+                              answer=not path.endswith(CORRECTED_ANSWERS),
+                              corrected=CORRECTED_SHAPES.get((method, path), frozenset()))
 
 
 @pytest.mark.parametrize("version", ["v0.0.40", "v0.0.41", "v0.0.42"])
@@ -41,6 +60,8 @@ def test_component_properties_as_the_reference(openapi_doc, version):
     ours = {n: s for n, s in openapi_doc["components"]["schemas"].items()
             if n.startswith(version + "_")}
     for name, schema in ours.items():
+        if name.split("_", 1)[1] in CORRECTED_COMPONENTS:
+            continue
         assert name in ref, name
         if "properties" in ref[name]:
             assert list(schema["properties"]) == list(ref[name]["properties"]), name

@@ -24,7 +24,8 @@ VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
 ACCOUNTS = ("root", "physics", "chem")
 USERS = ("root", "alice", "bob")
 # What priority/multifactor computes and priority/basic leaves unset.
-COMPUTED = ("shares_normalized", "effective_usage", "usage_normalized", "fairshare")
+# What the priority plugin computes from the jobs each cluster has run.
+COMPUTED = ("shares_normalized", "effective_usage", "usage", "usage_normalized", "fairshare")
 
 
 def get(path, runner=run_ours):
