@@ -23,8 +23,8 @@ from doc40 import assert_declared_alike, paths_of
 VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
 ACCOUNTS = ("root", "physics", "chem")
 USERS = ("root", "alice", "bob")
-# What priority/multifactor computes and priority/basic leaves unset.
-# What the priority plugin computes from the jobs each cluster has run.
+# What priority/multifactor computes and priority/basic leaves unset, and
+# the usage each cluster's own past jobs left.
 COMPUTED = ("shares_normalized", "effective_usage", "usage", "usage_normalized", "fairshare")
 
 
