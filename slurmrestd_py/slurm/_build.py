@@ -63,31 +63,6 @@ typedef struct {
     uint16_t msg_type;
 } slurm_msg_head_t;
 typedef struct { uint32_t return_code; } return_code_msg_t;
-typedef struct { List acct_list; List user_list; } shares_request_msg_t;
-typedef struct {
-    List assoc_shares_list;
-    uint64_t tot_shares;
-    uint32_t tres_cnt;
-    char **tres_names;
-} shares_response_msg_t;
-typedef struct {
-    uint32_t assoc_id;
-    char *cluster;
-    char *name;
-    char *parent;
-    char *partition;
-    double shares_norm;
-    uint32_t shares_raw;
-    uint64_t *tres_run_secs;
-    uint64_t *tres_grp_mins;
-    double usage_efctv;
-    double usage_norm;
-    uint64_t usage_raw;
-    long double *usage_tres_raw;
-    double fs_factor;
-    double level_fs;
-    uint16_t user;
-} assoc_shares_object_t;
 extern void slurm_msg_t_init(void *msg);
 extern int slurm_send_recv_controller_msg(void *request_msg, void *response_msg,
                                           void *comm_cluster_rec);
@@ -101,7 +76,7 @@ ffibuilder.set_source(
     "slurmrestd_py.slurm._libslurm",
     "#include <sys/prctl.h>\n#include <sched.h>\n"
     "#include <slurm/slurm.h>\n#include <slurm/slurmdb.h>\n#include <slurm/slurm_errno.h>\n"
-    + UNDECLARED + SHARE_INFO,
+    + UNDECLARED + (CDEF_DIR / "share_info.h").read_text() + SHARE_INFO,
     libraries=["slurm"],
 )
 
