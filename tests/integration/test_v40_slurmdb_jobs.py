@@ -15,7 +15,7 @@ from conftest import ROOT24, json_of, one, req, run_ours, run_reference24, shape
 
 PARSERS = ("v0.0.40", "v0.0.41", "v0.0.42")
 JOB_NAME = "rpy40_dbjob"
-SBATCH = ["sbatch", "--parsable", "-p", "debug", "-A", "physics", "-J", JOB_NAME,
+SBATCH = ["sbatch", "--parsable", "-p", "debug", "-A", "physics", "-J", JOB_NAME, "-t", "10",
           "-o", "/dev/null", "--wrap", "true"]
 
 
