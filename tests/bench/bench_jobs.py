@@ -98,7 +98,7 @@ def fill(target: int, workers: int, cluster: list[str]) -> int:
              for n in shares if n]
     failed = [p for p in procs if p.wait() != 0]
     elapsed = time.perf_counter() - start
-    print(f"submitted in {elapsed:.1f} s; the controller now knows {jobs_known()} jobs",
+    print(f"submitted in {elapsed:.1f} s; the controller now knows {jobs_known(cluster)} jobs",
           flush=True)
     if failed:
         sys.exit("sbatch failed (MaxJobCount reached?)")
