@@ -143,7 +143,9 @@ def _c(s: str, keep: list):
     return buf
 
 
-def _submit(descs: list, errors: list, het: bool) -> dict:
+def send_batch(descs: list, het: bool):
+    """Submit `descs` (one job, or the components of a HetJob): (0, the
+    response, which the caller frees) or (Slurm's error number, None)."""
     slurm.init()
     out = ffi.new("submit_response_msg_t **")
     if het:
@@ -156,13 +158,18 @@ def _submit(descs: list, errors: list, het: bool) -> dict:
             lib.slurm_list_destroy(req)
     else:
         rc = lib.slurm_submit_batch_job(descs[0], out)
-    if rc:
-        err = lib.slurm_get_errno() or SLURM_ERROR
-        if out[0] != ffi.NULL:
-            lib.slurm_free_submit_response_response_msg(out[0])
+    if not rc:
+        return 0, out[0]
+    if out[0] != ffi.NULL:
+        lib.slurm_free_submit_response_response_msg(out[0])
+    return lib.slurm_get_errno() or SLURM_ERROR, None
+
+
+def _submit(descs: list, errors: list, het: bool) -> dict:
+    err, resp = send_batch(descs, het)
+    if err:
         _unless_refused(err, "slurm_submit_batch_job")
         _fail(_status(err), errors, err)
-    resp = out[0]
     try:
         step = {lib.SLURM_PENDING_STEP: "PENDING", lib.SLURM_BATCH_SCRIPT: "BATCH",
                 lib.SLURM_EXTERN_CONT: "EXTERN",

@@ -16,6 +16,7 @@ from ..errors import (ESLURM_ALREADY_DONE, ESLURM_DATA_EXPECTED_DICT, ESLURM_INV
 from ..kinds import NumberObj
 from ..schema import Array, ArrayOf, Obj, OneOf, Scalar
 from ..slurm import ffi, lib
+from .control import send_batch
 from .job_desc import Spec
 from .sbatch_syntax import SIGRTMAX, sig_name2num
 from .values import as_str, data_type
@@ -225,27 +226,13 @@ def submit(call, fields: dict, result: bool, rules: Rules = V40) -> dict:
     script = specs[0].script if specs[0].script is not None else as_str(script)
     descs[0].script = _c(script, keep)
     het = job is None
-    slurm.init()
-    resp_p = ffi.new("submit_response_msg_t **")
     call_name = "slurm_submit_batch_het_job()" if het else "slurm_submit_batch_job()"
-    if het:
-        req = lib.slurm_list_create(ffi.NULL)
-        try:
-            for d in descs:
-                lib.slurm_list_append(req, d)
-            rc = lib.slurm_submit_batch_het_job(req, resp_p)
-        finally:
-            lib.slurm_list_destroy(req)
-    else:
-        rc = lib.slurm_submit_batch_job(descs[0], resp_p)
-    if rc:
-        err = _unless_refused(lib.slurm_get_errno() or SLURM_ERROR, call_name)
-        if resp_p[0] != ffi.NULL:
-            lib.slurm_free_submit_response_response_msg(resp_p[0])
+    err, resp = send_batch(descs, het)
+    if err:
+        err = _unless_refused(err, call_name)
         out.errors.append(entry(err, ("HetJob" if het else "Batch job") + " submission failed",
                                 call_name))
         _fail(500, out)
-    resp = resp_p[0]
     try:
         user_msg = slurm.text(resp.job_submit_user_msg) or ""
         if resp.error_code:
