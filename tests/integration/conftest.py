@@ -13,6 +13,7 @@ nothing after the last body.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
@@ -478,6 +479,24 @@ def shape(value):
         return "string"
     assert value is None, repr(value)
     return "null"
+
+
+@contextlib.contextmanager
+def created(fixtures: dict, key: str, create: tuple = (), run=None):
+    """The objects of `fixtures` (name -> scontrol create arguments) exist
+    for the block: `key` ("partitionname") names each, `create` comes
+    before it ("reservation"), `run` is the cluster's scontrol. Leftovers
+    of an interrupted run are deleted first; each is deleted after."""
+    run = run or scontrol
+    for name in fixtures:
+        run("delete", f"{key}={name}", check=False)
+    try:
+        for name, args in fixtures.items():
+            run("create", *create, f"{key}={name}", *args)
+        yield
+    finally:
+        for name in fixtures:
+            run("delete", f"{key}={name}", check=False)
 
 
 def scontrol(*args, check=True):

@@ -15,8 +15,8 @@ import time
 import pytest
 
 import conftest
-from conftest import (API, APIS, APIS_36, declared_alike, get_both, json_of, one, req, run_ours,
-                      scontrol)
+from conftest import (API, APIS, APIS_36, created, declared_alike, get_both, json_of, one, req,
+                      run_ours, scontrol)
 
 LIST_PATH = f"{API}/partitions"
 ONE_PATH = f"{API}/partition/{{partition_name}}"
@@ -43,15 +43,8 @@ FIXTURES = {
 
 @pytest.fixture(scope="module", autouse=True)
 def partitions():
-    for name in FIXTURES:  # leftovers of an interrupted run
-        scontrol("delete", f"partitionname={name}", check=False)
-    try:
-        for name, args in FIXTURES.items():
-            scontrol("create", f"partitionname={name}", *args)
+    with created(FIXTURES, "partitionname"):
         yield
-    finally:
-        for name in FIXTURES:
-            scontrol("delete", f"partitionname={name}", check=False)
 
 
 def same_partitions(ref, ours):

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import conftest
-from conftest import (API, APIS, declared_alike, one, req, run_ours, run_reference, scontrol)
+from conftest import (API, APIS, created, declared_alike, one, req, run_ours, run_reference, scontrol)
 
 PREFIX = "rpy_"
 # name -> scontrol create arguments
@@ -37,15 +37,8 @@ ONE_PATH = f"{API}/reservation/{{reservation_name}}"
 
 @pytest.fixture(scope="module", autouse=True)
 def reservations():
-    for name in FIXTURES:  # leftovers of an interrupted run
-        scontrol("delete", f"reservationname={name}", check=False)
-    try:
-        for name, args in FIXTURES.items():
-            scontrol("create", "reservation", f"reservationname={name}", *args)
+    with created(FIXTURES, "reservationname", ("reservation",)):
         yield
-    finally:
-        for name in FIXTURES:
-            scontrol("delete", f"reservationname={name}", check=False)
 
 
 def ours_only(records):

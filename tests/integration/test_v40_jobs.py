@@ -22,6 +22,7 @@ import pytest
 
 from conftest import (ROOT24, one, reference24_doc, req, require_reference24, response_schema,
                       run_ours, run_reference24, validate)
+from doc40 import reachable
 
 PREFIX = "rpyj40_"
 VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
@@ -192,23 +193,6 @@ def _props(doc: dict, schema: dict, seen=()) -> dict:
     return out
 
 
-def _components(doc: dict, schema, found=None) -> set:
-    found = set() if found is None else found
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if ref:
-            name = ref.rsplit("/", 1)[1]
-            if name not in found:
-                found.add(name)
-                _components(doc, doc["components"]["schemas"][name], found)
-        for v in schema.values():
-            _components(doc, v, found)
-    elif isinstance(schema, list):
-        for v in schema:
-            _components(doc, v, found)
-    return found
-
-
 @pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize("tail", PATHS)
 def test_document_as_the_reference(version, tail, openapi_doc):
@@ -226,7 +210,7 @@ def test_document_as_the_reference(version, tail, openapi_doc):
         assert list(_props(openapi_doc, ours_schema))[:3] == ["jobs", "jobs/[]job_id",
                                                                "jobs/[]state"]
         return
-    assert _components(openapi_doc, ours_schema) == _components(ref_doc, ref_schema)
+    assert reachable(openapi_doc, ours_schema) == reachable(ref_doc, ref_schema)
     ours_keys, ref_keys = _props(openapi_doc, ours_schema), _props(ref_doc, ref_schema)
     assert list(ours_keys) == list(ref_keys)
     # 24.11 documents a few lists without item types ("power/flags").

@@ -18,7 +18,7 @@ import json
 
 import pytest
 
-from conftest import one, reference24_doc, req, run_ours, run_reference24, scontrol, validate
+from conftest import created, one, reference24_doc, req, run_ours, run_reference24, validate
 from doc40 import assert_declared_alike, paths_of
 
 VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
@@ -36,15 +36,8 @@ FIXTURES = {
 
 @pytest.fixture(scope="module", autouse=True)
 def partitions():
-    for name in FIXTURES:  # leftovers of an interrupted run
-        scontrol("delete", f"partitionname={name}", check=False)
-    try:
-        for name, args in FIXTURES.items():
-            scontrol("create", f"partitionname={name}", *args)
+    with created(FIXTURES, "partitionname"):
         yield
-    finally:
-        for name in FIXTURES:
-            scontrol("delete", f"partitionname={name}", check=False)
 
 
 def get(path, runner=run_ours):

@@ -9,12 +9,13 @@ durations; everything else must be equal.
 """
 from __future__ import annotations
 
+import contextlib
 import subprocess
 
 import pytest
 
 import doc40
-from conftest import (ROOT24, json_of, one, reference24_doc, req, require_reference24,
+from conftest import (ROOT24, created, json_of, one, reference24_doc, req, require_reference24,
                       run_ours, run_reference24, scontrol, shape, validate)
 
 PARSERS = ("v0.0.40", "v0.0.41", "v0.0.42")
@@ -48,19 +49,10 @@ def _on_both():
 
 @pytest.fixture(scope="module", autouse=True)
 def reservations():
-    clusters = _on_both()
-    for run in clusters:
-        for name in FIXTURES:  # leftovers of an interrupted run
-            run("delete", f"reservationname={name}", check=False)
-    try:
-        for run in clusters:
-            for name, args in FIXTURES.items():
-                run("create", "reservation", f"reservationname={name}", *args)
+    with contextlib.ExitStack() as stack:
+        for run in _on_both():
+            stack.enter_context(created(FIXTURES, "reservationname", ("reservation",), run))
         yield
-    finally:
-        for run in clusters:
-            for name in FIXTURES:
-                run("delete", f"reservationname={name}", check=False)
 
 
 def get(path, runner=run_ours):
