@@ -17,6 +17,9 @@ Limits and signals:
   files), tell every child to finish (an idle connection ends at once, a
   request in progress is answered with `Connection: close`), wait up to
   `--shutdown-timeout` seconds, SIGKILL what is left, exit 0;
+* --idle-exit: with no connection for that long, close the listening
+  sockets and exit 0 (for sockets a super-server handed over and keeps:
+  activation.py);
 * SIGHUP is ignored: there is nothing to re-read, since every connection's
   process initialises libslurm, and so reads slurm.conf, afresh.
 """
@@ -29,6 +32,7 @@ import select
 import signal
 import socket
 import stat
+import time
 
 from .options import parse_listen
 
@@ -221,16 +225,23 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
     by_sock = {listener.sock: listener for listener in listeners}
     limit = opts.max_connections
     full = False
+    idle = _IdleExit(opts.idle_exit)
     try:
         while not stop:
+            if children:
+                idle.busy()  # before reaping: the last one may end just now
             _reap(children)
             room = limit - len(children)
             if room <= 0 and not full:
                 log.warning("%d connections: new clients wait until one ends", limit)
             full = room <= 0
             watch = [wake_r] + (list(by_sock) if room > 0 else [])
+            wait = None if children else idle.left()
+            if wait == 0:
+                log.info("no connection for %gs: exiting (--idle-exit)", idle.seconds)
+                break
             try:
-                readable = select.select(watch, [], [])[0]
+                readable = select.select(watch, [], [], wait)[0]
             except InterruptedError:
                 continue
             for sock in readable:
@@ -255,8 +266,9 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
                     if pid:
                         children.add(pid)
                         room -= 1
-        log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
-                 stop[0], len(children))
+        if stop:
+            log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
+                     stop[0], len(children))
     finally:
         for listener in listeners:
             listener.close()
@@ -265,6 +277,26 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
     os.close(wake_r)
     os.close(wake_w)
     return 0
+
+
+class _IdleExit:
+    """--idle-exit: how long until the daemon has had no connection for
+    `seconds` (None: it never exits on its own). serve_forever then stops
+    without accepting again: a client that connects meanwhile waits in the
+    backlog of the socket, which the super-server keeps (and listens on to
+    start the daemon again)."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.since = time.monotonic()
+
+    def busy(self) -> None:
+        self.since = time.monotonic()
+
+    def left(self) -> float | None:
+        if self.seconds is None:
+            return None
+        return max(0.0, self.since + self.seconds - time.monotonic())
 
 
 # Modules a connection imports on first use: imported once here, every
@@ -356,7 +388,6 @@ def _signal_all(children: set[int], signum: int) -> None:
 
 def _shutdown(children: set[int], timeout: float, wake_r: int) -> None:
     """Ask every child to finish, wait up to `timeout` seconds, then kill."""
-    import time
     _signal_all(children, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     _reap(children)
