@@ -300,5 +300,5 @@ def test_man_page_renders_without_warnings():
                          text=True, env={**os.environ, "MANWIDTH": "80", "MANPAGER": "cat"})
     assert out.returncode == 0
     assert out.stderr == "", out.stderr
-    for section in ("LISTENING MODE", "TLS", "SIGNALS", "SECURITY", "EXAMPLES"):
+    for section in ("LISTENING MODE", "SOCKET ACTIVATION", "TLS", "SIGNALS", "SECURITY", "EXAMPLES"):
         assert re.search(rf"^{section}$", out.stdout, re.M), section
