@@ -12,7 +12,8 @@ Two ways, both served by `listen.serve_forever` like sockets we bind:
 * xinetd `wait = yes`, or systemd `Accept=no` with `StandardInput=socket`:
   fd 0 is a listening socket (xinetd puts it on fd 1 and 2 as well). It
   moves to a descriptor above 2 and fd 0, 1 and 2, wherever they are that
-  socket, are pointed at /dev/null, so nothing is ever written to it.
+  socket, are pointed at /dev/null, so nothing is ever written to it (also
+  when LISTEN_FDS hands the sockets over and fd 0 is one of them too).
 
 A socket named "https" (systemd's FileDescriptorName=https) is served with
 TLS, with the certificate of --tls-cert as for https:// addresses; every
@@ -43,6 +44,8 @@ def listeners(environ, tls_cert=None, tls_key=None, pid=None) -> list:
     handed = systemd_fds(environ, os.getpid() if pid is None else pid)
     if handed:
         found = [(fd, name, "LISTEN_FDS") for fd, name in handed]
+        if _is_listening(0):  # StandardInput=socket as well: not to be touched
+            off_the_wire(0, (0, 1, 2))
     elif _is_listening(0):
         found = [(_move_off_stdio(0), "stdin", "fd 0")]
     else:
