@@ -55,26 +55,30 @@ def main(argv: list[str] | None = None) -> int:
         for listener in listeners:
             listener.close()
         return 1
-    app_for_peer = app_factory(opts)
     if listeners:
         from .listen import serve_forever
-        return serve_forever(listeners, opts, app_for_peer)
-    return serve_inet(opts, app_for_peer)
+        from .slurm import reread
+        return serve_forever(listeners, opts, app_factory(opts, warm=True), on_hup=reread)
+    return serve_inet(opts, app_factory(opts))
 
 
-def app_factory(opts):
+def app_factory(opts, warm: bool = False):
     """`peer -> App` for one connection. The router and authenticator are
-    built once: in listening mode before the first fork, so every
-    connection's process starts with them (and their imports) ready."""
+    built once. `warm` (listening mode, before the first fork) also imports
+    every handler, reads slurm.conf and loads the auth plugin most clients
+    need, so a connection's process does only what depends on its client."""
     from . import slurm
     from .app import App, build_router
     from .auth import Authenticator
 
     router = build_router(opts.plugins)
     authenticator = Authenticator(opts.auth)  # after -u: the daemon's uid is final
+    if warm:
+        router.load_all()
+        slurm.load_auth("jwt" in opts.auth)
 
     def on_identity(identity) -> None:
-        slurm.init(identity.token)
+        slurm.act_as(identity.token, identity.proxied)
 
     def app_for_peer(peer):
         return App(router, authenticator, peer, on_identity=on_identity)

@@ -3,9 +3,10 @@
 Each accepted connection is served by a forked child running the same HTTP
 core and handlers as inet mode, so no identity, token, libslurm state or
 memory growth crosses from one client to another, and a crash ends one
-connection, not the daemon. The parent only accepts, forks and reaps: it
-never initialises libslurm and never reads a request, so its memory stays
-flat however many clients it serves.
+connection, not the daemon. The parent prepares what does not depend on the
+client (imports, slurm.conf, the auth plugin: see cli.app_factory), then
+only accepts, forks and reaps: it never reads a request nor sends an RPC,
+so its memory stays flat however many clients it serves.
 
 Limits and signals:
 
@@ -20,8 +21,8 @@ Limits and signals:
 * --idle-exit: with no connection for that long, close the listening
   sockets and exit 0 (for sockets a super-server handed over and keeps:
   activation.py);
-* SIGHUP is ignored: there is nothing to re-read, since every connection's
-  process initialises libslurm, and so reads slurm.conf, afresh.
+* SIGHUP: `on_hup` (slurm.conf is read again); connections that follow see
+  the change, those in progress keep what they started with.
 """
 from __future__ import annotations
 
@@ -203,16 +204,17 @@ def _tcp_socket(family: int, addr, dual: bool) -> socket.socket:
 # --------------------------------------------------------------------------
 # serving
 
-def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
+def serve_forever(listeners: list[Listener], opts, app_for_peer, on_hup=None) -> int:
     """Accept and fork until SIGTERM/SIGINT; then drain and return 0.
 
     `app_for_peer(peer)` builds a connection's App in the child; make it
     (and import what it needs) before calling, so children start warm.
+    `on_hup()` runs in the parent, between accepts, after a SIGHUP.
     """
     _warm(opts)
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
-    stop = []
+    stop, hup = [], []
 
     def on_stop(signum, frame):
         stop.append(signum)
@@ -220,7 +222,7 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # wakes select via wake_r
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nothing to re-read (see module doc)
+    signal.signal(signal.SIGHUP, lambda signum, frame: hup.append(signum))
     children: set[int] = set()
     by_sock = {listener.sock: listener for listener in listeners}
     limit = opts.max_connections
@@ -231,6 +233,9 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
             if children:
                 idle.busy()  # before reaping: the last one may end just now
             _reap(children)
+            if hup:
+                hup.clear()
+                _reload(on_hup)
             room = limit - len(children)
             if room <= 0 and not full:
                 log.warning("%d connections: new clients wait until one ends", limit)
@@ -320,6 +325,17 @@ def _warm(opts) -> None:
     gc.freeze()  # keep the collector from touching (and copying) shared pages
 
 
+def _reload(on_hup) -> None:
+    log.info("SIGHUP: reading the configuration again")
+    if on_hup is None:
+        return
+    try:
+        on_hup()
+    except Exception as e:  # keep serving with what was loaded before
+        from .log import describe
+        log.error("reloading failed: %s", describe(e))
+
+
 def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int:
     """Fork a child that serves `conn`; return its pid (0 if fork failed)."""
     mask = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
@@ -343,6 +359,7 @@ def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int
         for other in listeners:
             other.sock.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the parent's to act on
         from .transport import serve_socket
         # serve_socket installs its own SIGTERM/SIGINT handlers before the
         # signals are unblocked, so a stop request reaches the connection.
