@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
 from conftest import OURS, USER, one, req, run_ours
 from test_deploy import (INETD, _curl_unix_as, as_user, children_of, exec_start, ping_ok,
                          service_user, stop, unit, user_dir, wait_port, xinetd_entry)
-from test_listen import Client, free_port, token, uid_of, wait_until
+from test_listen import Client, free_port, request, token, uid_of, wait_until
 
 assert user_dir  # a fixture: imported for the tests below
 
@@ -110,17 +112,17 @@ def test_systemd_accept_no(alice_token, openapi_doc, user_dir):
 
 # ---- xinetd wait = yes ----
 
-def test_xinetd_wait_yes(alice_token, openapi_doc, tmp_path):
-    name = "slurmrestd-py-activated.xinetd"
-    entry = xinetd_entry(INETD / name)
-    assert entry["wait"] == "yes" and entry["socket_type"] == "stream"
-    assert entry["bind"] == "127.0.0.1"
-    assert "jwt" in entry["server_args"] and "--idle-exit" in entry["server_args"]
-    user = service_user(entry["user"])
+XINETD_ENTRY = INETD / "slurmrestd-py-activated.xinetd"
+
+
+@pytest.fixture
+def xinetd(tmp_path):
+    """xinetd with the entry (its port free, --idle-exit IDLE_EXIT, our
+    installation): (its process, the port, its log file)."""
     port = free_port()
     confdir = tmp_path / "xinetd.d"
     confdir.mkdir()
-    text = (INETD / name).read_text()
+    text = XINETD_ENTRY.read_text()
     text = re.sub(r"(?m)^(\s*port\s*=\s*)\d+", rf"\g<1>{port}", text)
     text = re.sub(r"--idle-exit \d+", f"--idle-exit {IDLE_EXIT}", text)
     text = re.sub(r"(?m)^(\s*server\s*=\s*)\S+", rf"\g<1>{OURS}", text)
@@ -129,33 +131,67 @@ def test_xinetd_wait_yes(alice_token, openapi_doc, tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text(f"defaults\n{{\n\tlog_type = FILE {log}\n\tlog_on_success = PID EXIT\n}}\n"
                     f"includedir {confdir}\n")
-    xinetd = subprocess.Popen(["xinetd", "-dontfork", "-f", str(conf),
-                               "-pidfile", str(tmp_path / "pid")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(["xinetd", "-dontfork", "-f", str(conf),
+                             "-pidfile", str(tmp_path / "pid")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_port(port, xinetd)
-        with Client(("127.0.0.1", port)) as c:
-            ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
-            (server,) = children_of(xinetd.pid)
-            assert uid_of(server) == user.pw_uid
-            assert len(children_of(server)) == 1  # the connection's own process
-        with Client(("127.0.0.1", port)) as c:
-            ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
-            assert children_of(xinetd.pid) == [server]  # the same daemon
-            assert c.closed_within(10) and c.buf == b""
-        print(f"one daemon, pid {server}, served 2 connections")
-        # Idle: the daemon exits 0, xinetd listens again.
-        assert wait_until(lambda: children_of(xinetd.pid) == [], IDLE_EXIT + 20)
-        assert wait_until(lambda: f"status=0 pid={server}" in _read(log), 10), _read(log)
-        # A third connection starts a new daemon.
-        with Client(("127.0.0.1", port)) as c:
-            ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
-            (second,) = children_of(xinetd.pid)
-            assert second != server
-        print(f"after the idle exit, a new daemon: pid {second}")
-        assert wait_until(lambda: children_of(xinetd.pid) == [], IDLE_EXIT + 20)
+        wait_port(port, proc)
+        yield proc, port, log
+        # Whatever the test did, the daemon ends by itself when idle.
+        assert wait_until(lambda: children_of(proc.pid) == [], IDLE_EXIT + 20)
     finally:
-        stop(xinetd)
+        stop(proc)
+
+
+def test_xinetd_wait_yes(alice_token, openapi_doc, xinetd):
+    entry = xinetd_entry(XINETD_ENTRY)
+    assert entry["wait"] == "yes" and entry["socket_type"] == "stream"
+    assert entry["bind"] == "127.0.0.1"
+    assert "jwt" in entry["server_args"] and "--idle-exit" in entry["server_args"]
+    user = service_user(entry["user"])
+    proc, port, log = xinetd
+    with Client(("127.0.0.1", port)) as c:
+        ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
+        (server,) = children_of(proc.pid)
+        assert uid_of(server) == user.pw_uid
+        assert len(children_of(server)) == 1  # the connection's own process
+    with Client(("127.0.0.1", port)) as c:
+        ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
+        assert children_of(proc.pid) == [server]  # the same daemon
+        assert c.closed_within(10) and c.buf == b""
+    print(f"one daemon, pid {server}, served 2 connections")
+    # Idle: the daemon exits 0, xinetd listens again.
+    assert wait_until(lambda: children_of(proc.pid) == [], IDLE_EXIT + 20)
+    assert wait_until(lambda: f"status=0 pid={server}" in _read(log), 10), _read(log)
+    # A third connection starts a new daemon.
+    with Client(("127.0.0.1", port)) as c:
+        ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
+        (second,) = children_of(proc.pid)
+        assert second != server
+    print(f"after the idle exit, a new daemon: pid {second}")
+
+
+def test_xinetd_a_client_at_the_idle_deadline_is_answered(alice_token, openapi_doc, xinetd):
+    """The daemon is held (SIGSTOP) past its deadline while a client connects:
+    when it runs again it is due to exit with the client in the backlog.
+    Whether it serves the client or leaves it to the next daemon, the client
+    is answered. (tests/unit/test_idle_exit.py takes the exit path for sure.)"""
+    proc, port, log = xinetd
+    with Client(("127.0.0.1", port)) as c:
+        ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
+        (server,) = children_of(proc.pid)
+    assert wait_until(lambda: children_of(server) == [], 10)
+    os.kill(server, signal.SIGSTOP)
+    try:
+        time.sleep(IDLE_EXIT + 0.5)
+        c = Client(("127.0.0.1", port))  # in the backlog: nobody accepts now
+        c.send(request(user=USER, tok=alice_token, close=True))
+    finally:
+        os.kill(server, signal.SIGCONT)
+    with c:
+        ping_ok(c.response(), openapi_doc)
+        now = children_of(proc.pid)
+    print("answered by", "the same daemon" if now == [server] else f"a new daemon {now}")
 
 
 def _read(path) -> str:
