@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,9 +27,10 @@ import pytest
 from conftest import OURS, USER, one, req, run_ours
 from test_deploy import (INETD, _curl_unix_as, as_user, children_of, exec_start, ping_ok,
                          service_user, stop, unit, user_dir, wait_port, xinetd_entry)
-from test_listen import Client, free_port, request, token, uid_of, wait_until
+from test_listen import (Client, certificate, client_context, free_port, request, token,
+                         uid_of, wait_until)
 
-assert user_dir  # a fixture: imported for the tests below
+assert user_dir and certificate  # fixtures: imported for the tests below
 
 IDLE_EXIT = 2
 
@@ -108,6 +110,35 @@ def test_systemd_accept_no(alice_token, openapi_doc, user_dir):
     assert f"no connection for {IDLE_EXIT}s: exiting (--idle-exit)" in err
     assert "Traceback" not in err
     assert os.path.exists(path)  # the super-server's socket file: not ours to remove
+
+
+def test_systemd_https_socket_beside_an_address_of_its_own(certificate, alice_token,
+                                                          openapi_doc, user_dir):
+    """A socket named https is served with TLS (--tls-cert); an address given
+    on the command line is bound beside the handed-over socket, plain."""
+    user = service_user(unit(INETD / "slurmrestd-py-activated.service")["User"][0])
+    home = user_dir(user)
+    cert, key = (shutil.copy(f, home) for f in certificate)  # readable by the daemon
+    os.chown(key, user.pw_uid, user.pw_gid)
+    port, plain = free_port(), free_port()
+    activate = subprocess.Popen(
+        ["systemd-socket-activate", "-l", f"127.0.0.1:{port}", "--fdname=https",
+         "-E", "SLURMRESTD_LOG_STDERR=1", OURS, "-a", "jwt", "--tls-cert", cert,
+         "--tls-key", key, "--idle-exit", str(IDLE_EXIT), f"127.0.0.1:{plain}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **as_user(user))
+    try:
+        wait_port(port, activate)
+        with Client(("127.0.0.1", port), tls=client_context(certificate[0])) as c:
+            ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
+        with Client(("127.0.0.1", plain)) as c:  # bound once the daemon runs
+            ping_ok(c.get(user=USER, tok=alice_token, close=True), openapi_doc)
+        assert activate.wait(IDLE_EXIT + 20) == 0
+    finally:
+        stop(activate)
+    err = activate.stderr.read().decode(errors="replace")
+    assert f"listening on https://127.0.0.1:{port} (https, fd 3 from LISTEN_FDS)" in err
+    assert f"listening on 127.0.0.1:{plain}" in err
+    assert "Traceback" not in err
 
 
 # ---- xinetd wait = yes ----
