@@ -3,7 +3,8 @@
 * systemd `Accept=no` (slurmrestd-py-activated.socket + .service) through
   `systemd-socket-activate` without `--inetd`, which starts the daemon on
   the first connection with the listening sockets in LISTEN_FDS, as systemd
-  does; TCP (alice's JWT) and a unix socket (local auth);
+  does; TCP (alice's JWT) and a unix socket (local auth); a socket named
+  https served with TLS beside an address the daemon binds itself;
 * xinetd `wait = yes` (slurmrestd-py-activated.xinetd): the listening socket
   on fd 0, a new daemon after the previous one's --idle-exit;
 * LISTEN_PID of another process, LISTEN_FDS garbage and descriptors that are
