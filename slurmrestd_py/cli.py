@@ -25,19 +25,23 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(prefix + n for n in names), file=sys.stderr)
         return 0
 
-    from . import log, security
+    from . import activation, log, security
     if not opts.listen:
-        _keep_logs_off_the_wire()
+        # xinetd hands its socket over on fd 2 as well as 0 and 1: log
+        # lines written there would reach the client. Send them nowhere.
+        activation.off_the_wire(0, (2,))
     logger = log.setup(opts.verbosity)
     if opts.slurm_conf:
         os.environ["SLURM_CONF"] = opts.slurm_conf
     listeners = []
     try:
         security.lockdown(opts.security)
+        # Handed over by a super-server (socket activation), then bound here
+        # (and TLS keys read) before -u/-g drop privileges.
+        listeners = activation.listeners(os.environ, opts.tls_cert, opts.tls_key)
         if opts.listen:
             from .listen import bind_all
-            # Bound (and TLS keys read) before -u/-g drop privileges.
-            listeners = bind_all(opts.listen, opts)
+            listeners += bind_all(opts.listen, opts)
         security.drop_privileges(opts.user, opts.group)
     except (OSError, ValueError) as e:
         logger.error("%s", e)
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         for listener in listeners:
             listener.close()
         return 1
-    if opts.listen:
+    if listeners:
         from .listen import serve_forever
         from .slurm import reread
         return serve_forever(listeners, opts, app_factory(opts, warm=True), on_hup=reread)
@@ -101,21 +105,6 @@ def serve_inet(opts, app_for_peer) -> int:
     serve_socket(socket.socket(fileno=os.dup(0)), app_for_peer,
                  opts.idle_timeout, opts.read_timeout)
     return 0
-
-
-def _keep_logs_off_the_wire() -> None:
-    """xinetd hands the client's socket over on fd 2 as well as 0 and 1:
-    log lines written there would reach the client. Send them nowhere."""
-    import stat
-    try:
-        st_err, st_in = os.fstat(2), os.fstat(0)
-    except OSError:
-        return
-    if stat.S_ISSOCK(st_err.st_mode) and (st_err.st_dev, st_err.st_ino) == (
-            st_in.st_dev, st_in.st_ino):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 2)
-        os.close(null)
 
 
 def run() -> None:

@@ -18,6 +18,9 @@ Limits and signals:
   files), tell every child to finish (an idle connection ends at once, a
   request in progress is answered with `Connection: close`), wait up to
   `--shutdown-timeout` seconds, SIGKILL what is left, exit 0;
+* --idle-exit: with no connection for that long, close the listening
+  sockets and exit 0 (for sockets a super-server handed over and keeps:
+  activation.py);
 * SIGHUP: `on_hup` (slurm.conf is read again); connections that follow see
   the change, those in progress keep what they started with.
 """
@@ -31,6 +34,7 @@ import signal
 import socket
 import stat
 import struct
+import time
 
 from .options import parse_listen
 
@@ -229,24 +233,33 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer, on_hup=None) ->
     signal.signal(signal.SIGHUP, lambda signum, frame: hup.append(signum))
     pool = _Pool(listeners, opts, app_for_peer, (wake_r, wake_w))
     full = False
+    idle = _IdleExit(opts.idle_exit)
     try:
         while not stop:
-            pool.update()
+            if pool.update():
+                idle.busy()
             if hup:
                 hup.clear()
                 _reload(on_hup)
                 pool.retire_spares()
+            wait = None if pool.busy else idle.left()
+            if wait == 0:  # before forking: a spare would take a connection
+                log.info("no connection for %gs: exiting (--idle-exit)", idle.seconds)
+                break
             forked = pool.fill()
             if pool.full and not full:
                 log.warning("%d connections: new clients wait until one ends", opts.max_connections)
             full = pool.full
+            if not forked:
+                wait = 0.1 if wait is None else min(wait, 0.1)
             try:
-                select.select([wake_r, pool.taken_r], [], [], None if forked else 0.1)
+                select.select([wake_r, pool.taken_r], [], [], wait)
             except InterruptedError:
                 pass
             _drain_pipe(wake_r)
-        log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
-                 stop[0], len(pool.busy))
+        if stop:
+            log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
+                     stop[0], len(pool.busy))
     finally:
         for listener in listeners:
             listener.close()
@@ -283,8 +296,9 @@ class _Pool:
     def full(self) -> bool:
         return len(self.busy) >= self.opts.max_connections
 
-    def update(self) -> None:
-        """Read which spares took a connection, and reap children that ended."""
+    def update(self) -> bool:
+        """Read which spares took a connection, and reap children that
+        ended; True if a connection was open since the last call."""
         try:
             while data := os.read(self.taken_r, _PID.size * 64):
                 for (pid,) in _PID.iter_unpack(data):
@@ -293,7 +307,9 @@ class _Pool:
                         self.busy.add(pid)
         except (BlockingIOError, InterruptedError):
             pass
+        active = bool(self.busy)
         _reap(self.spares, self.busy, self.retired)
+        return active
 
     def fill(self) -> bool:
         """Fork spares up to SPARES, within --max-connections; False if a fork failed."""
@@ -316,6 +332,26 @@ class _Pool:
     def close(self) -> None:
         for fd in (self.taken_r, self.taken_w, self.retire_r, self.retire_w):
             os.close(fd)
+
+
+class _IdleExit:
+    """--idle-exit: how long until the daemon has had no connection for
+    `seconds` (None: it never exits on its own). serve_forever then stops
+    without accepting again (its spares end without taking a connection): a
+    client that connects meanwhile waits in the backlog of the socket, which
+    the super-server keeps (and listens on to start the daemon again)."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.since = time.monotonic()
+
+    def busy(self) -> None:
+        self.since = time.monotonic()
+
+    def left(self) -> float | None:
+        if self.seconds is None:
+            return None
+        return max(0.0, self.since + self.seconds - time.monotonic())
 
 
 # Modules a connection imports on first use: imported once here, every
@@ -477,7 +513,6 @@ def _signal_all(children: set[int], signum: int) -> None:
 
 def _shutdown(children: set[int], timeout: float, wake_r: int) -> None:
     """Ask every child to finish, wait up to `timeout` seconds, then kill."""
-    import time
     _signal_all(children, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     _reap(children)

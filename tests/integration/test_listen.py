@@ -172,11 +172,7 @@ class Daemon:
         return [int(p) for p in text.split()]
 
     def connections(self) -> list[int]:
-        """The children serving a connection. The others are spares, waiting
-        on the daemon's listening sockets; one that took a connection has
-        closed them."""
-        listening = sockets_of(self.pid)
-        return [pid for pid in self.children() if not sockets_of(pid) & listening]
+        return connections_of(self.pid, self.children())
 
     def spares(self) -> list[int]:
         return sorted(set(self.children()) - set(self.connections()))
@@ -215,6 +211,14 @@ def sockets_of(pid: int) -> set[str]:
     except OSError:
         pass
     return found
+
+
+def connections_of(daemon: int, children: list[int]) -> list[int]:
+    """The children of `daemon` serving a connection. The others are spares,
+    waiting on the daemon's listening sockets; one that took a connection
+    has closed them."""
+    listening = sockets_of(daemon)
+    return [pid for pid in children if not sockets_of(pid) & listening]
 
 
 def uid_of(pid: int) -> int:
