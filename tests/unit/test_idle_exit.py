@@ -9,14 +9,19 @@ import socket
 import types
 
 from slurmrestd_py import listen
-from test_activation import in_child, tcp_listener
+from slurmrestd_py.http import Response
+from test_handed_sockets import in_child, tcp_listener
 
 OPTS = types.SimpleNamespace(auth=["local"], max_connections=4, idle_timeout=5.0,
                              read_timeout=5.0, shutdown_timeout=1.0, idle_exit=0.2)
 
 
 def never_called(peer):
-    raise AssertionError("no connection is served here")
+    """No connection is served here: only the rehearsals of the parent and
+    its spares (a request no plugin accepts) reach an app."""
+    if peer.source != "rehearsal":
+        raise AssertionError("no connection is served here")
+    return lambda request: Response(401)
 
 
 def serve(sock: socket.socket, opts=OPTS):
