@@ -38,9 +38,10 @@ ours/reference ratios, and every run's requests/s. wrk counts each of the
 reference's answers on a closing connection as a read error: it writes a
 stray `Connection: Close` line after the body.
 
-The soak (--soak N, at least 20,000 requests) drives each listener with a
-mix of keep-alive connections (50 requests each) and new connections (one
-request each) from 8 client threads, and prints the RSS of the listening
+The soak (--soak N, at least 20,000 requests) drives each listener from 8
+client threads: 4 send half of the requests on keep-alive connections (50
+requests each), 4 the other half on new connections (one request each),
+and prints the RSS of the listening
 parent (the process the daemon was started as, checked to hold the
 listening socket) at the start, after the first 1,000 requests and after all
 of them, its growth against the 5 MiB target, the number of failed requests
@@ -335,29 +336,28 @@ def by_serial(path: str, seconds: float, tok: str):
 
 class Soak:
     """`total` GET /ping requests from `threads` clients: half of the
-    clients keep connections alive for `per_conn` requests, half open a new
-    connection per request."""
+    clients send half of the requests on connections kept alive for
+    `per_conn` requests, half send the other half on a new connection each."""
 
     def __init__(self, port: int, path: str, tok: str, total: int, threads=8, per_conn=50):
         self.port = port
-        self.total = total
         self.threads = threads
         self.per_conn = per_conn
         self.request = request(path, tok, close=False)
         self.closing = request(path, tok, close=True)
         self.lock = threading.Lock()
-        self.issued = 0
+        self.left = {True: total - total // 2, False: total // 2}  # keep-alive? -> requests
         self.done = 0
         self.failed = 0
         self.failures: list[str] = []
         self.new_connections = 0
         self.milestones: dict[int, threading.Event] = {}
 
-    def _take(self) -> bool:
+    def _take(self, keep_alive: bool) -> bool:
         with self.lock:
-            if self.issued >= self.total:
+            if not self.left[keep_alive]:
                 return False
-            self.issued += 1
+            self.left[keep_alive] -= 1
             return True
 
     def _finish(self, ok: bool, why: str = "") -> None:
@@ -377,7 +377,7 @@ class Soak:
             try:
                 n = self.per_conn if keep_alive else 1
                 for i in range(n):
-                    if not self._take():
+                    if not self._take(keep_alive):
                         return
                     if sock is None:
                         sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
@@ -418,8 +418,9 @@ class Soak:
 
 
 def soak(total: int, api: Api, tok: str, user, which=("ours", "reference")) -> None:
-    print(f"\nsoak: {total} GET {api.ping}, 8 clients (4 keep-alive x 50 requests, "
-          "4 new connection per request); RSS of the listening parent")
+    print(f"\nsoak: {total} GET {api.ping}, 8 clients: {total - total // 2} on keep-alive "
+          f"connections (4 clients, 50 requests each), {total // 2} on new connections "
+          "(4 clients); RSS of the listening parent")
     print(f"  {'':10} {'pid':>7} {'start':>9} {'@1000':>9} {'@' + str(total):>9} "
           f"{'growth':>9} {'from @1000':>10} {'req/s':>7} {'conns':>6} {'failed':>7} "
           f"{'left':>5}")

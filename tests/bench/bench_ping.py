@@ -58,7 +58,7 @@ def request_file(path: str) -> str:
     return name
 
 
-def one(cmd: list[str], reqfile: str, env: dict) -> float:
+def one(cmd: list[str], reqfile: str, env: dict, check=True) -> float:
     with open(reqfile, "rb") as stdin:
         # A command entering the 24.11 root starts as root and drops to USER itself.
         who = {} if cmd[0] == "chroot" else {"user": USER, "group": USER, "extra_groups": []}
@@ -66,7 +66,7 @@ def one(cmd: list[str], reqfile: str, env: dict) -> float:
         proc = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               env=env, **who)
         elapsed = time.perf_counter() - start
-    if proc.returncode != 0 or not proc.stdout.startswith(b"HTTP/1.1 200"):
+    if check and (proc.returncode != 0 or not proc.stdout.startswith(b"HTTP/1.1 200")):
         sys.exit(f"{cmd[0]}: exit {proc.returncode}, answer {proc.stdout[:120]!r}")
     return elapsed
 
@@ -186,7 +186,12 @@ def phases(n: int, warmup: int, env: dict) -> None:
                         ["chroot", ROOT24, "setpriv", f"--reuid={USER}", f"--regid={USER}",
                          "--init-groups", "/usr/sbin/slurmrestd", "-a", "rest_auth/local"],
                         "reference 24.11")}
+    # The interpreter alone (it imports os, as site does), with the #! line's
+    # flags and with more: what flags could save.
+    bare = {" ".join(flags) or "(the #! line's)": [*script[:-1], *flags, "-c", "import os"]
+            for flags in ([], ["-I"], ["-I", "-S"])}
     reqfiles = {api: request_file(path) for api, (path, _, _) in apis.items()}
+    alone = {name: [] for name in bare}
     steps = {api: {} for api in apis}
     totals = {api: {"ours": [], "ours, phased": [], "reference": []} for api in apis}
     modules = {}
@@ -198,6 +203,9 @@ def phases(n: int, warmup: int, env: dict) -> None:
                 marks, modules[api] = phased(script, reqfiles[api], env)
                 if i < warmup:
                     continue
+                if api == "v0.0.38":
+                    for name, cmd in bare.items():
+                        alone[name].append(one(cmd, reqfiles[api], env, check=False))
                 totals[api]["ours"].append(plain)
                 totals[api]["reference"].append(ref)
                 totals[api]["ours, phased"].append(sum(t for _, t in marks))
@@ -224,6 +232,8 @@ def phases(n: int, warmup: int, env: dict) -> None:
         print(f"{api}: ours {statistics.median(ours) * 1e3:.1f} ms, {reference} "
               f"{statistics.median(ref) * 1e3:.1f} ms: "
               f"{statistics.median(ours) / statistics.median(ref):.2f}x")
+    print("interpreter alone, spawn to exit, flags: " + ", ".join(
+        f"{name} {statistics.median(t) * 1e3:.1f} ms" for name, t in alone.items()))
     for api, names in modules.items():
         loaded = names.split()
         own = [m for m in loaded if m.startswith("slurmrestd_py")]
