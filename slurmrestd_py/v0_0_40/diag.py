@@ -2,8 +2,6 @@
 /diag/ (v0.0.38's statistics as Slurm 24.11's v0.0.40 writes them)."""
 from __future__ import annotations
 
-import dataclasses
-
 from .. import slurm
 from ..envelope import response_40
 from ..errors import ApiError, SlurmError
@@ -175,7 +173,7 @@ def diag_operation(statistics: Obj) -> Operation:
             raise ApiError(500, e.errno, "op_handler_diag",
                            "slurm_get_statistics() failed to get slurmctld statistics",
                            {}) from None
-    return dataclasses.replace(op, handler=diag)
+    return op.replace(handler=diag)
 
 
 DIAG_OPERATION = diag_operation(STATISTICS)
