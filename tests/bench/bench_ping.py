@@ -4,8 +4,9 @@ Not a test (pytest does not collect bench_*.py) and it asserts nothing about
 time. Run as root on the test cluster:
 
     /opt/slurmrestd-py/bin/python tests/bench/bench_ping.py [-n 50] [--path /slurm/v0.0.38/ping]
+        [--baseline CMD]
 
-    /opt/slurmrestd-py/bin/python tests/bench/bench_ping.py --phases [-n 30]
+    /opt/slurmrestd-py/bin/python tests/bench/bench_ping.py --phases [-n 30] [--baseline CMD]
 
 Each connection is one daemon process started as alice with one
 `GET ... Connection: close` request on stdin and its stdout on a pipe; the
@@ -19,7 +20,7 @@ each in turn, so drift in the cluster's load affects all alike.
 script's own code and #! flags, with a mark as each phase ends), beside
 ours run plainly, the 22.05 reference (default plugins) for v0.0.38 and
 24.11's (default plugins, in its root: tests/cluster24.sh) for v0.0.42,
-interleaved. Printed: each phase's median, the modules a connection loads,
+and --baseline (another build of ours) if given, interleaved. Printed: each phase's median, the modules a connection loads,
 and the totals side by side.
 """
 from __future__ import annotations
@@ -122,14 +123,19 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--phases", action="store_true",
                         help="where ours spends a connection's time, v0.0.38 and v0.0.42 /ping")
+    parser.add_argument("--baseline", metavar="COMMAND",
+                        help="another build of ours (its slurmrestd-py), run interleaved too: "
+                             "before and after a change in one run")
     args = parser.parse_args()
     if os.getuid() != 0:
         sys.exit("run as root (daemons are started as user alice)")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLURMRESTD_")}
     if args.phases:
-        phases(args.n, args.warmup, env)
+        phases(args.n, args.warmup, env, args.baseline)
         return
+    if args.baseline:
+        VARIANTS["ours (baseline)"] = [args.baseline]
     reqfile = request_file(args.path)
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     try:
@@ -178,7 +184,7 @@ PHASE_NAMES = {
 }
 
 
-def phases(n: int, warmup: int, env: dict) -> None:
+def phases(n: int, warmup: int, env: dict, baseline: str | None) -> None:
     script = [*console_interpreter(), PHASES_CHILD]
     apis = {"v0.0.38": ("/slurm/v0.0.38/ping", [REFERENCE, "-a", "rest_auth/local"],
                         "reference 22.05"),
@@ -193,21 +199,23 @@ def phases(n: int, warmup: int, env: dict) -> None:
     reqfiles = {api: request_file(path) for api, (path, _, _) in apis.items()}
     alone = {name: [] for name in bare}
     steps = {api: {} for api in apis}
-    totals = {api: {"ours": [], "ours, phased": [], "reference": []} for api in apis}
+    others = {"ours": [OURS], "reference": None, **({"ours (baseline)": [baseline]}
+                                                    if baseline else {})}
+    totals = {api: {"ours, phased": [], **{name: [] for name in others}} for api in apis}
     modules = {}
     try:
         for i in range(warmup + n):
             for api, (_, reference, _) in apis.items():
-                plain = one([OURS], reqfiles[api], env)
-                ref = one(reference, reqfiles[api], env)
+                took = {name: one(cmd or reference, reqfiles[api], env)
+                        for name, cmd in others.items()}
                 marks, modules[api] = phased(script, reqfiles[api], env)
                 if i < warmup:
                     continue
+                for name, t in took.items():
+                    totals[api][name].append(t)
                 if api == "v0.0.38":
                     for name, cmd in bare.items():
                         alone[name].append(one(cmd, reqfiles[api], env, check=False))
-                totals[api]["ours"].append(plain)
-                totals[api]["reference"].append(ref)
                 totals[api]["ours, phased"].append(sum(t for _, t in marks))
                 for name, t in marks:
                     steps[api].setdefault(name, []).append(t)
@@ -224,14 +232,15 @@ def phases(n: int, warmup: int, env: dict) -> None:
                 f"{statistics.median(steps[api][name]) * 1e3:9.2f}" if name in steps[api]
                 else f"{'':9}" for api in apis))
     print()
-    for label in ("ours, phased", "ours", "reference"):
+    for label in totals["v0.0.38"]:
         print(f"{'total: ' + label:42} " + " ".join(
             f"{statistics.median(totals[api][label]) * 1e3:9.1f}" for api in apis))
     for api, (_, _, reference) in apis.items():
-        ours, ref = totals[api]["ours"], totals[api]["reference"]
-        print(f"{api}: ours {statistics.median(ours) * 1e3:.1f} ms, {reference} "
-              f"{statistics.median(ref) * 1e3:.1f} ms: "
-              f"{statistics.median(ours) / statistics.median(ref):.2f}x")
+        ref = statistics.median(totals[api]["reference"])
+        print(f"{api}: {reference} {ref * 1e3:.1f} ms; " + ", ".join(
+            f"{name} {statistics.median(totals[api][name]) * 1e3:.1f} ms: "
+            f"{statistics.median(totals[api][name]) / ref:.2f}x"
+            for name in others if name != "reference"))
     print("interpreter alone, spawn to exit, flags: " + ", ".join(
         f"{name} {statistics.median(t) * 1e3:.1f} ms" for name, t in alone.items()))
     for api, names in modules.items():
