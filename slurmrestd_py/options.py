@@ -19,7 +19,6 @@ with status 1 (as the reference does for bad options).  ``-h``/``-V`` and the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Mapping
 
 from .versions import CONTENTS, PARSERS, PLUGINS, VERSIONS
@@ -58,28 +57,30 @@ class UsageError(Exception):
     """
 
 
-@dataclass
 class Options:
-    listen: list[str] = field(default_factory=list)
-    auth: list[str] = field(default_factory=lambda: list(AUTH_PLUGINS))
-    plugins: list[str] = field(default_factory=lambda: [v.plugin for v in VERSIONS])
-    slurm_conf: str | None = None
-    user: str | None = None
-    group: str | None = None
-    threads: int = DEFAULT_THREADS
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
-    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
-    read_timeout: float = DEFAULT_READ_TIMEOUT
-    shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
-    idle_exit: float | None = None  # seconds without a connection: exit 0 (never)
-    tls_cert: str | None = None
-    tls_key: str | None = None
-    verbosity: int = 0
-    security: set[str] = field(default_factory=set)
-    action: str = "serve"
+    """What the command line and environment ask for (a plain class: a
+    dataclass costs every inet connection's start, see versions.Version)."""
+
+    def __init__(self, action: str = "serve"):
+        self.listen: list[str] = []
+        self.auth: list[str] = list(AUTH_PLUGINS)
+        self.plugins: list[str] = [v.plugin for v in VERSIONS]
+        self.slurm_conf: str | None = None
+        self.user: str | None = None
+        self.group: str | None = None
+        self.threads = DEFAULT_THREADS
+        self.max_connections = DEFAULT_MAX_CONNECTIONS
+        self.idle_timeout = DEFAULT_IDLE_TIMEOUT
+        self.read_timeout = DEFAULT_READ_TIMEOUT
+        self.shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT
+        self.idle_exit: float | None = None  # seconds without a connection: exit 0 (never)
+        self.tls_cert: str | None = None
+        self.tls_key: str | None = None
+        self.verbosity = 0
+        self.security: set[str] = set()
+        self.action = action
 
 
-@dataclass(frozen=True)
 class ListenSpec:
     """A validated listen address.
 
@@ -88,12 +89,16 @@ class ListenSpec:
     tls is True for "https://" addresses.  For "unix", path is absolute.
     """
 
-    text: str
-    kind: str
-    host: str | None = None
-    port: int | None = None
-    path: str | None = None
-    tls: bool = False
+    __slots__ = ("text", "kind", "host", "port", "path", "tls")
+
+    def __init__(self, text: str, kind: str, host: str | None = None, port: int | None = None,
+                 path: str | None = None, tls: bool = False):
+        self.text = text
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.path = path
+        self.tls = tls
 
 
 _USAGE = f"""\

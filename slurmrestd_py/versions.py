@@ -154,7 +154,8 @@ VERSIONS = (
         ("dbv0_0_38.wckeys", ("wckey", "wckeys")),
     )),
     _parser("slurm", "v0.0.40", (
-        ("v0_0_40.diag", ("diag", "licenses", "ping")),
+        ("v0_0_40.diag", ("diag", "licenses")),
+        ("v0_0_40.ping", ("ping",)),
         ("v0_0_40.nodes", ("node", "nodes")),
         ("v0_0_40.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
@@ -164,7 +165,8 @@ VERSIONS = (
         ("v0_0_40.job_control", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.41", (
-        ("v0_0_41.diag", ("diag", "licenses", "ping")),
+        ("v0_0_41.diag", ("diag", "licenses")),
+        ("v0_0_40.ping", ("ping",)),
         ("v0_0_41.nodes", ("node", "nodes")),
         ("v0_0_41.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),
@@ -174,7 +176,8 @@ VERSIONS = (
         ("v0_0_41.job_control", ("job", "jobs")),
     )),
     _parser("slurm", "v0.0.42", (
-        ("v0_0_42.diag", ("diag", "licenses", "ping")),
+        ("v0_0_42.diag", ("diag", "licenses")),
+        ("v0_0_42.ping", ("ping",)),
         ("v0_0_42.nodes", ("node", "nodes")),
         ("v0_0_42.partitions", ("partition", "partitions")),
         ("v0_0_40.reconfigure", ("reconfigure",)),

@@ -2,9 +2,7 @@
 on /ping too."""
 from __future__ import annotations
 
-import dataclasses
-
 from ..v0_0_37 import diag
 
-OPERATIONS = [op if op.operation_id == "diag" else dataclasses.replace(op, errors="errno")
+OPERATIONS = [op if op.operation_id == "diag" else op.replace(errors="errno")
               for op in diag.OPERATIONS]

@@ -4,8 +4,6 @@ with `priority` refused, the aliases `kill_on_invalid dependency`,
 integer job id, and every error entry shaped `{"error", "error_code"}`."""
 from __future__ import annotations
 
-import dataclasses
-
 from ..errors import SLURM_ERROR, ApiError
 from ..jobdesc.control import Vocabulary
 from ..schema import Field
@@ -49,7 +47,7 @@ def _shaped(op):
         if "errors" in payload:
             payload["errors"] = [_entry(x) for x in payload["errors"]]
         return payload
-    return dataclasses.replace(op, handler=shaped, errors="error_code")
+    return op.replace(handler=shaped, errors="error_code")
 
 
 OPERATIONS = [_shaped(op) for op in job_control.control_operations(

@@ -3,8 +3,6 @@ the job id is an integer path parameter (anything else matches no path)
 and errors are `{"error", "error_code"}` entries."""
 from __future__ import annotations
 
-import dataclasses
-
 from .. import words
 from ..errors import ESLURM_INVALID_JOB_ID, ApiError, HttpError
 from ..routes import NOT_FOUND, Param
@@ -32,5 +30,5 @@ def job_id(value: str) -> tuple[int, str]:
     return number, str(number)
 
 
-OPERATIONS = [dataclasses.replace(op, errors="error_code")
+OPERATIONS = [op.replace(errors="error_code")
               for op in jobs.job_operations(JOB, since=None, job_id=job_id, id_param=JOB_ID)]

@@ -1,35 +1,18 @@
-"""GET /slurm/v0.0.40/ping/, /licenses/ (v0.0.41 serves the same) and
-/diag/ (v0.0.38's statistics as Slurm 24.11's v0.0.40 writes them)."""
+"""GET /slurm/v0.0.40/licenses/ (v0.0.41 serves the same) and /diag/
+(v0.0.38's statistics as Slurm 24.11's v0.0.40 writes them); /ping/ is in
+ping.py."""
 from __future__ import annotations
-
-import dataclasses
 
 from .. import slurm
 from ..envelope import response_40
 from ..errors import ApiError, SlurmError
 from ..kinds import NUMBER_OBJECTS, U64
 from ..routes import Operation
-from ..schema import ArrayOf, Bool, CStr, Field, Int, Obj, Scalar, Str
+from ..schema import ArrayOf, Bool, CStr, Field, Int, Obj, Scalar
 from ..slurm import lib
 from ..v0_0_38 import diag as v38
-from ..v0_0_38.diag import UP_DOWN, ping_operation
 
 _INT32 = Scalar("integer", "int32")
-
-PING = Obj("controller_ping", [
-    Field("hostname", Str, description="Target for ping"),
-    Field("pinged", Str, UP_DOWN, "Ping result"),
-    Field("latency", Int, description="Number of microseconds it took to successfully ping "
-                                      "or timeout"),
-    Field("mode", Str, description="The operating mode of the responding slurmctld"),
-])
-
-
-def pings(obj: Obj) -> Obj:
-    """The /ping response of `obj`."""
-    return response_40("openapi_ping_array_resp", [
-        Field("pings", ArrayOf("controller_ping_array", obj), description="pings")])
-
 
 # What 22.05 does not keep (remote licenses' last reconciliation) reads 0.
 LICENSE = Obj("license", [
@@ -175,11 +158,10 @@ def diag_operation(statistics: Obj) -> Operation:
             raise ApiError(500, e.errno, "op_handler_diag",
                            "slurm_get_statistics() failed to get slurmctld statistics",
                            {}) from None
-    return dataclasses.replace(op, handler=diag)
+    return op.replace(handler=diag)
 
 
 DIAG_OPERATION = diag_operation(STATISTICS)
 LICENSES_OPERATION = Operation("GET", "licenses/", "get_licenses",
                                "get all Slurm tracked license info", "slurm", licenses, LICENSES)
-PING_OPERATION = ping_operation(PING, pings(PING), "ping/", "get_ping")
-OPERATIONS = [DIAG_OPERATION, LICENSES_OPERATION, PING_OPERATION]
+OPERATIONS = [DIAG_OPERATION, LICENSES_OPERATION]

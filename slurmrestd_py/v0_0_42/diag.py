@@ -1,25 +1,16 @@
-"""GET /slurm/v0.0.42/ping/, /licenses/ and /diag/: v0.0.40's, with each
-controller's `responding` and `primary` beside the deprecated `pinged` and
-`mode`, and the statistics of Slurm 24.11's v0.0.41 and v0.0.42 (more sums,
-the exit reasons moved, RPC records of their own, pending RPCs)."""
+"""GET /slurm/v0.0.42/licenses/ and /diag/: v0.0.40's, with the statistics
+of Slurm 24.11's v0.0.41 and v0.0.42 (more sums, the exit reasons moved,
+RPC records of their own, pending RPCs); /ping/ is in ping.py."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from .. import slurm
 from ..kinds import NUMBER_OBJECTS, U64, USER
-from ..schema import ArrayOf, Bool, Expr, Field, Int, Obj, Scalar, Str
+from ..schema import ArrayOf, Field, Int, Obj, Scalar, Str
 from ..slurm import NO_VAL64
-from ..v0_0_38.diag import ping_operation
 from ..v0_0_40 import diag
 from ..v0_0_40.diag import lacking
-
-PING = diag.PING.derive(add=[
-    ("pinged", Field("responding", Bool, Expr("j.pinged"),
-                     "If ping RPC responded with pong from controller")),
-    ("mode", Field("primary", Bool, Expr("j.offset == 0"),
-                   "Is responding slurmctld the primary controller")),
-])
 
 _INT32 = Scalar("integer", "int32")
 
@@ -124,5 +115,4 @@ STATISTICS = diag.STATISTICS.derive(
                                "Pending RPCs hostlists")),
     ])
 DIAG_OPERATION = diag.diag_operation(STATISTICS)
-OPERATIONS = [DIAG_OPERATION, diag.LICENSES_OPERATION,
-              ping_operation(PING, diag.pings(PING), "ping/", "get_ping")]
+OPERATIONS = [DIAG_OPERATION, diag.LICENSES_OPERATION]
