@@ -76,6 +76,7 @@ def app_factory(opts, warm: bool = False):
     if warm:
         router.load_all()
         slurm.load_auth("jwt" in opts.auth)
+        slurm.warm_resolver()
 
     def on_identity(identity) -> None:
         slurm.act_as(identity.token, identity.proxied)

@@ -95,6 +95,19 @@ def load_auth(jwt: bool) -> None:
     _auth = want
 
 
+def warm_resolver() -> None:
+    """Look up the first controller's address once. libslurm looks it up
+    again for every RPC; glibc keeps what it set up for that (nsswitch.conf
+    and host.conf read, nscd found absent) in the processes forked after."""
+    import socket
+    init()
+    if lib.slurm_conf.control_cnt:
+        try:
+            socket.getaddrinfo(text(lib.slurm_conf.control_machine[0]), None)
+        except OSError:
+            pass  # each RPC reports it
+
+
 def act_as(token: str | None, user: str | None = None) -> None:
     """Make this process's RPCs carry the client's credential: `token` (a
     JWT, sent as the token's owner, or as `user` if given: slurmctld honours
