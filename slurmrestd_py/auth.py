@@ -36,6 +36,12 @@ class Identity:
     uid: int | None
     token: str | None = None  # a JWT to hand to libslurm, for rest_auth/jwt
     plugin: str = "local"
+    owner: str | None = None  # the token's user, when it acts for `user`
+
+    @property
+    def proxied(self) -> str | None:
+        """The user name to send beside the token (None: the token's own)."""
+        return self.user if self.owner else None
 
 
 class _Skip(Exception):
@@ -64,11 +70,12 @@ def _jwt(peer: Peer, headers, daemon_uid: int) -> Identity:
     """rest_auth/jwt: X-SLURM-USER-NAME + X-SLURM-USER-TOKEN, or
     `Authorization: Bearer <token>` (the user is then the token's).
 
-    The token goes to slurmctld/slurmdbd in SLURM_JWT (see slurm.init), and
-    libslurm's auth/jwt sends it without a user name, so Slurm acts as the
-    token's own user (claim `sun`, else `username`). A user name that differs
-    from the token's cannot be honoured by this process, so it is refused
-    (the reference lets root's or SlurmUser's tokens act for others).
+    The token goes to slurmctld/slurmdbd with the process's RPCs (see
+    slurm.act_as), and Slurm acts as the token's own user (claim `sun`, else
+    `username`). A user name that differs from the token's is honoured only
+    for root's and SlurmUser's tokens, as slurmctld and slurmdbd honour it:
+    the name is sent beside the token, and Slurm acts as that user (a
+    portal's service token). Any other token naming someone else is refused.
     """
     name = headers.get("x-slurm-user-name")
     token = headers.get("x-slurm-user-token")
@@ -91,12 +98,24 @@ def _jwt(peer: Peer, headers, daemon_uid: int) -> Identity:
     if not _printable(token) or (name is not None and not _printable(name)):
         raise HttpError(401, FAILURE)
     owner = token_user(token)
-    if name is None:
-        name = owner
-    elif name != owner:
+    if name is None or name == owner:
+        return Identity(owner, None, token, "jwt")
+    if not _may_act_for_others(owner):
         log.warning("refused: user name %r differs from the token's user %r", name, owner)
         raise HttpError(401, FAILURE)
-    return Identity(name, None, token, "jwt")
+    log.info("token of %s acting for %s", owner, name)
+    return Identity(name, None, token, "jwt", owner)
+
+
+def _may_act_for_others(user: str) -> bool:
+    """Root and SlurmUser, as slurmctld and slurmdbd decide it (by uid)."""
+    import pwd
+    from .slurm import slurm_user
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return False
+    return uid == 0 or uid == slurm_user()[0]
 
 
 class _Verifier:

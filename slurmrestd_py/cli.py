@@ -25,19 +25,23 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(prefix + n for n in names), file=sys.stderr)
         return 0
 
-    from . import log, security
+    from . import activation, log, security
     if not opts.listen:
-        _keep_logs_off_the_wire()
+        # xinetd hands its socket over on fd 2 as well as 0 and 1: log
+        # lines written there would reach the client. Send them nowhere.
+        activation.off_the_wire(0, (2,))
     logger = log.setup(opts.verbosity)
     if opts.slurm_conf:
         os.environ["SLURM_CONF"] = opts.slurm_conf
     listeners = []
     try:
         security.lockdown(opts.security)
+        # Handed over by a super-server (socket activation), then bound here
+        # (and TLS keys read) before -u/-g drop privileges.
+        listeners = activation.listeners(os.environ, opts.tls_cert, opts.tls_key)
         if opts.listen:
             from .listen import bind_all
-            # Bound (and TLS keys read) before -u/-g drop privileges.
-            listeners = bind_all(opts.listen, opts)
+            listeners += bind_all(opts.listen, opts)
         security.drop_privileges(opts.user, opts.group)
     except (OSError, ValueError) as e:
         logger.error("%s", e)
@@ -51,26 +55,30 @@ def main(argv: list[str] | None = None) -> int:
         for listener in listeners:
             listener.close()
         return 1
-    app_for_peer = app_factory(opts)
-    if opts.listen:
+    if listeners:
         from .listen import serve_forever
-        return serve_forever(listeners, opts, app_for_peer)
-    return serve_inet(opts, app_for_peer)
+        from .slurm import reread
+        return serve_forever(listeners, opts, app_factory(opts, warm=True), on_hup=reread)
+    return serve_inet(opts, app_factory(opts))
 
 
-def app_factory(opts):
+def app_factory(opts, warm: bool = False):
     """`peer -> App` for one connection. The router and authenticator are
-    built once: in listening mode before the first fork, so every
-    connection's process starts with them (and their imports) ready."""
+    built once. `warm` (listening mode, before the first fork) also imports
+    every handler, reads slurm.conf and loads the auth plugin most clients
+    need, so a connection's process does only what depends on its client."""
     from . import slurm
     from .app import App, build_router
     from .auth import Authenticator
 
     router = build_router(opts.plugins)
     authenticator = Authenticator(opts.auth)  # after -u: the daemon's uid is final
+    if warm:
+        router.load_all()
+        slurm.load_auth("jwt" in opts.auth)
 
     def on_identity(identity) -> None:
-        slurm.init(identity.token)
+        slurm.act_as(identity.token, identity.proxied)
 
     def app_for_peer(peer):
         return App(router, authenticator, peer, on_identity=on_identity)
@@ -97,21 +105,6 @@ def serve_inet(opts, app_for_peer) -> int:
     serve_socket(socket.socket(fileno=os.dup(0)), app_for_peer,
                  opts.idle_timeout, opts.read_timeout)
     return 0
-
-
-def _keep_logs_off_the_wire() -> None:
-    """xinetd hands the client's socket over on fd 2 as well as 0 and 1:
-    log lines written there would reach the client. Send them nowhere."""
-    import stat
-    try:
-        st_err, st_in = os.fstat(2), os.fstat(0)
-    except OSError:
-        return
-    if stat.S_ISSOCK(st_err.st_mode) and (st_err.st_dev, st_err.st_ino) == (
-            st_in.st_dev, st_in.st_ino):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 2)
-        os.close(null)
 
 
 def run() -> None:

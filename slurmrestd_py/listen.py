@@ -3,9 +3,10 @@
 Each accepted connection is served by a forked child running the same HTTP
 core and handlers as inet mode, so no identity, token, libslurm state or
 memory growth crosses from one client to another, and a crash ends one
-connection, not the daemon. The parent only accepts, forks and reaps: it
-never initialises libslurm and never reads a request, so its memory stays
-flat however many clients it serves.
+connection, not the daemon. The parent prepares what does not depend on the
+client (imports, slurm.conf, the auth plugin: see cli.app_factory), then
+only accepts, forks and reaps: it never reads a request nor sends an RPC,
+so its memory stays flat however many clients it serves.
 
 Limits and signals:
 
@@ -17,8 +18,11 @@ Limits and signals:
   files), tell every child to finish (an idle connection ends at once, a
   request in progress is answered with `Connection: close`), wait up to
   `--shutdown-timeout` seconds, SIGKILL what is left, exit 0;
-* SIGHUP is ignored: there is nothing to re-read, since every connection's
-  process initialises libslurm, and so reads slurm.conf, afresh.
+* --idle-exit: with no connection for that long, close the listening
+  sockets and exit 0 (for sockets a super-server handed over and keeps:
+  activation.py);
+* SIGHUP: `on_hup` (slurm.conf is read again); connections that follow see
+  the change, those in progress keep what they started with.
 """
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ import select
 import signal
 import socket
 import stat
+import struct
+import time
 
 from .options import parse_listen
 
@@ -199,16 +205,24 @@ def _tcp_socket(family: int, addr, dual: bool) -> socket.socket:
 # --------------------------------------------------------------------------
 # serving
 
-def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
-    """Accept and fork until SIGTERM/SIGINT; then drain and return 0.
+def serve_forever(listeners: list[Listener], opts, app_for_peer, on_hup=None) -> int:
+    """Serve until SIGTERM/SIGINT; then drain and return 0.
+
+    The parent keeps SPARES children waiting on the listeners, each forked
+    and rehearsed before its client arrives. A child accepts one connection,
+    tells the parent (which forks the next spare), serves it and exits, so
+    neither the fork nor the pages a request first writes are paid while
+    the client waits.
 
     `app_for_peer(peer)` builds a connection's App in the child; make it
     (and import what it needs) before calling, so children start warm.
+    `on_hup()` runs in the parent after a SIGHUP; spares forked before it
+    are replaced.
     """
-    _warm(opts)
+    _warm(opts, app_for_peer)
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
-    stop = []
+    stop, hup = [], []
 
     def on_stop(signum, frame):
         stop.append(signum)
@@ -216,55 +230,128 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # wakes select via wake_r
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # nothing to re-read (see module doc)
-    children: set[int] = set()
-    by_sock = {listener.sock: listener for listener in listeners}
-    limit = opts.max_connections
+    signal.signal(signal.SIGHUP, lambda signum, frame: hup.append(signum))
+    pool = _Pool(listeners, opts, app_for_peer, (wake_r, wake_w))
     full = False
+    idle = _IdleExit(opts.idle_exit)
     try:
         while not stop:
-            _reap(children)
-            room = limit - len(children)
-            if room <= 0 and not full:
-                log.warning("%d connections: new clients wait until one ends", limit)
-            full = room <= 0
-            watch = [wake_r] + (list(by_sock) if room > 0 else [])
+            if pool.update():
+                idle.busy()
+            if hup:
+                hup.clear()
+                _reload(on_hup)
+                pool.retire_spares()
+            wait = None if pool.busy else idle.left()
+            if wait == 0:  # before forking: a spare would take a connection
+                log.info("no connection for %gs: exiting (--idle-exit)", idle.seconds)
+                break
+            forked = pool.fill()
+            if pool.full and not full:
+                log.warning("%d connections: new clients wait until one ends", opts.max_connections)
+            full = pool.full
+            if not forked:
+                wait = 0.1 if wait is None else min(wait, 0.1)
             try:
-                readable = select.select(watch, [], [])[0]
+                select.select([wake_r, pool.taken_r], [], [], wait)
             except InterruptedError:
-                continue
-            for sock in readable:
-                if sock == wake_r:
-                    _drain_pipe(wake_r)
-                    continue
-                while room > 0 and not stop:
-                    try:
-                        conn, _ = sock.accept()
-                    except (BlockingIOError, InterruptedError):
-                        break
-                    except OSError as e:
-                        if e.errno in (errno.ECONNABORTED, errno.EPROTO):
-                            continue
-                        # EMFILE, ENFILE, ENOBUFS, ENOMEM: try again when a
-                        # child ends (SIGCHLD) or shortly.
-                        log.error("accept on %s: %s", by_sock[sock].text, e.strerror)
-                        select.select([wake_r], [], [], 0.1)
-                        break
-                    pid = _spawn(conn, by_sock[sock], listeners, (wake_r, wake_w),
-                                 opts, app_for_peer)
-                    if pid:
-                        children.add(pid)
-                        room -= 1
-        log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
-                 stop[0], len(children))
+                pass
+            _drain_pipe(wake_r)
+        if stop:
+            log.info("stopping (signal %d): closing listeners, waiting for %d connection(s)",
+                     stop[0], len(pool.busy))
     finally:
         for listener in listeners:
             listener.close()
-    _shutdown(children, opts.shutdown_timeout, wake_r)
+        pool.retire_spares()
+    _shutdown(pool.busy | pool.retired, opts.shutdown_timeout, wake_r)
+    pool.close()
     signal.set_wakeup_fd(-1)
     os.close(wake_r)
     os.close(wake_w)
     return 0
+
+
+SPARES = 2  # children waiting for a connection (enough for a client's next one)
+_PID = struct.Struct("i")
+
+
+class _Pool:
+    """The parent's children: spares waiting for a connection, and busy ones
+    serving theirs. A child writes its pid to `taken` when it accepts; the
+    parent closes a generation's `retire` pipe to make its spares exit (they
+    hold no connection, so nothing accepted is lost)."""
+
+    def __init__(self, listeners, opts, app_for_peer, wake):
+        self.listeners, self.opts, self.app_for_peer, self.wake = (
+            listeners, opts, app_for_peer, wake)
+        self.spares: set[int] = set()
+        self.busy: set[int] = set()
+        self.retired: set[int] = set()  # spares told to exit, not reaped yet
+        self.taken_r, self.taken_w = os.pipe2(os.O_CLOEXEC)
+        os.set_blocking(self.taken_r, False)
+        self.retire_r, self.retire_w = os.pipe2(os.O_CLOEXEC)
+
+    @property
+    def full(self) -> bool:
+        return len(self.busy) >= self.opts.max_connections
+
+    def update(self) -> bool:
+        """Read which spares took a connection, and reap children that
+        ended; True if a connection was open since the last call."""
+        try:
+            while data := os.read(self.taken_r, _PID.size * 64):
+                for (pid,) in _PID.iter_unpack(data):
+                    if pid in self.spares:
+                        self.spares.discard(pid)
+                        self.busy.add(pid)
+        except (BlockingIOError, InterruptedError):
+            pass
+        active = bool(self.busy)
+        _reap(self.spares, self.busy, self.retired)
+        return active
+
+    def fill(self) -> bool:
+        """Fork spares up to SPARES, within --max-connections; False if a fork failed."""
+        while (len(self.spares) < SPARES
+               and len(self.spares) + len(self.busy) < self.opts.max_connections):
+            pid = _spawn(self)
+            if not pid:
+                return False
+            self.spares.add(pid)
+        return True
+
+    def retire_spares(self) -> None:
+        """End the spares (SIGHUP: they hold what was loaded before)."""
+        os.close(self.retire_w)
+        os.close(self.retire_r)
+        self.retired |= self.spares
+        self.spares.clear()
+        self.retire_r, self.retire_w = os.pipe2(os.O_CLOEXEC)
+
+    def close(self) -> None:
+        for fd in (self.taken_r, self.taken_w, self.retire_r, self.retire_w):
+            os.close(fd)
+
+
+class _IdleExit:
+    """--idle-exit: how long until the daemon has had no connection for
+    `seconds` (None: it never exits on its own). serve_forever then stops
+    without accepting again (its spares end without taking a connection): a
+    client that connects meanwhile waits in the backlog of the socket, which
+    the super-server keeps (and listens on to start the daemon again)."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.since = time.monotonic()
+
+    def busy(self) -> None:
+        self.since = time.monotonic()
+
+    def left(self) -> float | None:
+        if self.seconds is None:
+            return None
+        return max(0.0, self.since + self.seconds - time.monotonic())
 
 
 # Modules a connection imports on first use: imported once here, every
@@ -272,9 +359,14 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer) -> int:
 # verified here, costs ~90 ms to import).
 _WARM = ("urllib.parse", "slurmrestd_py.slurm.rpc_names", "yaml", "ssl",
          "slurmrestd_py.transport")
+# A request every process answers once before its client's (a 401: no
+# credentials, no RPC), for the first-use work and page copies it causes.
+_REHEARSAL = (b"GET /slurm/v0.0.38/ping HTTP/1.1\r\nHost: localhost\r\n"
+              b"X-SLURM-USER-NAME: rehearsal\r\nX-SLURM-USER-TOKEN: x.y.z\r\n"
+              b"Connection: close\r\n\r\n")
 
 
-def _warm(opts) -> None:
+def _warm(opts, app_for_peer) -> None:
     import gc
     import importlib
     from .auth import verifier
@@ -284,12 +376,41 @@ def _warm(opts) -> None:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - optional speed-up only
             pass
+    _rehearse(app_for_peer)
     gc.collect()
     gc.freeze()  # keep the collector from touching (and copying) shared pages
 
 
-def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int:
-    """Fork a child that serves `conn`; return its pid (0 if fork failed)."""
+def _rehearse(app_for_peer) -> None:
+    """Answer _REHEARSAL through the HTTP core and the app, unlogged. As a
+    TCP peer with a malformed token, no plugin accepts it: it is refused
+    before any identity is taken or libslurm is called."""
+    from .auth import Peer
+    from .http import Connection
+    from .transport import serve
+    data = [b"", _REHEARSAL]
+    logging.disable(logging.CRITICAL)
+    try:
+        serve(Connection(), app_for_peer(Peer("tcp", source="rehearsal")), data.pop,
+              lambda chunk: None)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _reload(on_hup) -> None:
+    log.info("SIGHUP: reading the configuration again")
+    if on_hup is None:
+        return
+    try:
+        on_hup()
+    except Exception as e:  # keep serving with what was loaded before
+        from .log import describe
+        log.error("reloading failed: %s", describe(e))
+
+
+def _spawn(pool: _Pool) -> int:
+    """Fork a spare; return its pid (0 if fork failed). The spare rehearses,
+    waits for a connection, tells the parent, serves it and exits."""
     mask = {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD}
     signal.pthread_sigmask(signal.SIG_BLOCK, mask)
     try:
@@ -297,24 +418,32 @@ def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int
     except OSError as e:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, mask)
         log.error("fork: %s", e.strerror)
-        conn.close()
         return 0
     if pid:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, mask)
-        conn.close()
         return pid
+    # SIGTERM/SIGINT stay blocked until the connection's handlers are in
+    # place: a spare is ended by its retire pipe, never while accepting.
     code = 0
     try:
         signal.set_wakeup_fd(-1)
-        for fd in wake:
+        for fd in (*pool.wake, pool.taken_r, pool.retire_w):
             os.close(fd)
-        for other in listeners:
-            other.sock.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the parent's to act on
+        _rehearse(pool.app_for_peer)
+        accepted = _accept(pool.listeners, pool.retire_r)
+        if accepted is None:
+            os._exit(0)
+        conn, listener = accepted
+        os.write(pool.taken_w, _PID.pack(os.getpid()))
+        for fd in (pool.taken_w, pool.retire_r):
+            os.close(fd)
+        for other in pool.listeners:
+            other.sock.close()
         from .transport import serve_socket
-        # serve_socket installs its own SIGTERM/SIGINT handlers before the
-        # signals are unblocked, so a stop request reaches the connection.
-        serve_socket(conn, app_for_peer, opts.idle_timeout, opts.read_timeout,
+        opts = pool.opts
+        serve_socket(conn, pool.app_for_peer, opts.idle_timeout, opts.read_timeout,
                      listener.tls, on_ready=lambda: signal.pthread_sigmask(
                          signal.SIG_UNBLOCK, mask))
     except BaseException:
@@ -322,6 +451,32 @@ def _spawn(conn, listener: Listener, listeners, wake, opts, app_for_peer) -> int
         code = 1
     finally:
         os._exit(code)
+
+
+def _accept(listeners: list[Listener], retire: int):
+    """The first connection on any listener, with its listener; None once
+    `retire` reads end-of-file (checked first: a spare told to go never
+    takes a connection it would not serve)."""
+    by_sock = {listener.sock: listener for listener in listeners}
+    while True:
+        try:
+            readable = select.select([retire, *by_sock], [], [])[0]
+        except InterruptedError:
+            continue
+        if retire in readable:
+            return None
+        for sock in readable:
+            try:
+                conn, _ = sock.accept()
+            except (BlockingIOError, InterruptedError):
+                continue  # another spare took it
+            except OSError as e:
+                if e.errno not in (errno.ECONNABORTED, errno.EPROTO):
+                    # EMFILE, ENFILE, ENOBUFS, ENOMEM: try again shortly.
+                    log.error("accept on %s: %s", by_sock[sock].text, e.strerror)
+                    select.select([retire], [], [], 0.1)
+                continue
+            return conn, by_sock[sock]
 
 
 def _drain_pipe(fd: int) -> None:
@@ -332,18 +487,20 @@ def _drain_pipe(fd: int) -> None:
         pass
 
 
-def _reap(children: set[int]) -> None:
-    while children:
+def _reap(*groups: set[int]) -> None:
+    while any(groups):
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            children.clear()
+            for group in groups:
+                group.clear()
             return
         except InterruptedError:
             continue
         if pid == 0:
             return
-        children.discard(pid)
+        for group in groups:
+            group.discard(pid)
 
 
 def _signal_all(children: set[int], signum: int) -> None:
@@ -356,7 +513,6 @@ def _signal_all(children: set[int], signum: int) -> None:
 
 def _shutdown(children: set[int], timeout: float, wake_r: int) -> None:
     """Ask every child to finish, wait up to `timeout` seconds, then kill."""
-    import time
     _signal_all(children, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     _reap(children)

@@ -6,6 +6,7 @@ The option letters and environment variables follow Slurm's ``slurmrestd``
     slurmrestd-py [-a auth,..] [-f slurm.conf] [-g group] [-h] [-s plugins,..]
                   [-t threads] [-u user] [-v..] [-V] [--max-connections N]
                   [--idle-timeout S] [--read-timeout S] [--shutdown-timeout S]
+                  [--idle-exit S]
                   [--tls-cert FILE] [--tls-key FILE] [listen ...]
 
 :func:`parse` never prints and never exits: every problem is reported by
@@ -46,7 +47,7 @@ _UNIX_PATH_MAX = 107
 
 _SHORT_OPTS = "a:d:f:g:hs:t:u:vV"
 _LONG_OPTS = ["max-connections=", "idle-timeout=", "read-timeout=",
-              "shutdown-timeout=", "tls-cert=", "tls-key=", "help", "version"]
+              "shutdown-timeout=", "idle-exit=", "tls-cert=", "tls-key=", "help", "version"]
 
 
 class UsageError(Exception):
@@ -72,6 +73,7 @@ class Options:
         self.idle_timeout = DEFAULT_IDLE_TIMEOUT
         self.read_timeout = DEFAULT_READ_TIMEOUT
         self.shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT
+        self.idle_exit: float | None = None  # seconds without a connection: exit 0 (never)
         self.tls_cert: str | None = None
         self.tls_key: str | None = None
         self.verbosity = 0
@@ -138,6 +140,9 @@ Options:
   --shutdown-timeout SECONDS
                        after SIGTERM or SIGINT, let requests in progress run
                        this long before they are killed (default {DEFAULT_SHUTDOWN_TIMEOUT:g})
+  --idle-exit SECONDS  in listening mode, exit 0 after this long with no
+                       connection, for a super-server that holds the
+                       listening socket to start us again (default: never)
   --tls-cert FILE      PEM certificate (chain) for https:// listeners
   --tls-key FILE       PEM private key for https:// listeners (default: in
                        the certificate file)
@@ -145,7 +150,7 @@ Options:
 Environment: SLURMRESTD_LISTEN, SLURMRESTD_AUTH_TYPES,
 SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DATA_PARSER_PLUGINS, SLURMRESTD_DEBUG, SLURMRESTD_SECURITY,
 SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_IDLE_TIMEOUT, SLURMRESTD_READ_TIMEOUT,
-SLURMRESTD_SHUTDOWN_TIMEOUT, SLURMRESTD_TLS_CERT, SLURMRESTD_TLS_KEY,
+SLURMRESTD_SHUTDOWN_TIMEOUT, SLURMRESTD_IDLE_EXIT, SLURMRESTD_TLS_CERT, SLURMRESTD_TLS_KEY,
 SLURMRESTD_LOG_STDERR, SLURM_CONF, SLURM_JWT.
 Command line options override the environment.  See {PROG}(8).
 """
@@ -372,6 +377,7 @@ _TIMEOUTS = {  # option -> (attribute, environment variable)
     "--idle-timeout": ("idle_timeout", "SLURMRESTD_IDLE_TIMEOUT"),
     "--read-timeout": ("read_timeout", "SLURMRESTD_READ_TIMEOUT"),
     "--shutdown-timeout": ("shutdown_timeout", "SLURMRESTD_SHUTDOWN_TIMEOUT"),
+    "--idle-exit": ("idle_exit", "SLURMRESTD_IDLE_EXIT"),
 }
 _FILES = {
     "--tls-cert": ("tls_cert", "SLURMRESTD_TLS_CERT"),

@@ -115,6 +115,11 @@ class Router:
     def operations(self) -> list[Operation]:
         return [op for group in self._groups for op in self._load(group)]
 
+    def load_all(self) -> None:
+        """Import every group's handlers now (before forking: see cli)."""
+        for group in self._groups:
+            self._load(group)
+
     def add(self, op: Operation) -> None:
         self.add_group((), lambda: [op])
 

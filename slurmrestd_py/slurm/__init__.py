@@ -49,24 +49,96 @@ def check(rc: int, call: str) -> None:
 
 
 _initialised = False
+# What SLURM_JWT holds when libslurm loads auth/jwt: never a credential (the
+# client's token goes in per process, by `act_as`), so a process that failed
+# to set one sends this, which slurmctld refuses, and never another's token.
+UNSET_TOKEN = "unset"
+_auth: str | None = None  # the auth plugin loaded ("jwt", "munge"), None before
+_auth_type = ffi.NULL  # slurm.conf's AuthType (loading auth/jwt overwrites it)
 
 
-def init(token: str | None = None) -> None:
-    """Initialise libslurm once per process.
-
-    A JWT must be in SLURM_JWT before libslurm initialises: that is what makes
-    it pick auth/jwt and send the client's token, so the process acts as that
-    user and no one else.
-    """
+def init() -> None:
+    """Read slurm.conf, once per process (no RPC, no credential)."""
     global _initialised
-    if _initialised:
+    if not _initialised:
+        lib.slurm_init(ffi.NULL)
+        _initialised = True
+        _keep_auth_type()
+
+
+def _keep_auth_type() -> None:
+    global _auth_type
+    _auth_type = ffi.new("char[]", ffi.string(lib.slurm_conf.authtype)) \
+        if lib.slurm_conf.authtype != ffi.NULL else ffi.NULL
+
+
+def load_auth(jwt: bool) -> None:
+    """Load libslurm's auth plugin now: auth/jwt (whose credential `act_as`
+    sets), or AuthType (auth/munge: the daemon's own uid). The listening
+    parent does this once, before forking, so a connection's process pays
+    neither for the dlopens (the plugin, libjwt, libjansson, ...) nor for
+    reading slurm.conf."""
+    global _auth
+    want = "jwt" if jwt else "munge"
+    if _auth == want:
         return
-    if token is not None:
-        os.environ["SLURM_JWT"] = token
+    init()
+    # libslurm picks auth/jwt over AuthType when SLURM_JWT is set, when it
+    # loads its auth plugin: only then.
+    if jwt:
+        os.environ["SLURM_JWT"] = UNSET_TOKEN
     else:
         os.environ.pop("SLURM_JWT", None)
-    lib.slurm_init(ffi.NULL)
-    _initialised = True
+    if _auth is not None:
+        lib.slurm_auth_fini()
+    check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
+    _auth = want
+
+
+def act_as(token: str | None, user: str | None = None) -> None:
+    """Make this process's RPCs carry the client's credential: `token` (a
+    JWT, sent as the token's owner, or as `user` if given: slurmctld honours
+    that only for root's and SlurmUser's tokens), or, without a token,
+    auth/munge as the daemon's own uid. Done once, after authentication."""
+    load_auth(token is not None)
+    if token is not None:
+        _thread_config(token, user)
+
+
+def _thread_config(token: str, user: str | None) -> None:
+    """auth/jwt's auth_p_thread_config: the token (and user name) it packs
+    instead of SLURM_JWT's. libslurm's wrapper for it is not exported, so it
+    is called in the plugin libslurm loaded (found, not loaded, by path)."""
+    for directory in (text(lib.slurm_conf.plugindir) or "").split(":"):
+        handle = lib.dlopen(os.path.join(directory, "auth_jwt.so").encode(),
+                            lib.RTLD_NOW | lib.RTLD_NOLOAD)
+        if handle == ffi.NULL:
+            continue
+        try:
+            config = lib.dlsym(handle, b"auth_p_thread_config")
+            if config == ffi.NULL:
+                break
+            call = ffi.cast("int (*)(const char *, const char *)", config)
+            check(call(token.encode(), user.encode() if user else ffi.NULL),
+                  "auth_p_thread_config")
+            return
+        finally:
+            lib.dlclose(handle)
+    raise SlurmError(lib.ESLURM_AUTH_CRED_INVALID, "auth_p_thread_config")
+
+
+def reread() -> None:
+    """SIGHUP in the listening parent: read slurm.conf again, and load the
+    auth plugin it names again, so the next connections see the change."""
+    global _auth
+    if not _initialised:
+        return
+    check(lib.slurm_conf_reinit(ffi.NULL), "slurm_conf_reinit")
+    _keep_auth_type()
+    if _auth is not None:
+        loaded, _auth = _auth, None
+        lib.slurm_auth_fini()
+        load_auth(loaded == "jwt")
 
 
 def conf():

@@ -30,6 +30,9 @@ extern int32_t slurm_time_str2mins(const char *string);
 extern int32_t slurm_time_str2secs(const char *string);
 extern time_t slurm_parse_time(char *time_str, int past);
 extern int slurm_verify_mem_bind(const char *arg, char **mem_bind, uint16_t *flags);
+extern int slurm_auth_init(char *auth_type);
+extern int slurm_auth_fini(void);
+extern int slurm_conf_reinit(const char *file_name);
 extern int slurmdb_addto_qos_char_list(List char_list, List qos_list, char *names, int option);
 extern char *slurmdb_make_tres_string(List tres, uint32_t flags);
 #define TRES_STR_FLAG_SIMPLE 0x00000010
@@ -74,7 +77,7 @@ ffibuilder = FFI()
 ffibuilder.cdef("\n".join(p.read_text() for p in sorted(CDEF_DIR.glob("*.h"))))
 ffibuilder.set_source(
     "slurmrestd_py.slurm._libslurm",
-    "#include <sys/prctl.h>\n#include <sched.h>\n"
+    "#include <sys/prctl.h>\n#include <sched.h>\n#include <dlfcn.h>\n"
     "#include <slurm/slurm.h>\n#include <slurm/slurmdb.h>\n#include <slurm/slurm_errno.h>\n"
     + UNDECLARED + (CDEF_DIR / "share_info.h").read_text() + SHARE_INFO,
     libraries=["slurm"],

@@ -288,7 +288,8 @@ def test_listening_mode_unit(alice_token, openapi_doc, user_dir):
 
 def test_units_verify():
     units = [str(INETD / n) for n in ("slurmrestd-py.socket", "slurmrestd-py@.service",
-                                      "slurmrestd-py.service")]
+                                      "slurmrestd-py.service", "slurmrestd-py-activated.socket",
+                                      "slurmrestd-py-activated.service")]
     out = subprocess.run(["systemd-analyze", "verify", "--man=no", *units],
                          capture_output=True, text=True)
     assert out.returncode == 0 and out.stderr == "", out.stderr
@@ -299,5 +300,5 @@ def test_man_page_renders_without_warnings():
                          text=True, env={**os.environ, "MANWIDTH": "80", "MANPAGER": "cat"})
     assert out.returncode == 0
     assert out.stderr == "", out.stderr
-    for section in ("LISTENING MODE", "TLS", "SIGNALS", "SECURITY", "EXAMPLES"):
+    for section in ("LISTENING MODE", "SOCKET ACTIVATION", "TLS", "SIGNALS", "SECURITY", "EXAMPLES"):
         assert re.search(rf"^{section}$", out.stdout, re.M), section

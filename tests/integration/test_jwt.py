@@ -1,11 +1,13 @@
 """rest_auth/jwt end to end: who the requests run as.
 
-libslurm sends the client's token (SLURM_JWT, set before it initialises)
-with no user name, so slurmctld acts as the token's user. These tests show
-it (jobs submitted with alice's token are alice's, whoever the daemon runs
-as), and that every way of asking for someone else is refused: another
-user name beside a token, expired, forged or garbage tokens, a second
-identity on the same connection, and a token reaching another connection.
+libslurm sends the client's token (slurm.act_as) with no user name, so
+slurmctld acts as the token's user. These tests show it (jobs submitted with
+alice's token are alice's, whoever the daemon runs as); that root's token
+naming alice acts as alice, as in the reference (a portal's service token);
+and that every other way of asking for someone else is refused: another
+user name beside an ordinary token, expired, forged or garbage tokens, a
+second identity on the same connection, and a token reaching another
+connection.
 """
 from __future__ import annotations
 
@@ -117,8 +119,34 @@ def test_alices_token_with_user_name_bob_is_refused(tokens):
         assert ref.status in (401, 500)
         if ref.status == 500:
             assert "job_id" not in ref.json()
-    # Nor can a root token act for another user here.
-    assert_refused(one(request("GET", PING, None, jwt_headers("alice", tokens["root"])), True))
+
+
+# ---- proxying: root's (or SlurmUser's) token acting for a named user ----
+
+@pytest.mark.parametrize("ours", [False, True], ids=["reference", "ours"])
+def test_root_token_naming_alice_submits_alices_job(tokens, created, ours):
+    resp = one(request("POST", SUBMIT, submission("rpy_jwt_proxy"),
+                       jwt_headers("alice", tokens["root"])), ours)
+    assert resp.status == 200, resp.body
+    created.append(resp.json()["job_id"])
+    assert owner(resp.json()["job_id"]) == "alice"  # neither root nor the daemon's user
+
+
+def test_proxied_connections_of_a_listener_act_each_as_its_named_user(tokens, created, listener):
+    """One warm parent, one service token: each connection acts as the user
+    it names, and a connection after them with alice's own token naming bob
+    is still refused."""
+    jobs = []
+    for user in ("alice", "bob"):
+        (resp,) = listener.exchange(request("POST", SUBMIT, submission(f"rpy_jwt_proxy_{user}"),
+                                            jwt_headers(user, tokens["root"])))
+        assert resp.status == 200, resp.body
+        jobs.append(resp.json()["job_id"])
+    created.extend(jobs)
+    assert [owner(j) for j in jobs] == ["alice", "bob"]
+    (resp,) = listener.exchange(request("POST", SUBMIT, submission("rpy_jwt_proxy_no"),
+                                        jwt_headers("bob", tokens["alice"])))
+    assert_refused(resp)
 
 
 def test_expired_token_is_refused():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -170,6 +171,12 @@ class Daemon:
             return []
         return [int(p) for p in text.split()]
 
+    def connections(self) -> list[int]:
+        return connections_of(self.pid, self.children())
+
+    def spares(self) -> list[int]:
+        return sorted(set(self.children()) - set(self.connections()))
+
     def send_signal(self, signum) -> None:
         os.kill(self.pid, signum)
 
@@ -188,6 +195,30 @@ class Daemon:
         self._log = self.log()
         self.logfile.close()
         assert "Traceback" not in self._log, self._log
+
+
+def sockets_of(pid: int) -> set[str]:
+    """The sockets a process holds ("socket:[inode]")."""
+    found = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:"):
+                found.add(target)
+    except OSError:
+        pass
+    return found
+
+
+def connections_of(daemon: int, children: list[int]) -> list[int]:
+    """The children of `daemon` serving a connection. The others are spares,
+    waiting on the daemon's listening sockets; one that took a connection
+    has closed them."""
+    listening = sockets_of(daemon)
+    return [pid for pid in children if not sockets_of(pid) & listening]
 
 
 def uid_of(pid: int) -> int:
@@ -284,8 +315,9 @@ def test_privileges_dropped_after_binding_a_privileged_port(group, alice_token, 
         assert ids_of(d.pid) == (UID, gid, [])
         with Client(("127.0.0.1", port)) as c:
             ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
-            (child,) = d.children()
+            (child,) = d.connections()
             assert ids_of(child) == (UID, gid, [])
+            assert all(ids_of(spare) == (UID, gid, []) for spare in d.spares())
         assert d.stop() == 0
 
 
@@ -385,7 +417,7 @@ def test_each_connection_has_its_own_process_and_identity(alice_token, bob_token
         with a, b:
             assert a.get(user=USER, tok=alice_token).status == 200
             assert b.get(user="bob", tok=bob_token).status == 200
-            children = d.children()
+            children = d.connections()
             assert len(children) == 2 and len(set(children)) == 2
             assert all(uid_of(pid) == UID for pid in children)
             # A connection that spoke as alice cannot switch to bob.
@@ -395,7 +427,7 @@ def test_each_connection_has_its_own_process_and_identity(alice_token, bob_token
             # bob's connection is unaffected.
             assert b.get(user="bob", tok=bob_token).status == 200
         # Finished connections' processes are reaped: no zombies pile up.
-        assert wait_until(lambda: d.children() == [], 10)
+        assert wait_until(lambda: d.connections() == [], 10)
         assert d.stop() == 0
     log = d.log()
     assert "accepted connection from user: alice (jwt)" in log
@@ -408,7 +440,8 @@ def test_many_connections_leave_no_processes(alice_token):
         for _ in range(30):
             with Client(("127.0.0.1", port)) as c:
                 assert c.get(user=USER, tok=alice_token, close=True).status == 200
-        assert wait_until(lambda: d.children() == [], 10)
+        assert wait_until(lambda: d.connections() == [], 10)
+        assert wait_until(lambda: len(d.children()) == 2, 10)  # the spares
         assert d.stop() == 0
 
 
@@ -519,7 +552,7 @@ def test_idle_keep_alive_timeout(alice_token):
             t0 = time.monotonic()
             assert silent.closed_within(5)
             assert 0.9 <= time.monotonic() - t0 < 4
-        assert wait_until(lambda: d.children() == [], 5)
+        assert wait_until(lambda: d.connections() == [], 5)
         assert d.stop() == 0
 
 
@@ -589,18 +622,65 @@ def test_shutdown_timeout_bounds_the_drain():
     assert "killing 1 connection(s)" in d.log()
 
 
-def test_sighup_is_ignored(alice_token, openapi_doc):
+def test_sighup_rereads_slurm_conf(alice_token, openapi_doc, tmpdir_alice):
+    """The parent read slurm.conf before forking; after SIGHUP the next
+    connections see its new content, the connection in progress is not
+    disturbed, and the spares forked before it are replaced."""
+    conf = Path(tmpdir_alice) / "slurm.conf"
+    original = Path("/etc/slurm/slurm.conf").read_text()
+    conf.write_text(original)
+    ping40 = "/slurm/v0.0.40/ping/"
+
+    def cluster(client) -> str:
+        resp = client.get(ping40, user=USER, tok=alice_token)
+        assert resp.status == 200, resp
+        return resp.json()["meta"]["slurm"]["cluster"]
+
+    port = free_port()
+    with Daemon("-a", "jwt", "-f", str(conf), f"127.0.0.1:{port}") as d:
+        with Client(("127.0.0.1", port)) as kept:
+            assert cluster(kept) == "restcluster"
+            spares = wait_until(lambda: len(d.spares()) == 2 and d.spares(), 10)
+            conf.write_text(re.sub(r"(?m)^ClusterName=.*$", "ClusterName=renamed", original))
+            d.send_signal(signal.SIGHUP)
+            assert wait_until(lambda: "reading the configuration again" in d.log(), 5)
+            assert wait_until(lambda: len(d.spares()) == 2
+                              and not set(d.spares()) & set(spares), 10)
+            with Client(("127.0.0.1", port)) as fresh:
+                assert cluster(fresh) == "renamed"
+            # The connection in progress keeps what it started with.
+            assert cluster(kept) == "restcluster"
+        assert d.stop() == 0
+
+
+# ---- spares: children forked before their connection arrives ----
+
+def test_spares_wait_and_each_connection_gets_a_new_process(alice_token, openapi_doc):
     port = free_port()
     with Daemon("-a", "jwt", f"127.0.0.1:{port}") as d:
-        with Client(("127.0.0.1", port)) as c:
-            ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
-            d.send_signal(signal.SIGHUP)
-            time.sleep(0.3)
-            # Neither the listener nor the connection's process is affected.
-            ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
-        with Client(("127.0.0.1", port)) as c:
-            ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
+        first = wait_until(lambda: len(d.spares()) == 2 and d.spares(), 10)
+        assert first and d.connections() == []
+        seen = set()
+        for _ in range(3):
+            with Client(("127.0.0.1", port)) as c:
+                ping_ok(c.get(user=USER, tok=alice_token), openapi_doc)
+                (serving,) = d.connections()
+                assert serving not in seen  # never a process that served before
+                seen.add(serving)
+                # The taken spare is replaced while its connection is served.
+                assert wait_until(lambda: len(d.spares()) == 2, 10)
         assert d.stop() == 0
+
+
+def test_spares_end_with_their_parent_even_if_it_is_killed(alice_token):
+    port = free_port()
+    with Daemon("-a", "jwt", f"127.0.0.1:{port}") as d:
+        spares = wait_until(lambda: len(d.spares()) == 2 and d.spares(), 10)
+        d.proc.kill()
+        d.proc.wait()
+        # Nothing keeps serving, or holds the port, without the parent.
+        assert wait_until(lambda: not any(Path(f"/proc/{p}").exists() for p in spares), 5)
+        assert not _connects(("127.0.0.1", port))
 
 
 # ---- TLS ----

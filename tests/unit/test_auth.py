@@ -86,11 +86,29 @@ def test_empty_or_unprintable_values_are_refused():
 
 
 def test_user_name_differing_from_the_tokens_is_refused():
-    # Slurm would act as the token's user: serving "bob" would be a lie.
+    # Only root's and SlurmUser's tokens may act for another user.
     assert refused({"X-SLURM-USER-NAME": "bob", "X-SLURM-USER-TOKEN": token("alice")})
     assert refused({"X-SLURM-USER-NAME": "Alice", "X-SLURM-USER-TOKEN": token("alice")})
-    # Even a root token cannot act for another user here.
-    assert refused({"X-SLURM-USER-NAME": "alice", "X-SLURM-USER-TOKEN": token("root")})
+    assert refused({"X-SLURM-USER-NAME": "root", "X-SLURM-USER-TOKEN": token("daemon")})
+    # A token of a user with no passwd entry has no uid to be privileged by.
+    assert refused({"X-SLURM-USER-NAME": "root", "X-SLURM-USER-TOKEN": token("no-such-user")})
+
+
+def test_root_and_slurmuser_tokens_act_for_the_named_user(monkeypatch):
+    t = token("root")
+    identity = authenticate({"X-SLURM-USER-NAME": "carol", "X-SLURM-USER-TOKEN": t})
+    assert identity == Identity("carol", None, t, "jwt", owner="root")
+    assert identity.proxied == "carol"
+    # Naming the token's own user is no proxying: nothing is sent beside it.
+    assert authenticate({"X-SLURM-USER-NAME": "root", "X-SLURM-USER-TOKEN": t}).proxied is None
+    # SlurmUser, by uid, as slurmctld decides it.
+    import pwd
+    from slurmrestd_py import slurm
+    nobody = pwd.getpwnam("nobody")
+    monkeypatch.setattr(slurm, "slurm_user", lambda: (nobody.pw_uid, nobody.pw_gid))
+    t = token("nobody")
+    assert authenticate({"X-SLURM-USER-NAME": "dave", "X-SLURM-USER-TOKEN": t}).proxied == "dave"
+    assert refused({"Authorization": f"Bearer {token('daemon')}", "X-SLURM-USER-NAME": "dave"})
 
 
 def test_bearer_token_names_the_user():

@@ -325,7 +325,8 @@ def test_max_connections_needs_value():
 
 _TIMEOUT_OPTS = [("--idle-timeout", "idle_timeout", "SLURMRESTD_IDLE_TIMEOUT", 60.0),
                  ("--read-timeout", "read_timeout", "SLURMRESTD_READ_TIMEOUT", 30.0),
-                 ("--shutdown-timeout", "shutdown_timeout", "SLURMRESTD_SHUTDOWN_TIMEOUT", 30.0)]
+                 ("--shutdown-timeout", "shutdown_timeout", "SLURMRESTD_SHUTDOWN_TIMEOUT", 30.0),
+                 ("--idle-exit", "idle_exit", "SLURMRESTD_IDLE_EXIT", None)]
 
 
 @pytest.mark.parametrize("opt,attr,var,default", _TIMEOUT_OPTS)
@@ -576,7 +577,7 @@ def test_usage_mentions_environment():
     for var in ("SLURMRESTD_LISTEN", "SLURMRESTD_AUTH_TYPES",
                 "SLURMRESTD_OPENAPI_PLUGINS", "SLURMRESTD_DEBUG",
                 "SLURMRESTD_SECURITY", "SLURM_CONF", "SLURMRESTD_IDLE_TIMEOUT",
-                "SLURMRESTD_READ_TIMEOUT", "SLURMRESTD_SHUTDOWN_TIMEOUT",
+                "SLURMRESTD_READ_TIMEOUT", "SLURMRESTD_SHUTDOWN_TIMEOUT", "SLURMRESTD_IDLE_EXIT",
                 "SLURMRESTD_TLS_CERT", "SLURMRESTD_TLS_KEY"):
         assert var in text
 
