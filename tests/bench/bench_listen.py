@@ -45,7 +45,8 @@ and prints the RSS of the listening
 parent (the process the daemon was started as, checked to hold the
 listening socket) at the start, after the first 1,000 requests and after all
 of them, its growth against the 5 MiB target, the number of failed requests
-(anything but a complete 200 with "UP"), and the connection processes left.
+(anything but a complete 200 with "UP"), the connection processes left
+and the spare children waiting for one.
 The default run takes about 5 minutes.
 """
 from __future__ import annotations
@@ -147,11 +148,15 @@ class Listener:
                 return fields[9]
         return None
 
-    def holds_listening_socket(self) -> bool:
-        """Whether the process started is the one listening (no wrapper between)."""
+    def holds_listening_socket(self, pid: int | None = None) -> bool:
+        """Whether process `pid` (default: the one started, then no wrapper
+        sits between) holds the listening socket."""
         target = f"socket:[{self._socket_inode()}]"
-        fds = Path(f"/proc/{self.proc.pid}/fd")
-        return any(os.readlink(fd) == target for fd in fds.iterdir())
+        try:
+            return any(os.readlink(fd) == target
+                       for fd in Path(f"/proc/{pid or self.proc.pid}/fd").iterdir())
+        except OSError:  # gone meanwhile
+            return False
 
     @property
     def url(self) -> str:
@@ -163,11 +168,13 @@ class Listener:
                 return int(line.split()[1])
         return 0
 
-    def children(self) -> int:
-        n = 0
-        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
-            n += len((task / "children").read_text().split())
-        return n
+    def children(self) -> tuple[int, int]:
+        """(children serving a connection, spares): a spare still waits on
+        the listening socket; one that took a connection has closed it."""
+        pids = [int(pid) for task in Path(f"/proc/{self.proc.pid}/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+        spares = sum(self.holds_listening_socket(pid) for pid in pids)
+        return len(pids) - spares, spares
 
     def stop(self) -> int | None:
         if self.proc.poll() is None:
@@ -423,7 +430,7 @@ def soak(total: int, api: Api, tok: str, user, which=("ours", "reference")) -> N
           "(4 clients); RSS of the listening parent")
     print(f"  {'':10} {'pid':>7} {'start':>9} {'@1000':>9} {'@' + str(total):>9} "
           f"{'growth':>9} {'from @1000':>10} {'req/s':>7} {'conns':>6} {'failed':>7} "
-          f"{'left':>5}")
+          f"{'left':>5} {'spares':>6}")
     for name in which:
         listener = Listener(name, api, user)
         try:
@@ -439,7 +446,7 @@ def soak(total: int, api: Api, tok: str, user, which=("ours", "reference")) -> N
         print(f"  {name:10} {listener.proc.pid:7d} {r['start']:5d} KiB {r['first']:5d} KiB "
               f"{r['end']:5d} KiB {growth:+5d} KiB {r['end'] - r['first']:+6d} KiB "
               f"{r['done'] / r['elapsed']:7.1f} {r['connections']:6d} {r['failed']:7d} "
-              f"{r['left']:5d}   exit {code}; {verdict} the 5 MiB target")
+              f"{r['left'][0]:5d} {r['left'][1]:6d}   exit {code}; {verdict} the 5 MiB target")
         for why in r["failures"]:
             print(f"    failure: {why}")
     sys.stdout.flush()

@@ -175,7 +175,7 @@ PHASE_NAMES = {
     "request": "request read and parsed, log line",
     "auth": "authentication",
     "log lines": "log line",
-    "libslurm init": "libslurm init",
+    "libslurm init": "libslurm init, auth plugin, credential",
     "route": "route, handler imports",
     "RPC": "ping RPC",
     "answer": "answer: envelope, JSON, write",
