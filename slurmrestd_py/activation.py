@@ -167,9 +167,9 @@ def _listening_socket(fd: int, name: str, origin: str):
 
 
 def _listener(sock, fd: int, name: str, origin: str, tls):
-    import logging
     import socket
     from .listen import Listener
+    from .log import logger
     if sock.family == socket.AF_UNIX:
         path = sock.getsockname()
         if isinstance(path, bytes):  # abstract: "\0name"
@@ -179,6 +179,6 @@ def _listener(sock, fd: int, name: str, origin: str, tls):
         host, port = sock.getsockname()[:2]
         where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     text = f"{'https://' if tls else ''}{where} ({name}, fd {fd} from {origin})"
-    logging.getLogger("slurmrestd-py").info("listening on %s", text)
+    logger.info("listening on %s", text)
     # No path: the super-server owns a unix socket's file; it stays at exit.
     return Listener(sock, text, tls)

@@ -7,7 +7,6 @@ first request authenticates as is the only one the process may act as.
 from __future__ import annotations
 
 import itertools
-import logging
 from typing import Callable
 
 from . import envelope, media
@@ -17,11 +16,11 @@ from .errors import (ESLURM_DATA_CONV_FAILED, SLURM_NO_CHANGE_IN_DATA, ApiError,
                      SlurmError, error_entry, refused_credentials)
 from .http import Request, Response
 from .log import describe
+from .log import logger as log
 from .routes import Operation, Router
 from .schema import Array, ArrayOf
 from .versions import BY_PLUGIN
 
-log = logging.getLogger("slurmrestd-py")
 
 
 class Call:

@@ -6,7 +6,6 @@ refused. Every failure is the same 401 the reference sends.
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
@@ -14,9 +13,9 @@ import time
 from dataclasses import dataclass
 
 from .errors import HttpError
+from .log import logger as log
 
 FAILURE = "Authentication failure"
-log = logging.getLogger("slurmrestd-py")
 
 
 @dataclass(frozen=True)

@@ -95,12 +95,12 @@ def serve_inet(opts, app_for_peer) -> int:
         from .transport import peer_of, serve_fds
         serve_fds(0, 1, app_for_peer(peer_of(0, 1)))
         return 0
-    import logging
     import socket
+    from .log import logger
     from .transport import serve_socket
     st_out = os.fstat(1)
     if (st_out.st_dev, st_out.st_ino) != (st_in.st_dev, st_in.st_ino):
-        logging.getLogger("slurmrestd-py").error(
+        logger.error(
             "standard input is a socket: standard output must be the same socket")
         return 1
     serve_socket(socket.socket(fileno=os.dup(0)), app_for_peer,
@@ -116,12 +116,9 @@ def run() -> None:
     try:
         code = main()
     except Exception as e:
-        import logging
-        from .log import describe
-        logging.getLogger("slurmrestd-py").error("stopped: %s", describe(e))
+        from .log import describe, logger
+        logger.error("stopped: %s", describe(e))
         code = 1
-    if "logging" in sys.modules:
-        sys.modules["logging"].shutdown()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()

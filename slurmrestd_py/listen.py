@@ -27,7 +27,6 @@ Limits and signals:
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import select
 import signal
@@ -36,9 +35,9 @@ import stat
 import struct
 import time
 
+from .log import logger as log
 from .options import parse_listen
 
-log = logging.getLogger("slurmrestd-py")
 
 BACKLOG = 1024  # clients beyond --max-connections wait here (capped by somaxconn)
 
@@ -389,12 +388,12 @@ def _rehearse(app_for_peer) -> None:
     from .http import Connection
     from .transport import serve
     data = [b"", _REHEARSAL]
-    logging.disable(logging.CRITICAL)
+    log.silent = True
     try:
         serve(Connection(), app_for_peer(Peer("tcp", source="rehearsal")), data.pop,
               lambda chunk: None)
     finally:
-        logging.disable(logging.NOTSET)
+        log.silent = False
 
 
 def _reload(on_hup) -> None:

@@ -1,7 +1,9 @@
 """Logging for slurmrestd-py.
 
-One logger, "slurmrestd-py"; other modules log through it or through its
-children (logging.getLogger("slurmrestd-py.http") and so on).
+One logger, `log.logger` ("slurmrestd-py"), that every module logs through.
+It is not the `logging` module, whose import and set-up cost ~5.5 ms of
+every inet connection: it does the little we need of it (levels, one line
+per record, stderr or syslog) and imports nothing until a line is written.
 
 Level: like the reference, info lines (one per request) are logged by
 default; any -v (or SLURMRESTD_DEBUG) adds debug lines.
@@ -19,47 +21,90 @@ its first words.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from typing import IO, Mapping
 
 LOGGER_NAME = "slurmrestd-py"
 SYSLOG_ADDRESS = "/dev/log"
+DEBUG, INFO, WARNING, ERROR = 10, 20, 30, 40
 
 _TRUE = {"1", "yes", "true", "on", "y"}
-
-# Handlers installed by setup(), so a second call replaces them.
-_installed: list[logging.Handler] = []
+_TAGS = {DEBUG: "debug: ", INFO: "", WARNING: "warning: ", ERROR: "error: "}
 
 
 def level_for(verbosity: int) -> int:
-    """The logging level for a verbosity (count of -v plus SLURMRESTD_DEBUG)."""
-    return logging.DEBUG if verbosity > 0 else logging.INFO
+    """The level for a verbosity (count of -v plus SLURMRESTD_DEBUG)."""
+    return DEBUG if verbosity > 0 else INFO
 
 
-class _StderrFormatter(logging.Formatter):
+class _Stream:
     """'slurmrestd-py: msg' for info, 'slurmrestd-py: error: msg' otherwise."""
 
-    _tags = {
-        logging.DEBUG: "debug: ",
-        logging.INFO: "",
-        logging.WARNING: "warning: ",
-        logging.ERROR: "error: ",
-        logging.CRITICAL: "fatal: ",
-    }
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
 
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self._prefix = prefix
+    def write(self, level: int, text: str) -> None:
+        self.stream.write(f"{LOGGER_NAME}: {_TAGS[level]}{text}\n")
+        self.stream.flush()
 
-    def format(self, record: logging.LogRecord) -> str:
-        tag = self._tags.get(record.levelno, record.levelname.lower() + ": ")
-        text = f"{self._prefix}{tag}{record.getMessage()}"
-        if record.exc_info and record.exc_info[1] is not None:
-            text += ": " + describe(record.exc_info[1])
-        return text
 
+class _Syslog:
+    """Syslog through the C library (facility daemon, with our pid)."""
+
+    _PRIORITY = {DEBUG: 7, INFO: 6, WARNING: 4, ERROR: 3}
+
+    def __init__(self) -> None:
+        import syslog
+        self._syslog = syslog
+        syslog.openlog(LOGGER_NAME, syslog.LOG_PID, syslog.LOG_DAEMON)
+
+    def write(self, level: int, text: str) -> None:
+        self._syslog.syslog(self._PRIORITY[level], _TAGS[level] + text)
+
+
+class Logger:
+    """Records below `level` cost one comparison; the others are one line,
+    `msg % args`, with an exception's `describe` after it for `exception`."""
+
+    name = LOGGER_NAME
+
+    def __init__(self) -> None:
+        # Before setup(): warnings and errors to stderr, as `logging` does.
+        self.level = WARNING
+        self.sink = _Stream(sys.stderr)
+        self.silent = False
+
+    def debug(self, msg: str, *args) -> None:
+        self._log(DEBUG, msg, args)
+
+    def info(self, msg: str, *args) -> None:
+        self._log(INFO, msg, args)
+
+    def warning(self, msg: str, *args) -> None:
+        self._log(WARNING, msg, args)
+
+    def error(self, msg: str, *args) -> None:
+        self._log(ERROR, msg, args)
+
+    def exception(self, msg: str, *args) -> None:
+        self._log(ERROR, msg, args, sys.exc_info()[1])
+
+    def _log(self, level: int, msg: str, args, exc: BaseException | None = None) -> None:
+        if level < self.level or self.silent:
+            return
+        text = msg % args if args else msg
+        if exc is not None:
+            text += ": " + describe(exc)
+        try:
+            self.sink.write(level, text)
+        except Exception:
+            # A line that cannot be written (a signal's exception raised
+            # inside the write, a closed stream) is dropped, never a traceback.
+            pass
+
+
+logger = Logger()
 
 _MESSAGE_MAX = 160
 
@@ -95,74 +140,24 @@ def _stderr_tty() -> bool:
         return False
 
 
-def _stream_handler(stream: IO[str]) -> logging.Handler:
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(_StderrFormatter(f"{LOGGER_NAME}: "))
-    return handler
-
-
-class _SyslogHandler(logging.Handler):
-    """Syslog through the C library: logging.handlers costs ~3 ms of start-up."""
-
-    _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4,
-                 logging.ERROR: 3, logging.CRITICAL: 2}
-
-    def __init__(self) -> None:
-        super().__init__()
-        import syslog
-        self._syslog = syslog
-        syslog.openlog(LOGGER_NAME, syslog.LOG_PID, syslog.LOG_DAEMON)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self._syslog.syslog(self._PRIORITY.get(record.levelno, 6), self.format(record))
-        except Exception:  # logging must never take the daemon down
-            self.handleError(record)
-
-
-def _syslog_handler() -> logging.Handler | None:
-    if not os.path.exists(SYSLOG_ADDRESS):
-        return None
-    handler = _SyslogHandler()
-    handler.setFormatter(_StderrFormatter(""))
-    return handler
-
-
 def setup(verbosity: int, *, stream: IO[str] | None = None,
-          environ: Mapping[str, str] | None = None) -> logging.Logger:
-    """Configure and return the "slurmrestd-py" logger.
+          environ: Mapping[str, str] | None = None) -> Logger:
+    """Configure and return the logger.
 
     stream, if given, receives the log lines (tests use it); it must not be
     stdout.  Otherwise the destination is chosen as described in the module
-    documentation.  Calling setup() again replaces the previous handlers.
+    documentation.  Calling setup() again replaces the previous destination.
     """
     env = os.environ if environ is None else environ
-    logger = logging.getLogger(LOGGER_NAME)
-
-    handler: logging.Handler | None = None
     if stream is not None:
         if _is_stdout(stream):
             raise ValueError("refusing to log to stdout (it carries HTTP in inet mode)")
-        handler = _stream_handler(stream)
+        sink = _Stream(stream)
     elif (env.get("SLURMRESTD_LOG_STDERR", "").strip().lower() in _TRUE
-          or _stderr_tty()):
-        handler = _stream_handler(sys.stderr)
+          or _stderr_tty() or not os.path.exists(SYSLOG_ADDRESS)):
+        sink = _Stream(sys.stderr)
     else:
-        handler = _syslog_handler() or _stream_handler(sys.stderr)
-
-    for old in _installed:
-        logger.removeHandler(old)
-        try:
-            old.close()
-        except Exception:  # pragma: no cover - closing must not fail setup
-            pass
-    _installed.clear()
-
-    logger.addHandler(handler)
-    _installed.append(handler)
-    # A line that cannot be written (a signal's exception raised inside the
-    # write, a closed stream) is dropped: logging would print a traceback.
-    logging.raiseExceptions = False
-    logger.setLevel(level_for(verbosity))
-    logger.propagate = False
+        sink = _Syslog()
+    logger.sink = sink
+    logger.level = level_for(verbosity)
     return logger

@@ -127,9 +127,8 @@ def serve(conn: Connection, app, read, write, session=_Plain()) -> None:
     except (Stop, OSError):
         raise
     except Exception as e:
-        import logging
-        from .log import describe
-        logging.getLogger("slurmrestd-py").error(
+        from .log import describe, logger
+        logger.error(
             "internal error serving %s: %s", exchange.what, describe(e))
         if not exchange.written:
             write(_INTERNAL_ERROR if conn.answering_head else _INTERNAL_ERROR + _INTERNAL_ERROR_BODY)
@@ -284,9 +283,8 @@ def serve_socket(sock, app_for_peer, idle: float, read: float, tls=None,
     ssl.SSLContext for https:// listeners (the handshake happens here).
     `on_ready()` is called once the SIGTERM/SIGINT handlers are in place.
     """
-    import logging
     import socket
-    log = logging.getLogger("slurmrestd-py")
+    from .log import logger as log
     session = SocketSession(sock, idle, read)
     session.install_signals()
     if on_ready is not None:

@@ -164,8 +164,8 @@ def allocation(n) -> tuple[int, int, str | None, float]:
                       (lib.SELECT_NODEDATA_TRES_ALLOC_WEIGHTED, weighted)):
         rc = get(info, what, _ALLOCATED, out)
         if rc:
-            import logging
-            logging.getLogger("slurmrestd-py").error(
+            from ..log import logger
+            logger.error(
                 "slurm_get_select_nodeinfo(%s, %d): %s", slurm.text(n.node_hostname), what,
                 slurm.strerror(rc))
     tres_used = None

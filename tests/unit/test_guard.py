@@ -1,7 +1,6 @@
 """The top-level guard: whatever fails while a request is handled, the client
 gets an answer (or a visibly cut one), the log one line, and the connection ends."""
 import io
-import logging
 
 import pytest
 
@@ -12,13 +11,11 @@ from slurmrestd_py.transport import serve
 
 @pytest.fixture
 def logged():
-    lg = logging.getLogger(log.LOGGER_NAME)
-    saved = lg.handlers[:], lg.propagate, lg.level
+    saved = log.logger.sink, log.logger.level
     stream = io.StringIO()
     log.setup(0, stream=stream)
     yield stream
-    lg.handlers[:], lg.propagate, lg.level = saved
-    log._installed.clear()
+    log.logger.sink, log.logger.level = saved
 
 
 def run(wire: bytes, app, conn=None) -> bytes:
@@ -61,7 +58,7 @@ def test_logged_exceptions_are_one_line(logged):
     try:
         raise ValueError("first\nsecond " + "x" * 500)
     except ValueError:
-        logging.getLogger("slurmrestd-py").exception("failed")
+        log.logger.exception("failed")
     [line] = logged.getvalue().splitlines()
     assert line.startswith("slurmrestd-py: error: failed: ValueError: 'first second x")
     assert len(line) < 300 and "test_guard.py" in line
@@ -84,7 +81,6 @@ def test_a_line_that_cannot_be_written_is_dropped_without_a_traceback(logged, ca
     class Interrupted(io.StringIO):
         def write(self, text):
             raise RuntimeError("a signal handler raised here")
-    lg = logging.getLogger(log.LOGGER_NAME)
-    lg.handlers[0].setStream(Interrupted())
-    lg.info("TLS handshake failed: %s", "timed out")
+    log.logger.sink.stream = Interrupted()
+    log.logger.info("TLS handshake failed: %s", "timed out")
     assert "Traceback" not in capsys.readouterr().err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
 import pwd
 import re
@@ -611,33 +610,49 @@ def test_man_sections():
 
 @pytest.fixture
 def restore_logger():
+    saved = log.logger.sink, log.logger.level
     yield
-    lg = logging.getLogger(log.LOGGER_NAME)
-    for h in list(log._installed):
-        lg.removeHandler(h)
-    log._installed.clear()
+    log.logger.sink, log.logger.level = saved
 
 
 def test_log_levels(restore_logger):
     buf = io.StringIO()
     lg = log.setup(0, stream=buf)
-    assert lg.name == "slurmrestd-py"
+    assert lg.name == "slurmrestd-py" and lg is log.logger
     lg.info("operations_router: GET /ping")
     lg.debug("hidden")
+    lg.warning("careful %s", "now")
     lg.error("bad")
     out = buf.getvalue()
     assert "slurmrestd-py: operations_router: GET /ping\n" in out
     assert "hidden" not in out
+    assert "slurmrestd-py: warning: careful now\n" in out
     assert "slurmrestd-py: error: bad\n" in out
 
     buf = io.StringIO()
     lg = log.setup(1, stream=buf)
     lg.debug("shown")
-    logging.getLogger("slurmrestd-py.http").debug("child")
-    assert "debug: shown" in buf.getvalue()
-    assert "debug: child" in buf.getvalue()
-    assert len(lg.handlers) == 1  # setup() replaced the first handler
-    assert log.setup(3, stream=io.StringIO()).level == logging.DEBUG
+    assert buf.getvalue() == "slurmrestd-py: debug: shown\n"  # setup() replaced the first stream
+    assert log.setup(3, stream=io.StringIO()).level == log.DEBUG
+
+
+def test_log_silenced(restore_logger):
+    buf = io.StringIO()
+    lg = log.setup(0, stream=buf)
+    lg.silent = True
+    lg.error("not now")
+    lg.silent = False
+    lg.error("now")
+    assert buf.getvalue() == "slurmrestd-py: error: now\n"
+
+
+def test_log_does_not_import_logging():
+    import subprocess
+    code = ("import sys, io\nfrom slurmrestd_py import log\n"
+            "log.setup(0, stream=io.StringIO()).info('x')\nprint('logging' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_log_refuses_stdout(restore_logger):
@@ -647,24 +662,20 @@ def test_log_refuses_stdout(restore_logger):
 
 def test_log_stderr_forced(restore_logger):
     lg = log.setup(0, environ={"SLURMRESTD_LOG_STDERR": "1"})
-    (h,) = [x for x in lg.handlers if x in log._installed]
-    assert isinstance(h, logging.StreamHandler)
-    assert h.stream is sys.stderr
+    assert isinstance(lg.sink, log._Stream) and lg.sink.stream is sys.stderr
 
 
 def test_log_syslog_when_not_tty(restore_logger, monkeypatch):
     monkeypatch.setattr(log, "_stderr_tty", lambda: False)
     lg = log.setup(0, environ={})
-    (h,) = [x for x in lg.handlers if x in log._installed]
     if os.path.exists(log.SYSLOG_ADDRESS):
-        assert isinstance(h, log._SyslogHandler)
+        assert isinstance(lg.sink, log._Syslog)
     else:
-        assert isinstance(h, logging.StreamHandler) and h.stream is sys.stderr
+        assert isinstance(lg.sink, log._Stream) and lg.sink.stream is sys.stderr
 
 
 def test_log_syslog_missing_falls_back_to_stderr(restore_logger, monkeypatch, tmp_path):
     monkeypatch.setattr(log, "_stderr_tty", lambda: False)
     monkeypatch.setattr(log, "SYSLOG_ADDRESS", str(tmp_path / "no-such-log"))
     lg = log.setup(0, environ={})
-    (h,) = [x for x in lg.handlers if x in log._installed]
-    assert isinstance(h, logging.StreamHandler) and h.stream is sys.stderr
+    assert isinstance(lg.sink, log._Stream) and lg.sink.stream is sys.stderr
