@@ -10,7 +10,6 @@ import os
 import re
 import stat
 import time
-from dataclasses import dataclass
 
 from .errors import HttpError
 from .log import logger as log
@@ -18,24 +17,50 @@ from .log import logger as log
 FAILURE = "Authentication failure"
 
 
-@dataclass(frozen=True)
-class Peer:
+class _Record:
+    """Equality, hash and repr from __slots__. A plain class rather than a
+    frozen dataclass, whose methods are compiled at every inet connection's
+    start (~1 ms each here); instances are not changed once made."""
+
+    __slots__ = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return type(self).__name__ + repr(self._values())
+
+
+class Peer(_Record):
     """What the transport knows of the client's end of the connection."""
 
-    kind: str  # "unix" (SO_PEERCRED known), "tcp", or "file" (pipe, tty, regular file)
-    uid: int | None = None
-    gid: int | None = None
-    mode: int | None = None  # st_mode, for kind "file"
-    source: str = ""  # where the client is, as v0.0.40's meta.client.source says
+    __slots__ = ("kind", "uid", "gid", "mode", "source")
+
+    def __init__(self, kind: str, uid: int | None = None, gid: int | None = None,
+                 mode: int | None = None, source: str = ""):
+        self.kind = kind  # "unix" (SO_PEERCRED known), "tcp", or "file" (pipe, tty, regular file)
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode  # st_mode, for kind "file"
+        self.source = source  # where the client is, as v0.0.40's meta.client.source says
 
 
-@dataclass(frozen=True)
-class Identity:
-    user: str
-    uid: int | None
-    token: str | None = None  # a JWT to hand to libslurm, for rest_auth/jwt
-    plugin: str = "local"
-    owner: str | None = None  # the token's user, when it acts for `user`
+class Identity(_Record):
+    __slots__ = ("user", "uid", "token", "plugin", "owner")
+
+    def __init__(self, user: str, uid: int | None, token: str | None = None,
+                 plugin: str = "local", owner: str | None = None):
+        self.user = user
+        self.uid = uid
+        self.token = token  # a JWT to hand to libslurm, for rest_auth/jwt
+        self.plugin = plugin
+        self.owner = owner  # the token's user, when it acts for `user`
 
     @property
     def proxied(self) -> str | None:
