@@ -34,6 +34,13 @@ VERSION = (
     lib.SLURM_VERSION_NUMBER & 0xFF,
 )
 RELEASE = "%d.%02d.%d" % VERSION
+# job_resources_t and the REQUEST_SHARE_INFO messages are read by Slurm
+# 22.05's private layouts (not installed, see cdef/22.05/); 24.11's installed
+# headers declare neither, so there they are not read at all.
+PRIVATE_LAYOUTS = VERSION[:2] == (22, 5)
+# 22.05 exports slurm_auth_init/fini; 24.11's slurm_init loads the auth
+# plugin (with the others) and slurm_fini unloads them.
+_AUTH_ALONE = hasattr(lib, "slurm_auth_init")
 
 
 def strerror(errno: int) -> str:
@@ -59,11 +66,23 @@ _auth_type = ffi.NULL  # slurm.conf's AuthType (loading auth/jwt overwrites it)
 
 def init() -> None:
     """Read slurm.conf, once per process (no RPC, no credential)."""
-    global _initialised
+    global _initialised, _auth
     if not _initialised:
         lib.slurm_init(ffi.NULL)
         _initialised = True
-        _keep_auth_type()
+        if _AUTH_ALONE:
+            _keep_auth_type()
+        else:  # slurm_init loaded auth/jwt if SLURM_JWT is set, else AuthType's
+            _auth = "jwt" if "SLURM_JWT" in os.environ else "munge"
+
+
+def _restart() -> None:
+    """24.11: read slurm.conf and load the plugins again (SLURM_JWT as set now)."""
+    global _initialised
+    if _initialised:
+        lib.slurm_fini()
+        _initialised = False
+    init()
 
 
 def _keep_auth_type() -> None:
@@ -82,13 +101,16 @@ def load_auth(jwt: bool) -> None:
     want = "jwt" if jwt else "munge"
     if _auth == want:
         return
-    init()
     # libslurm picks auth/jwt over AuthType when SLURM_JWT is set, when it
     # loads its auth plugin: only then.
     if jwt:
         os.environ["SLURM_JWT"] = UNSET_TOKEN
     else:
         os.environ.pop("SLURM_JWT", None)
+    if not _AUTH_ALONE:
+        _restart()
+        return
+    init()
     if _auth is not None:
         lib.slurm_auth_fini()
     check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
@@ -132,6 +154,9 @@ def reread() -> None:
     auth plugin it names again, so the next connections see the change."""
     global _auth
     if not _initialised:
+        return
+    if not _AUTH_ALONE:
+        _restart()
         return
     check(lib.slurm_conf_reinit(ffi.NULL), "slurm_conf_reinit")
     _keep_auth_type()
