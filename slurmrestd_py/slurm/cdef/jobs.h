@@ -193,7 +193,6 @@ typedef struct job_info {
     uint16_t sockets_per_node;
     time_t start_time;
     char *state_desc;
-    uint16_t state_reason;
     char *std_err;
     char *std_in;
     char *std_out;

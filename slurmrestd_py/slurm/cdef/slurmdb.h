@@ -63,7 +63,7 @@ typedef struct slurmdb_assoc_rec {
     char *acct;
     char *cluster;
     uint32_t def_qos_id;
-    uint16_t flags;
+#include "release/assoc_rec.fields"
     uint32_t grp_jobs;
     uint32_t grp_jobs_accrue;
     uint32_t grp_submit_jobs;
