@@ -10,7 +10,7 @@ from ..dbv0_0_38.common import Names, addition, deletion, operation
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..routes import Operation
 from ..schema import Array, Field, Obj
-from ..slurm import ffi, strings
+from ..slurm import conditions, ffi, strings
 from ..slurmdb.session import Conditions, DbError
 from ..slurmdb.qos import qos_ids
 from ..slurmdb.writers import Store
@@ -26,7 +26,7 @@ ASSOCIATION = associations.ASSOCIATION.derive(replace={"qos": Field(
 
 
 def _every(cond: Conditions, query: dict):
-    return ffi.new("slurmdb_assoc_cond_t *", {"with_deleted": 1})
+    return conditions.new("slurmdb_assoc_cond_t *", {"with_deleted": 1})
 
 
 def _exact(cond: Conditions, query: dict):

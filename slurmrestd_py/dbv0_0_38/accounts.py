@@ -5,7 +5,7 @@ from typing import Callable
 
 from ..routes import Operation, Param
 from ..schema import Array, Field, Str, Obj
-from ..slurm import ffi
+from ..slurm import conditions, ffi
 from ..slurmdb.readers import flags
 from ..slurmdb.session import Conditions, partial
 from ..slurmdb.writers import Store, entries, flag_names, string
@@ -45,8 +45,8 @@ def _dump(db, deleted: int, name: str | None) -> dict:
     with partial(out), Conditions() as cond:
         db.tres()
         db.qos()
-        acct_cond = ffi.new("slurmdb_account_cond_t *", {"with_assocs": 1, "with_coords": 1,
-                                                         "with_deleted": deleted})
+        acct_cond = conditions.new("slurmdb_account_cond_t *", {
+            "with_assocs": 1, "with_coords": 1, "with_deleted": deleted})
         if name is not None:
             assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {"acct_list": cond.exact(name)})
             acct_cond.assoc_cond = assoc_cond

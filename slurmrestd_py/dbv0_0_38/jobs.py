@@ -10,7 +10,7 @@ from ..routes import Operation, Param
 from ..errors import ESLURM_REST_INVALID_QUERY
 from ..kinds import I64, U32, base
 from ..schema import Array, ArrayOf, Bool, Field, Inline, Int, Nullable, Obj, OneOf, Str
-from ..slurm import ffi, group_or_null, lib, records, user_or_null
+from ..slurm import conditions, ffi, group_or_null, lib, records, user_or_null
 from ..slurmdb.job_cond import (JOBCOND_FLAG_DUP, JOBCOND_FLAG_NO_DEFAULT_USAGE,
                                 JOBCOND_FLAG_NO_STEP, JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
                                 SLURMDB_JOB_FLAG_NOTSET, add_states, add_steps)
@@ -386,7 +386,7 @@ def _load(db, cond: Conditions, jc, local: bool) -> list:
     found = db.get("slurmdb_jobs_get", jc, "slurmdb_job_rec_t *")
     if not found:
         return found
-    assoc_cond = ffi.new("slurmdb_assoc_cond_t *", {
+    assoc_cond = conditions.new("slurmdb_assoc_cond_t *", {
         "with_deleted": 1, "without_parent_info": 1,
         "without_parent_limits": 1})
     assocs = db.get("slurmdb_associations_get", assoc_cond, "slurmdb_assoc_rec_t *")

@@ -15,7 +15,7 @@ from ..dbv0_0_38 import accounts as a38
 from ..envelope import response_40
 from ..routes import Param
 from ..schema import ArrayOf, Enum, Field, Obj, Str
-from ..slurm import ffi
+from ..slurm import conditions, ffi
 from ..slurmdb.session import ENV, Conditions, DbError, partial
 from ..slurmdb.writers import Failed, Store, flag_names, new_assoc, run, string
 from ..errors import ESLURM_DATA_PATH_NOT_FOUND, ESLURM_REST_FAIL_PARSING
@@ -69,7 +69,7 @@ def dumper(keys: dict[str, str]) -> Callable:
             acct_cond = ffi.new("slurmdb_account_cond_t *")
             for key, member in keys.items():
                 if member and key in query and words.truth(query[key]):
-                    setattr(acct_cond, member, 1)
+                    conditions.set_flag(acct_cond, member)
             assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
             if name is not None:
                 assoc_cond.acct_list = cond.exact(name)

@@ -14,7 +14,7 @@ from ..dbv0_0_38 import associations as a38
 from ..kinds import NUMBER_OBJECTS, U32
 from ..routes import Param
 from ..schema import ArrayOf, Bool, Enum, Field, Int, Obj, Str
-from ..slurm import ffi, records
+from ..slurm import conditions, ffi, records
 from ..slurmdb.qos import qos_names
 from ..slurmdb.session import ENV, Conditions, answer
 from ..slurmdb.writers import boolean, flag_names, no_val, unsigned
@@ -146,7 +146,7 @@ def condition(v42: bool = False) -> Callable:
                 setattr(assoc_cond, member, words.rounded(query[key]) or 0)
         for key, member in flags.items():
             if key in query and words.truth(query[key]):
-                setattr(assoc_cond, member, 1)
+                conditions.set_flag(assoc_cond, member)
         return assoc_cond
     build.keys = {k for k, _ in LISTS} | {k for k, _ in TIMES} | set(flags)
     return build

@@ -34,6 +34,14 @@ VERSION = (
     lib.SLURM_VERSION_NUMBER & 0xFF,
 )
 RELEASE = "%d.%02d.%d" % VERSION
+# job_resources_t and the REQUEST_SHARE_INFO messages are read by Slurm
+# 22.05's private layouts (not installed, see cdef/22.05/); 24.11's installed
+# headers declare neither, so there they are not read at all.
+PRIVATE_LAYOUTS = VERSION[:2] == (22, 5)
+# 22.05 exports slurm_auth_init/fini. 24.11's slurm_init loads the auth
+# plugin (with the others), once: a process cannot change it, as slurm_init
+# after slurm_fini crashes in 24.11's plugin loader.
+_AUTH_ALONE = hasattr(lib, "slurm_auth_init")
 
 
 def strerror(errno: int) -> str:
@@ -59,11 +67,14 @@ _auth_type = ffi.NULL  # slurm.conf's AuthType (loading auth/jwt overwrites it)
 
 def init() -> None:
     """Read slurm.conf, once per process (no RPC, no credential)."""
-    global _initialised
+    global _initialised, _auth
     if not _initialised:
         lib.slurm_init(ffi.NULL)
         _initialised = True
-        _keep_auth_type()
+        if _AUTH_ALONE:
+            _keep_auth_type()
+        else:  # slurm_init loaded auth/jwt if SLURM_JWT is set, else AuthType's
+            _auth = "jwt" if "SLURM_JWT" in os.environ else "munge"
 
 
 def _keep_auth_type() -> None:
@@ -82,13 +93,18 @@ def load_auth(jwt: bool) -> None:
     want = "jwt" if jwt else "munge"
     if _auth == want:
         return
-    init()
+    if _initialised and not _AUTH_ALONE:  # 24.11, with the other plugin: refused, not crashed
+        raise SlurmError(lib.ESLURM_NOT_SUPPORTED, "slurm_init",
+                         f"auth/{_auth} loaded: Slurm 24.11 cannot load auth/{want} too")
     # libslurm picks auth/jwt over AuthType when SLURM_JWT is set, when it
     # loads its auth plugin: only then.
     if jwt:
         os.environ["SLURM_JWT"] = UNSET_TOKEN
     else:
         os.environ.pop("SLURM_JWT", None)
+    init()
+    if not _AUTH_ALONE:  # 24.11: slurm_init loaded it
+        return
     if _auth is not None:
         lib.slurm_auth_fini()
     check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
@@ -141,12 +157,14 @@ def _thread_config(token: str, user: str | None) -> None:
 
 
 def reread() -> None:
-    """SIGHUP in the listening parent: read slurm.conf again, and load the
-    auth plugin it names again, so the next connections see the change."""
+    """SIGHUP in the listening parent: read slurm.conf again, and (22.05)
+    load the auth plugin it names again, so the next connections see the change."""
     global _auth
     if not _initialised:
         return
     check(lib.slurm_conf_reinit(ffi.NULL), "slurm_conf_reinit")
+    if not _AUTH_ALONE:  # 24.11: the auth plugin loaded at start stays
+        return
     _keep_auth_type()
     if _auth is not None:
         loaded, _auth = _auth, None

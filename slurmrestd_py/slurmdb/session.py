@@ -15,7 +15,7 @@ from typing import Callable
 from .. import slurm
 from ..errors import (ESLURM_DB_CONNECTION, ESLURM_REST_INVALID_QUERY, SLURM_NO_CHANGE_IN_DATA,
                       ApiError, error_entry)
-from ..slurm import ffi, lib, records, strings
+from ..slurm import conditions, ffi, lib, records, strings
 
 
 # ---- per-request lookups ----
@@ -197,7 +197,7 @@ class Db:
         return found
 
     def qos(self, with_deleted: int = 1) -> list:
-        cond = ffi.new("slurmdb_qos_cond_t *", {"with_deleted": with_deleted})
+        cond = conditions.new("slurmdb_qos_cond_t *", {"with_deleted": with_deleted})
         ENV.qos_list = self.query("slurmdb_qos_get", cond)
         found = list(records(ENV.qos_list, "slurmdb_qos_rec_t *"))
         ENV.set_qos(found)

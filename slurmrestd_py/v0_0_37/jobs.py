@@ -84,6 +84,6 @@ def _resources(r) -> dict:
 JOB = jobs.JOB.derive(drop=["container", "prefer"], replace={
     "group_id": Field("group_id", NV32, "group_id", "group job submitted as"),
     "job_resources": N("job_resources", "resources allocated to the job ({} when none)",
-                       "(_res(_r) if (_r := j.job_resrcs) else {})", JOB_RESOURCES),
+                       "(_res(_r) if (_r := _PL and j.job_resrcs) else {})", JOB_RESOURCES),
 }).with_names(_fc=_flag_cache, _fn=_flag_names, _res=_resources)
 OPERATIONS = jobs.job_operations(JOB)

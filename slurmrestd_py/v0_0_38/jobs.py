@@ -136,7 +136,8 @@ JOB_FLAGS = (
     (lib.JOB_CPUS_SET, "JOB_CPUS_SET"), (lib.TOP_PRIO_TMP, "TOP_PRIO_TMP"),
     (lib.JOB_ACCRUE_OVER, "JOB_ACCRUE_OVER"), (lib.GRES_DISABLE_BIND, "GRES_DISABLE_BIND"),
     (lib.JOB_WAS_RUNNING, "JOB_WAS_RUNNING"), (lib.JOB_MEM_SET, "JOB_MEM_SET"),
-    (lib.JOB_RESIZED, "JOB_RESIZED"),
+    # 22.05's flag (24.11 has no such bit)
+    *([(lib.JOB_RESIZED, "JOB_RESIZED")] if hasattr(lib, "JOB_RESIZED") else []),
 )
 SHOW_FLAG_NAMES = (
     (lib.SHOW_ALL, "SHOW_ALL"), (lib.SHOW_DETAIL, "SHOW_DETAIL"), (lib.SHOW_MIXED, "SHOW_MIXED"),
@@ -414,7 +415,7 @@ JOB_TABLE = [
               "group id is unset; null when the group has no name)"),
     ]),
     Field("job_id", NV32, "job_id", "job ID"),
-    Splice("(_res(_r) if (_r := j.job_resrcs) else _E)", [
+    Splice("(_res(_r) if (_r := _PL and j.job_resrcs) else _E)", [
         Field("job_resources", JOB_RESOURCES,
               description="resources allocated to the job (absent when none)"),
     ]),
@@ -515,6 +516,8 @@ _GLOBALS = {
     "_core_spec": _core_spec, "_CORE_NULL": {"core_spec": None, "thread_spec": None},
     "_FMIN_NULL": {"cpu_frequency_minimum": None}, "_GROUP_NULL": {"group_id": None},
     "_gn": slurm.group_or_null, "_un": slurm.user_or_null,
+    # job_resources read by 22.05's layout; unset where there is none to read by
+    "_PL": slurm.PRIVATE_LAYOUTS,
 }
 
 

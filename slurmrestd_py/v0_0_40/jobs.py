@@ -274,8 +274,8 @@ _REPLACED = {
                      ArrayOf("job_info_gres_detail", Str)),
     "group_id": Field("group_id", Int, description="Group ID of the user that owns the job"),
     "job_id": Field("job_id", Int, description="Job ID"),
-    "job_resources": Field("job_resources", JOB_RES, Expr("(_res40(_r) if (_r := j.job_resrcs) "
-                                                          "else {})"),
+    "job_resources": Field("job_resources", JOB_RES,
+                           Expr("(_res40(_r) if (_r := _PL and j.job_resrcs) else {})"),
                            "Resources used by the job (empty when none)"),
     "job_state": Field("job_state", JOB_STATE, description="Current state"),
     "last_sched_evaluation": T("last_sched_evaluation", "Last time job was evaluated for "

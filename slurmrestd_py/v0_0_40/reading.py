@@ -148,11 +148,11 @@ def hostlist(p, value, key):
             if not lib.slurm_hostlist_push(hl, cstr(p, text, key)):
                 raise p.refuse(ESLURM_DATA_CONV_FAILED, f"Invalid host string: {text}",
                                f"#/{key}/")
-        ranged = lib.slurm_hostlist_ranged_string_malloc(hl)
+        ranged = lib.slurm_hostlist_ranged_string_xmalloc(hl)
         try:
             return ffi.string(ranged) if ranged != ffi.NULL else None
         finally:
-            lib.free(ranged)
+            lib.slurm_xfree_ptr(ranged)
     finally:
         lib.slurm_hostlist_destroy(hl)
 

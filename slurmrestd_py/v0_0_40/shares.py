@@ -9,6 +9,8 @@ documented and ignored alike).
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from .. import slurm
 from ..envelope import response_40
 from ..errors import SlurmError
@@ -77,6 +79,12 @@ def _tres_reader(msg):
     return tres
 
 
+# Slurm 24.11's installed headers declare no share-information messages
+# (slurm_associations_get_shares takes and gives private structs): there, no
+# shares are read, and the answer is that of a cluster with none.
+_UNREAD = SimpleNamespace(tot_shares=slurm.NO_VAL64)
+
+
 def _share_info():
     """slurmctld's shares_response_msg_t for every association (the caller
     frees it), or None when it answers with a bare success."""
@@ -116,6 +124,8 @@ def shares_operation(share: Obj) -> Operation:
         Field("shares", body, description="fairshare info")])
 
     def get_shares(call) -> dict:
+        if not slurm.PRIVATE_LAYOUTS:  # no association read, the total unset
+            return {"shares": body.with_names(shares=lambda m: []).read(_UNREAD)}
         msg = _share_info()
         if msg is None:  # read as an answer with no association
             return {"shares": body.with_names(shares=lambda m: []).read(

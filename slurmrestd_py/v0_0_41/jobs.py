@@ -146,7 +146,7 @@ JOB_INFO = v40.JOB_INFO.derive(dialect=NUMBER_OBJECTS, replace={
                                "Highest exit code of all job steps"),
     "exit_code": Field("exit_code", PROCESS_EXIT_CODE, description="Exit code of the job"),
     "job_resources": Field("job_resources", JOB_RES,
-                           Expr("(_res41(_r) if (_r := j.job_resrcs) else None)"),
+                           Expr("(_res41(_r) if (_r := _PL and j.job_resrcs) else None)"),
                            "Resources used by the job (null when none)"),
 }).with_names(_res41=_resources)
 OPERATIONS = v40.job_operations(JOB_INFO, NUMBER_OBJECTS)

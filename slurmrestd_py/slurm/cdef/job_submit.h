@@ -155,7 +155,8 @@ int slurm_kill_job2(const char *job_id, uint16_t signal, uint16_t flags, const c
 
 /* A heterogeneous job is a List of job_desc_msg_t (no destructor: Python owns them). */
 struct xlist *slurm_list_create(void (*f)(void *x));
-void *slurm_list_append(struct xlist *l, void *x);
+/* 22.05's returns x, 24.11's nothing: declared void for both. */
+void slurm_list_append(struct xlist *l, void *x);
 void slurm_list_destroy(struct xlist *l);
 
 /* Required node lists are simplified as the reference does (ranged, unique);

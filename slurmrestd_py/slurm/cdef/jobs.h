@@ -47,7 +47,6 @@
 #define GRES_DISABLE_BIND ...
 #define JOB_WAS_RUNNING ...
 #define JOB_MEM_SET ...
-#define JOB_RESIZED ...
 #define JOB_SEND_ENV ...
 #define JOB_NTASKS_SET ...
 #define BF_WHOLE_NODE_TEST ...
@@ -91,7 +90,8 @@
 #define JOB_REVOKED ...
 #define JOB_RESV_DEL_HOLD ...
 #define JOB_SIGNALING ...
-/* Opaque in the public header: jobs.py reads it by its 22.05 layout. */
+/* Opaque in the public headers: v0_0_38/jobs.py reads it by 22.05's layout
+ * (slurm.PRIVATE_LAYOUTS), and not on 24.11. */
 typedef struct job_resources job_resources_t;
 
 typedef struct job_info {
@@ -172,7 +172,6 @@ typedef struct job_info {
     uint64_t pn_min_memory;
     uint16_t pn_min_cpus;
     uint32_t pn_min_tmp_disk;
-    uint8_t power_flags;
     time_t preempt_time;
     time_t preemptable_time;
     time_t pre_sus_time;
@@ -189,12 +188,11 @@ typedef struct job_info {
     char *sched_nodes;
     char *selinux_context;
     uint16_t shared;
-    uint16_t show_flags;
+#include "release/job_info.fields"
     uint16_t sockets_per_board;
     uint16_t sockets_per_node;
     time_t start_time;
     char *state_desc;
-    uint16_t state_reason;
     char *std_err;
     char *std_in;
     char *std_out;
@@ -231,4 +229,3 @@ typedef struct job_info_msg {
 int slurm_load_jobs(time_t update_time, job_info_msg_t **job_info_msg_pptr, uint16_t show_flags);
 int slurm_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
 void slurm_free_job_info_msg(job_info_msg_t *job_buffer_ptr);
-uint32_t slurm_xlate_job_id(char *job_id_str);

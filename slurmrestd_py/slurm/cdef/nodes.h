@@ -112,10 +112,11 @@ void slurm_init_update_node_msg(update_node_msg_t *update_node_msg);
 int slurm_update_node(update_node_msg_t *node_msg);
 int slurm_delete_node(update_node_msg_t *node_msg);
 
-/* Host lists: which partitions hold one node (see v0_0_38/nodes.py). */
-typedef struct hostlist *hostlist_t;
-hostlist_t slurm_hostlist_create(const char *hostlist);
-void slurm_hostlist_destroy(hostlist_t hl);
-int slurm_hostlist_find(hostlist_t hl, const char *hostname);
-int slurm_hostlist_push(hostlist_t hl, const char *hosts);
-char *slurm_hostlist_ranged_string_malloc(hostlist_t hl);
+/* Host lists: which partitions hold one node (see v0_0_38/nodes.py). A
+ * host list is `struct hostlist *` (22.05's hostlist_t, 24.11's hostlist_t *). */
+struct hostlist *slurm_hostlist_create(const char *hostlist);
+void slurm_hostlist_destroy(struct hostlist *hl);
+int slurm_hostlist_find(struct hostlist *hl, const char *hostname);
+int slurm_hostlist_push(struct hostlist *hl, const char *hosts);
+/* libslurm's allocation (slurm_xfree_ptr frees it): 24.11 has no _malloc one. */
+char *slurm_hostlist_ranged_string_xmalloc(struct hostlist *hl);

@@ -42,7 +42,7 @@ typedef struct partition_info {
     uint32_t default_time;
     char *deny_accounts;
     char *deny_qos;
-    uint16_t flags;
+#include "release/partition_info.fields"
     uint32_t grace_time;
     char *job_defaults_str;
     uint32_t max_cpus_per_node;

@@ -25,7 +25,7 @@ typedef struct {
     char *partition;
     uint32_t purge_comp_time;
     time_t start_time;
-    uint32_t resv_watts;
+#include "release/reserve_info.fields"
     char *tres_str;
     char *users;
     ...;

@@ -104,11 +104,8 @@ void slurm_init(const char *conf);
 /* libslurm's own free, for strings it allocates for us (xmalloc). */
 void slurm_xfree(void **item);
 void slurm_fini(void);
-/* Exported, not in the header: re-read slurm.conf (SIGHUP); load the auth
-   plugin now (the parent, before forking), or again for another AuthType. */
+/* Exported, not in the header: re-read slurm.conf (SIGHUP). */
 int slurm_conf_reinit(const char *file_name);
-int slurm_auth_init(char *auth_type);
-int slurm_auth_fini(void);
 int slurm_ping(int dest);
 int slurm_reconfigure(void);
 int slurm_get_statistics(stats_info_response_msg_t **buf, stats_info_request_msg_t *req);

@@ -1,5 +1,5 @@
 /* <slurm/slurmdb.h>: slurmdbd queries, additions and removals behind /slurmdb/v0.0.38.
- * List is `struct xlist *` (slurm_list_create/append/destroy are declared in
+ * A list is `struct xlist *` (22.05's List, 24.11's list_t *; slurm_list_create/append/destroy are declared in
  * job_submit.h); libslurm's lists are walked with its iterator. */
 #define DBD_ROLLUP_COUNT ...
 #define SLURM_PENDING_STEP ...
@@ -32,19 +32,13 @@ typedef struct {
     struct xlist *cluster_list;
     struct xlist *def_qos_id_list;
     struct xlist *id_list;
-    uint16_t only_defs;
     struct xlist *parent_acct_list;
     struct xlist *partition_list;
     struct xlist *qos_list;
     time_t usage_end;
     time_t usage_start;
     struct xlist *user_list;
-    uint16_t with_usage;
-    uint16_t with_deleted;
-    uint16_t with_raw_qos;
-    uint16_t with_sub_accts;
-    uint16_t without_parent_info;
-    uint16_t without_parent_limits;
+#include "release/assoc_cond.fields"
     ...;
 } slurmdb_assoc_cond_t;
 
@@ -69,7 +63,7 @@ typedef struct slurmdb_assoc_rec {
     char *acct;
     char *cluster;
     uint32_t def_qos_id;
-    uint16_t flags;
+#include "release/assoc_rec.fields"
     uint32_t grp_jobs;
     uint32_t grp_jobs_accrue;
     uint32_t grp_submit_jobs;
@@ -108,9 +102,7 @@ typedef struct {
     slurmdb_assoc_cond_t *assoc_cond;
     struct xlist *description_list;
     struct xlist *organization_list;
-    uint16_t with_assocs;
-    uint16_t with_coords;
-    uint16_t with_deleted;
+#include "release/account_cond.fields"
     ...;
 } slurmdb_account_cond_t;
 
@@ -165,7 +157,7 @@ typedef struct slurmdb_cluster_rec {
     uint32_t flags;
     char *name;
     char *nodes;
-    uint32_t plugin_id_select;
+#include "release/cluster_rec.fields"
     slurmdb_assoc_rec_t *root_assoc;
     uint16_t rpc_version;
     char *tres_str;
@@ -174,7 +166,7 @@ typedef struct slurmdb_cluster_rec {
 
 typedef struct {
     struct xlist *name_list;
-    uint16_t with_deleted;
+#include "release/qos_cond.fields"
     ...;
 } slurmdb_qos_cond_t;
 
@@ -482,6 +474,6 @@ bool slurm_bit_test(bitstr_t *b, int64_t bit);
 int64_t slurm_bit_size(bitstr_t *b);
 
 /* Step node lists, host by host (hostlist_create/destroy are in nodes.h). */
-int slurm_hostlist_count(hostlist_t hl);
-char *slurm_hostlist_shift(hostlist_t hl);
+int slurm_hostlist_count(struct hostlist *hl);
+char *slurm_hostlist_shift(struct hostlist *hl);
 void free(void *ptr);

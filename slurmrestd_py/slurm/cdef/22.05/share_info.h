@@ -1,5 +1,5 @@
 /* The share-information messages of Slurm 22.05's REQUEST_SHARE_INFO, whole:
-   not in the public headers, so this text is also compiled by _build.py. */
+   not in the installed headers, so share_info.c compiles this text too. */
 typedef struct {
     struct xlist *acct_list;
     struct xlist *user_list;

@@ -1,6 +1,7 @@
-/* Slurm 22.05's REQUEST_SHARE_INFO RPC (what sshare asks slurmctld, and
-   24.11's slurm_associations_get_shares): its messages are not in the public
-   headers, so _build.py declares their layout (SHARE_INFO, share_info.h). */
+/* Slurm 22.05's REQUEST_SHARE_INFO RPC (what sshare asks slurmctld): its
+   messages are not in the installed headers, so share_info.c lays them out
+   as 22.05 does (with share_info.h). 24.11's own (slurm_associations_get_shares)
+   takes and gives structs its installed headers do not declare either. */
 #define REQUEST_SHARE_INFO ...
 #define RESPONSE_SHARE_INFO ...
 #define RESPONSE_SLURM_RC ...
