@@ -103,11 +103,11 @@ def load_auth(jwt: bool) -> None:
     else:
         os.environ.pop("SLURM_JWT", None)
     init()
-    if not _AUTH_ALONE:  # 24.11: slurm_init loaded it
-        return
-    if _auth is not None:
-        lib.slurm_auth_fini()
-    check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
+    if _AUTH_ALONE:
+        if _auth is not None:
+            lib.slurm_auth_fini()
+        check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
+    # (24.11: slurm_init loaded it.)
     _auth = want
 
 
