@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ESLURM_REST_FAIL_PARSING
+from .. import slurm
 from ..schema import Array, Field, Nullable, Obj
 from ..slurm import NO_VAL, ffi, lib
 from ..kinds import U16, U32
@@ -16,6 +17,8 @@ CLUSTER_FLAGS = ((1 << 7, "MULTIPLE_SLURMD"), (1 << 9, "FRONT_END"), (1 << 10, "
                  (1 << 11, "FEDERATION"), (1 << 12, "EXTERNAL"))
 # Select plugins by plugin_id, as their plugins name themselves (select/...).
 SELECT_PLUGINS = {101: "cons_res", 102: "linear", 107: "cray_aries", 109: "cons_tres"}
+# Slurm 24.11 keeps no select plugin id: none is read, a valid name is not stored.
+_KEPT = slurm.declared("slurmdb_cluster_rec_t", "plugin_id_select")
 
 def _select_plugin(rec, value, store) -> None:
     """select/<name> or <name> as its plugin id (the reference stores 1 for
@@ -25,7 +28,8 @@ def _select_plugin(rec, value, store) -> None:
     ids = [i for i, n in SELECT_PLUGINS.items() if n == name]
     if not ids:
         raise Failed(ESLURM_REST_FAIL_PARSING)
-    rec.plugin_id_select = ids[0]
+    if _KEPT:
+        rec.plugin_id_select = ids[0]
 
 
 CLUSTER = Obj("cluster", [
@@ -35,8 +39,8 @@ CLUSTER = Obj("cluster", [
           flag_names("flags", CLUSTER_FLAGS)),
     W("name", Text, description="Cluster name"),
     W("nodes", Text, description="Assigned nodes"),
-    Field("select_plugin", Text, lambda c: SELECT_PLUGINS.get(c.plugin_id_select),
-          "Configured select plugin", _select_plugin),
+    Field("select_plugin", Text, (lambda c: SELECT_PLUGINS.get(c.plugin_id_select))
+          if _KEPT else (lambda c: None), "Configured select plugin", _select_plugin),
     # The reference never fills it in (and a body's is ignored).
     Field("associations/root", Nullable(ASSOC_SHORT), lambda c: None,
           "Root association (always null)"),

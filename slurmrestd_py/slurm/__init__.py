@@ -5,6 +5,7 @@ are released with their matching slurm_free_* call by `owned()`, on error
 paths too; failures become one exception type, errors.SlurmError.
 """
 import contextlib
+import functools
 import grp
 import os
 import pwd
@@ -42,6 +43,17 @@ PRIVATE_LAYOUTS = VERSION[:2] == (22, 5)
 # plugin (with the others), once: a process cannot change it, as slurm_init
 # after slurm_fini crashes in 24.11's plugin loader.
 _AUTH_ALONE = hasattr(lib, "slurm_auth_init")
+
+
+@functools.cache
+def _members(ctype: str) -> frozenset[str]:
+    return frozenset(name for name, _ in ffi.typeof(ctype).fields)
+
+
+def declared(ctype: str, member: str) -> bool:
+    """Whether this release has `member` of struct `ctype` (the members one
+    release alone has are in cdef/<release>/*.fields)."""
+    return member in _members(ctype)
 
 
 def strerror(errno: int) -> str:

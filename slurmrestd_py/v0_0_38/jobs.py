@@ -467,7 +467,8 @@ JOB_TABLE = [
       "_shared.get(_v := j.shared, _v)", Scalar("string", enum=["none", "shared", "user", "mcs", None],
                                                  nullable=True)),
     N("show_flags", "details requested",
-      "[*(_sc[_v] if (_v := j.show_flags) in _sc else _sn(_v))]", StrList),
+      "[*(_sc[_v] if (_v := j.show_flags) in _sc else _sn(_v))]"
+      if slurm.declared("slurm_job_info_t", "show_flags") else "[]", StrList),  # 24.11: none kept
     I("sockets_per_board", "sockets per board required by job"),
     Field("sockets_per_node", NV16, "sockets_per_node", "sockets per node required by job"),
     I("start_time", "time execution begins, actual or expected"),
@@ -542,12 +543,51 @@ def job_id_text(value: str) -> str:
     return value if number is None else str(number)
 
 
+_LONG = re.compile(rb"[ \t\n\v\f\r]*[+-]?[0-9]+")  # what strtol reads
+
+
+def _strtol(text: bytes, pos: int, bits: int) -> tuple[int, int]:
+    """strtol(text + pos) cast to an unsigned `bits`-bit integer, and where it stopped."""
+    m = _LONG.match(text, pos)
+    if not m:
+        return 0, pos
+    return max(-(1 << 63), min(int(m.group()), (1 << 63) - 1)) & ((1 << bits) - 1), m.end()
+
+
+def _xlate(text: bytes) -> int:
+    """slurm_xlate_job_id, or its reading where libslurm has none (24.11):
+    "N"; "N_T", array task T's own job id (asked of slurmctld); "N+C", N + C;
+    0 for anything else."""
+    if hasattr(lib, "slurm_xlate_job_id"):
+        return lib.slurm_xlate_job_id(text)
+    job_id, end = _strtol(text, 0, 32)
+    if end == len(text):
+        return job_id
+    if text[end:end + 1] == b"+":
+        offset, end = _strtol(text, end + 1, 16)
+        return (job_id + offset) & 0xFFFFFFFF if end == len(text) else 0
+    if text[end:end + 1] != b"_":
+        return 0
+    task, end = _strtol(text, end + 1, 16)
+    if end != len(text):
+        return 0
+    try:
+        buf = _load("slurm_load_job", lambda out: lib.slurm_load_job(out, job_id, lib.SHOW_ALL))
+    except SlurmError:
+        return 0
+    try:
+        return next((j.job_id for j in (buf.job_array[i] for i in range(buf.record_count))
+                     if j.array_task_id == task), 0)
+    finally:
+        lib.slurm_free_job_info_msg(buf)
+
+
 def xlate_job_id(value: str) -> tuple[int, str]:
     """A {job_id} path segment as slurm_xlate_job_id reads it, and its text;
     a 400 when it names no job id."""
     text = job_id_text(value)
     slurm.init()
-    job_id = lib.slurm_xlate_job_id(text.encode("utf-8", "surrogateescape"))
+    job_id = _xlate(text.encode("utf-8", "surrogateescape"))
     if not job_id:
         raise ApiError(400, ESLURM_REST_INVALID_JOBS_DESC, "_handle_job_get",
                        f"Unable to find JobId={text}", payload={})

@@ -90,8 +90,9 @@ RESERVATION = Obj("reservation", [
     Field("partition", Text, description="Partition"),
     Field("purge_completed", PURGE_COMPLETED, lambda r: {"time": r.purge_comp_time}),
     Field("start_time", Int, description="Start time of reservation"),
-    Field("watts", Int, "resv_watts", "amount of power to reserve in watts "
-          "(4294967294 when not set)"),
+    Field("watts", Int, "resv_watts" if slurm.declared("reserve_info_t", "resv_watts")
+          else lambda r: slurm.NO_VAL,  # 24.11: never set
+          "amount of power to reserve in watts (4294967294 when not set)"),
     Field("tres", Text, "tres_str", "List of TRES"),
     Field("users", Text, description="List of users"),
 ])
