@@ -75,8 +75,11 @@ def app_factory(opts, warm: bool = False):
     authenticator = Authenticator(opts.auth)  # after -u: the daemon's uid is final
     if warm:
         router.load_all()
-        slurm.load_auth("jwt" in opts.auth)
-        slurm.warm_resolver()
+        # Where a process cannot change its auth plugin (24.11), the parent
+        # loads none if its clients may need either: each child loads its own.
+        if slurm.AUTH_SWITCHES or len(set(opts.auth)) == 1:
+            slurm.load_auth("jwt" in opts.auth)
+            slurm.warm_resolver()
 
     def on_identity(identity) -> None:
         slurm.act_as(identity.token, identity.proxied)

@@ -41,8 +41,9 @@ RELEASE = "%d.%02d.%d" % VERSION
 PRIVATE_LAYOUTS = VERSION[:2] == (22, 5)
 # 22.05 exports slurm_auth_init/fini. 24.11's slurm_init loads the auth
 # plugin (with the others), once: a process cannot change it, as slurm_init
-# after slurm_fini crashes in 24.11's plugin loader.
-_AUTH_ALONE = hasattr(lib, "slurm_auth_init")
+# after slurm_fini crashes in 24.11's plugin loader. AUTH_SWITCHES: a process
+# may load one auth plugin and then the other.
+AUTH_SWITCHES = hasattr(lib, "slurm_auth_init")
 
 
 @functools.cache
@@ -83,7 +84,7 @@ def init() -> None:
     if not _initialised:
         lib.slurm_init(ffi.NULL)
         _initialised = True
-        if _AUTH_ALONE:
+        if AUTH_SWITCHES:
             _keep_auth_type()
         else:  # slurm_init loaded auth/jwt if SLURM_JWT is set, else AuthType's
             _auth = "jwt" if "SLURM_JWT" in os.environ else "munge"
@@ -105,7 +106,7 @@ def load_auth(jwt: bool) -> None:
     want = "jwt" if jwt else "munge"
     if _auth == want:
         return
-    if _initialised and not _AUTH_ALONE:  # 24.11, with the other plugin: refused, not crashed
+    if _initialised and not AUTH_SWITCHES:  # 24.11, with the other plugin: refused, not crashed
         raise SlurmError(lib.ESLURM_NOT_SUPPORTED, "slurm_init",
                          f"auth/{_auth} loaded: Slurm 24.11 cannot load auth/{want} too")
     # libslurm picks auth/jwt over AuthType when SLURM_JWT is set, when it
@@ -115,7 +116,7 @@ def load_auth(jwt: bool) -> None:
     else:
         os.environ.pop("SLURM_JWT", None)
     init()
-    if _AUTH_ALONE:
+    if AUTH_SWITCHES:
         if _auth is not None:
             lib.slurm_auth_fini()
         check(lib.slurm_auth_init(ffi.NULL if jwt else _auth_type), "slurm_auth_init")
@@ -175,7 +176,7 @@ def reread() -> None:
     if not _initialised:
         return
     check(lib.slurm_conf_reinit(ffi.NULL), "slurm_conf_reinit")
-    if not _AUTH_ALONE:  # 24.11: the auth plugin loaded at start stays
+    if not AUTH_SWITCHES:  # 24.11: the auth plugin loaded at start stays
         return
     _keep_auth_type()
     if _auth is not None:
