@@ -35,9 +35,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench_listen  # noqa: E402  (daemon_user, free_port, start, token)
+import bench_listen  # noqa: E402  (Api, Listener, daemon_user, free_port, token)
 
-API = "/slurm/v0.0.38"
+API = bench_listen.Api("v0.0.38")
 
 
 class Activated:
@@ -97,7 +97,8 @@ def fresh_ping(port: int, request: bytes) -> float:
 
 
 def measure(which: str, user, request: bytes, connections: int) -> list[float]:
-    daemon = Activated(user) if which == "activated" else bench_listen.start(which, user)
+    daemon = (Activated(user) if which == "activated"
+              else bench_listen.Listener(which, API, user))
     try:
         fresh_ping(daemon.port, request)  # ours: starts the daemon; both: warm-up
         time.sleep(0.3)
@@ -115,8 +116,8 @@ def main() -> None:
     if os.getuid() != 0:
         sys.exit("run as root (daemons run as an unprivileged user)")
     user = bench_listen.daemon_user()
-    tok = bench_listen.token(bench_listen.CLIENT_USER)
-    request = (f"GET {API}/ping HTTP/1.1\r\nHost: localhost\r\n"
+    tok = bench_listen.token(bench_listen.CLIENT_USER, API.cluster)
+    request = (f"GET {API.ping} HTTP/1.1\r\nHost: localhost\r\n"
                f"X-SLURM-USER-NAME: {bench_listen.CLIENT_USER}\r\n"
                f"X-SLURM-USER-TOKEN: {tok}\r\nConnection: close\r\n\r\n").encode()
     order = ("activated", "reference", "ours")
@@ -124,7 +125,7 @@ def main() -> None:
     for r in range(args.rounds):
         for which in (order if r % 2 == 0 else tuple(reversed(order))):
             times[which] += measure(which, user, request, args.connections)
-    print(f"GET {API}/ping, a new connection each, one client, to a started daemon; "
+    print(f"GET {API.ping}, a new connection each, one client, to a started daemon; "
           f"{args.rounds} x {args.connections} connections each; daemons as {user.pw_name}, "
           f"JWT; {os.cpu_count()} CPUs")
     print(f"  {'':42} {'median ms':>10} {'p90 ms':>8} {'mean ms':>8}")
