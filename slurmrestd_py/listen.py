@@ -19,8 +19,8 @@ Limits and signals:
   request in progress is answered with `Connection: close`), wait up to
   `--shutdown-timeout` seconds, SIGKILL what is left, exit 0;
 * --idle-exit: with no connection for that long, close the listening
-  sockets and exit 0 (for sockets a super-server handed over and keeps:
-  activation.py);
+  sockets, let a connection a spare took meanwhile be served whole, and
+  exit 0 (for sockets a super-server handed over and keeps: activation.py);
 * SIGHUP: `on_hup` (slurm.conf is read again); connections that follow see
   the change, those in progress keep what they started with.
 """
@@ -263,7 +263,7 @@ def serve_forever(listeners: list[Listener], opts, app_for_peer, on_hup=None) ->
         for listener in listeners:
             listener.close()
         pool.retire_spares()
-    _shutdown(pool.busy | pool.retired, opts.shutdown_timeout, wake_r)
+    _shutdown(pool.busy | pool.retired, opts.shutdown_timeout, wake_r, stop)
     pool.close()
     signal.set_wakeup_fd(-1)
     os.close(wake_r)
@@ -510,13 +510,19 @@ def _signal_all(children: set[int], signum: int) -> None:
             pass
 
 
-def _shutdown(children: set[int], timeout: float, wake_r: int) -> None:
-    """Ask every child to finish, wait up to `timeout` seconds, then kill."""
-    _signal_all(children, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
+def _shutdown(children: set[int], timeout: float, wake_r: int, stop: list) -> None:
+    """Wait for the children to finish. Once `stop` holds a signal (at once
+    if it does already), ask them to (SIGTERM: an idle connection ends, a
+    request in progress is answered) and kill those still busy `timeout`
+    seconds later. After --idle-exit nobody is asked: a connection a spare
+    took as the daemon decided to exit is served whole."""
+    deadline = None
     _reap(children)
     while children:
-        left = deadline - time.monotonic()
+        if stop and deadline is None:
+            _signal_all(children, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+        left = 0.5 if deadline is None else deadline - time.monotonic()
         if left <= 0:
             log.warning("killing %d connection(s) still busy after %gs", len(children), timeout)
             _signal_all(children, signal.SIGKILL)
