@@ -8,6 +8,9 @@
 #                          (idempotent; needs tests/cluster.sh up first)
 #   cluster24.sh down      stop its daemons
 #   cluster24.sh status    show the node and the daemons
+#   cluster24.sh ours      slurmrestd-py in the root, built against its
+#                          libslurm 24.11 with trixie's Python, and what its
+#                          test suite needs there (needs up first)
 #   cluster24.sh rest [--as USER] METHOD PATH [BODY]
 #                          one request to the root's slurmrestd in inet mode,
 #                          as USER (default alice); prints the raw response
@@ -29,6 +32,9 @@ ROOT24=${ROOT24:-/var/lib/slurmrestd-py/trixie}
 DB=slurm24_acct_db
 PORTS=(7817 7818 7819)
 PKGS="munge slurmctld slurmd slurmdbd slurmrestd slurm-client slurm-wlm-jwt-plugin libslurm-dev"
+# To build slurmrestd-py there, and the programs its tests drive.
+OURS_PKGS="gcc python3-dev python3-venv xinetd systemd man-db groff-base openssl procps"
+VENV=/opt/slurmrestd-py
 
 CLUSTER_ROOT=$ROOT24
 # root.sh exec mounts /proc, /sys, /dev if needed and leaves daemons running.
@@ -45,9 +51,9 @@ build_root() {
     bash "$HERE/root.sh" build trixie "$ROOT24" || { bash "$HERE/root.sh" remove "$ROOT24"; exit 1; }
 }
 
-install_packages() {
+install_packages() {  # install_packages PACKAGE...
     local missing=()
-    for p in $PKGS; do
+    for p in "$@"; do
         in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "ok installed" >/dev/null || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return
@@ -62,10 +68,11 @@ install_packages() {
 }
 
 # alice and bob with the machine's uid and gid: a job, a token or a pipe's
-# owner names the same user on both clusters.
+# owner names the same user on both clusters. (slurmrestd: the user the
+# deployment units run slurmrestd-py as.)
 users() {
     local u db
-    for u in alice bob; do
+    for u in alice bob slurmrestd; do
         for db in passwd group shadow; do
             grep -q "^$u:" "$ROOT24/etc/$db" 2>/dev/null || { getent "$db" "$u" || true; } >> "$ROOT24/etc/$db"
         done
@@ -112,13 +119,31 @@ mariadb_in_root() {
     mountpoint -q "$ROOT24/run/mysqld" || mount --bind /run/mysqld "$ROOT24/run/mysqld"
 }
 
+# slurmrestd-py built in the root from a clean copy of this checkout (/src),
+# into the venv the README names; the machine's own root is bind-mounted at
+# /host, so that tests running here reach the 22.05 reference and its cluster.
+install_ours() {
+    install_packages $OURS_PKGS
+    bash "$HERE/root.sh" copy "$ROOT24"
+    in_root sh -c "[ -x $VENV/bin/python ] || python3 -m venv $VENV"
+    in_root env PIP_CERT=/etc/host-ca-certificates.crt \
+        "$VENV/bin/pip" install -q --disable-pip-version-check /src -r /src/tests/requirements.txt
+    in_root sh -c "cd / && $VENV/bin/python -c 'import slurmrestd_py.slurm'"
+    mkdir -p "$ROOT24/host"
+    # Read-only: nothing run from here writes there, and a removal of the root
+    # that found it still mounted could not delete the machine's files.
+    mountpoint -q "$ROOT24/host" || { mount --rbind / "$ROOT24/host" && mount --make-rslave "$ROOT24/host" \
+        && mount -o remount,bind,ro "$ROOT24/host"; }
+    log "slurmrestd-py built against $(in_root sh -c "$VENV/bin/python -c 'import slurmrestd_py.slurm as s; print(s.RELEASE)'" 2>/dev/null || echo '?') in $ROOT24$VENV"
+}
+
 # One HTTP/1.1 request (Connection: close) to the root's slurmrestd in inet
 # mode. Local auth trusts a pipe only when the daemon's user made it: the
 # request goes through a cat that USER's shell starts.
 rest() {
     local user=alice LC_ALL=C  # ${#body}: bytes, not characters
     if [ "${1:-}" = --as ]; then user=$2; shift 2; fi
-    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
+    [ $# = 2 ] || [ $# = 3 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
     local method=$1 path=$2 body=${3-} nl=$'\r\n' head
     head="$method $path HTTP/1.1${nl}Host: localhost${nl}Connection: close${nl}"
     [ $# = 2 ] || head+="Content-Type: application/json${nl}Content-Length: ${#body}${nl}"
@@ -130,16 +155,18 @@ rest() {
 case "${1:-up}" in
     up)
         start=$SECONDS
-        build_root; install_packages; users; write_config
+        build_root; install_packages $PKGS; users; write_config
         mariadb_in_root; start_munge; start_slurm
         log "up in $((SECONDS - start)) s: $(in_root sinfo -h -o '%P %T %N' | tr '\n' ' ')" ;;
     down)
         [ -d "$ROOT24" ] || exit 0
         stop_slurm
+        ! mountpoint -q "$ROOT24/host" || umount -R -l "$ROOT24/host"
         bash "$HERE/root.sh" stop "$ROOT24" ;;  # munged, and whatever else
     status)
         in_root sinfo || true
         for d in munged slurmdbd slurmctld slurmd; do echo "$d: $(ours $d)"; done ;;
+    ours) install_ours ;;
     rest) shift; rest "$@" ;;
-    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@
 #                                  there with chroot; end what it left running
 #   root.sh exec DIR COMMAND...    run COMMAND in DIR as it is (no copy), and
 #                                  leave what it starts running (daemons)
+#   root.sh copy DIR               copy this checkout into DIR/src, nothing else
 #   root.sh stop DIR               end every process running in DIR
 #   root.sh remove DIR             end its processes, unmount, delete it
 #   root.sh fresh SUITE COMMAND... all three, in a new directory under /var/tmp
@@ -100,14 +101,19 @@ build() {
     done
 }
 
-run() {
-    local dir=$1; shift
+# A clean copy: what git tracks or would track, never build products.
+copy() {
+    local dir=$1
     [ -x "$dir/bin/bash" ] || { log "$dir is not a root built by '$0 build'"; exit 1; }
-    # A clean copy: what git tracks or would track, never build products.
     rm -rf "$dir/src"; mkdir -p "$dir/src"
     (cd "$SRC" && git ls-files -z --cached --others --exclude-standard \
         | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _ \
         | tar --null -T - -cf -) | tar -xf - -C "$dir/src"
+}
+
+run() {
+    local dir=$1; shift
+    copy "$dir"
     mount_all "$dir"
     local rc=0
     chroot "$dir" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -142,6 +148,7 @@ case "${1:-}" in
     build) [ $# = 3 ] || exec "$0"; build "$2" "$3" ;;
     run) [ $# -ge 3 ] || exec "$0"; dir=$2; shift 2; run "$dir" "$@" ;;
     exec) [ $# -ge 3 ] || exec "$0"; dir=$2; shift 2; exec_in "$dir" "$@" ;;
+    copy) [ $# = 2 ] || exec "$0"; copy "$2" ;;
     stop) [ $# = 2 ] || exec "$0"; stop_procs "$2" ;;
     remove) [ $# = 2 ] || exec "$0"; remove "$2" ;;
     fresh)
@@ -149,5 +156,5 @@ case "${1:-}" in
         dir=$(mktemp -d "/var/tmp/slurmrestd-py-$suite.XXXXXX")
         trap 'remove "$dir"' EXIT
         build "$suite" "$dir"; run "$dir" "$@" ;;
-    *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
