@@ -13,7 +13,7 @@ import h11
 import pytest
 import yaml
 
-from conftest import (API, OURS, TIMEOUT, USER, assert_no_traceback, h11_exchange,
+from conftest import (API, OURS, TIMEOUT, USER, assert_no_traceback, cluster_release, h11_exchange,
                       parse_responses, req, run_ours, validate)
 
 NOT_FOUND = b"Unable find requested URL. Please view /openapi/v3 for API reference."
@@ -34,9 +34,11 @@ def ok(result, n=1):
 
 
 def check_envelope(data: dict, payload_key: str) -> None:
+    release = cluster_release()
     assert data["meta"] == {
         "plugin": {"type": "openapi/v0.0.38", "name": "Slurm OpenAPI v0.0.38"},
-        "Slurm": {"version": {"major": 22, "micro": 8, "minor": 5}, "release": "22.05.8"},
+        "Slurm": {"version": dict(zip(("major", "minor", "micro"), map(int, release.split(".")))),
+                  "release": release},
     }
     assert data["errors"] == []
     assert list(data) == ["meta", "errors", payload_key]
