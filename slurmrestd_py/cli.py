@@ -82,7 +82,7 @@ def app_factory(opts, warm: bool = False):
             slurm.warm_resolver()
 
     def on_identity(identity) -> None:
-        slurm.act_as(identity.token, identity.proxied)
+        slurm.act_as(identity.token, identity.proxied, identity.user)
 
     def app_for_peer(peer):
         return App(router, authenticator, peer, on_identity=on_identity)

@@ -44,8 +44,10 @@ def ping_all(token: bool) -> list[Ping]:
         start = time.monotonic_ns()
         status = lib.slurm_ping(i)
         latency = (time.monotonic_ns() - start) // 1000
-        if status and refused_credentials(status, token):
-            raise SlurmError(status, "slurm_ping")
+        # 24.11 returns -1 and leaves the cause in errno; 22.05 returns it.
+        cause = lib.slurm_get_errno() if status == -1 else status
+        if status and refused_credentials(cause, token):
+            raise SlurmError(cause, "slurm_ping")
         pings.append(Ping(slurm.text(conf.control_machine[i]), status, latency, i,
                           conf.control_cnt))
     return pings

@@ -225,8 +225,7 @@ class Spec:
         if (self.distribution & SLURM_DIST_STATE_BASE) == SLURM_DIST_ARBITRARY:
             env = _env_set(env, "SLURM_ARBITRARY_NODELIST",
                            _ranged_unique(self.nodelist) if self.nodelist else "(null)")
-        desc.user_id = NO_VAL  # the authenticated user, as slurmctld knows it
-        desc.group_id = NO_VAL
+        desc.user_id, desc.group_id = (NO_VAL, NO_VAL) if update else slurm.job_owner()
         if self.argv is not None:
             desc.argc = len(self.argv)
             desc.argv = _cstr_array(self.argv, keep)

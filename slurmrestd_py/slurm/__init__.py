@@ -137,14 +137,32 @@ def warm_resolver() -> None:
             pass  # each RPC reports it
 
 
-def act_as(token: str | None, user: str | None = None) -> None:
+# Who the RPCs act as (uid, gid), for what names its owner: a submitted job.
+_acting = (NO_VAL, NO_VAL)
+
+
+def act_as(token: str | None, user: str | None = None, acting: str | None = None) -> None:
     """Make this process's RPCs carry the client's credential: `token` (a
     JWT, sent as the token's owner, or as `user` if given: slurmctld honours
     that only for root's and SlurmUser's tokens), or, without a token,
-    auth/munge as the daemon's own uid. Done once, after authentication."""
+    auth/munge as the daemon's own uid. `acting`: the user name the
+    credential stands for. Done once, after authentication."""
+    global _acting
     load_auth(token is not None)
     if token is not None:
         _thread_config(token, user)
+    try:
+        entry = pwd.getpwnam(acting) if token is not None and acting else None
+    except KeyError:
+        entry = None  # slurmctld decides whether it knows the user
+    _acting = (entry.pw_uid, entry.pw_gid) if entry else (os.getuid(), os.getgid())
+
+
+def job_owner() -> tuple[int, int]:
+    """The uid and gid a job description names as its owner. 24.11's
+    slurmctld refuses a job naming none ("rejecting requested UID=NO_VAL");
+    22.05's takes the credential's, as its reference leaves them unset."""
+    return _acting if VERSION[:2] >= (23, 2) else (NO_VAL, NO_VAL)
 
 
 def _thread_config(token: str, user: str | None) -> None:

@@ -27,7 +27,7 @@ import time
 
 import pytest
 
-from conftest import (API, APIS, APIS_36, OURS, REFERENCE, TIMEOUT, V36, assert_no_traceback,
+from conftest import (API, APIS, APIS_36, OURS, REFERENCE, ROOT22, TIMEOUT, V36, assert_no_traceback,
                       in_api, parse_responses, reference_args, req, run_ours, run_reference,
                       validate)
 
@@ -92,6 +92,8 @@ def run_jwt(data: bytes, ours: bool, runas: str = DAEMON_USER, env=None, args=No
         envs = {"SLURM_JWT": "daemon"}
     envs.update(env or {})
     prefix = [] if runas == "root" else ["runuser", "-u", runas, "--"]
+    if not ours and ROOT22:
+        prefix = ["chroot", ROOT22, *prefix]
     proc = subprocess.run([*prefix, "env", *(f"{k}={v}" for k, v in envs.items()), *cmd],
                           input=data, capture_output=True, cwd=WORKDIR, timeout=TIMEOUT)
     responses, _, _ = parse_responses(proc.stdout, reference=not ours)
