@@ -33,7 +33,7 @@ DB=slurm24_acct_db
 PORTS=(7817 7818 7819)
 PKGS="munge slurmctld slurmd slurmdbd slurmrestd slurm-client slurm-wlm-jwt-plugin libslurm-dev"
 # To build slurmrestd-py there, and the programs its tests drive.
-OURS_PKGS="gcc python3-dev python3-venv xinetd systemd man-db groff-base openssl procps"
+OURS_PKGS="gcc python3-dev python3-venv xinetd systemd man-db groff-base openssl procps curl"
 VENV=/opt/slurmrestd-py
 
 CLUSTER_ROOT=$ROOT24
