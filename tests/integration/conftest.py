@@ -227,14 +227,14 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On 24.11, ours' cluster is not the 22.05 reference's: a 22.05 client
-    cannot reach a 24.11 slurmctld (its oldest protocol is 23.02's). The
+    """On 24.11, ours' cluster is not the 22.05 reference's: 24.11's slurmctld
+    refuses a 22.05 client ("protocol_version 9728 not supported"). The
     cluster22 tests are skipped there; test_v38_on_24 compares the shapes of
     v0.0.36-38 with the 22.05 reference's and their values with ours' v0.0.42."""
     if RELEASE == "22.05":
         return
-    skip = pytest.mark.skip(reason=f"values of the 22.05 reference: 24.11's slurmctld refuses its "
-                                   "protocol ('protocol_version 9728 not supported')")
+    skip = pytest.mark.skip(reason="values of the 22.05 reference, which cannot reach ours' "
+                                   "cluster (24.11) to compare")
     for item in items:
         if item.get_closest_marker("cluster22"):
             item.add_marker(skip)
