@@ -8,9 +8,15 @@ time. Run as root on the test cluster:
     /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py --cleanup-only
     /opt/slurmrestd-py/bin/python tests/bench/bench_jobs.py --api v0.0.42 [--endpoints jobs]
 
-With `--api v0.0.42` (or v0.0.40, v0.0.41) the reference is Slurm 24.11's
-slurmrestd on its own cluster (tests/cluster24.sh), which gets N jobs too;
-ours answers from the 22.05 cluster.
+The machine's Slurm (`scontrol --version`) says which cluster ours answers
+from and which reference stands beside it. On 22.05, with `--api v0.0.42`
+(or v0.0.40, v0.0.41) the reference is Slurm 24.11's slurmrestd on its own
+cluster (tests/cluster24.sh), which gets N jobs too. On 24.11 (run inside
+the trixie root, with ours built there against 24.11; `--api` defaults to
+v0.0.42) both daemons answer from that one cluster, side by side:
+
+    R=/var/lib/slurmrestd-py/trixie  # a copy of this tree in $R/src
+    bash tests/root.sh exec $R /opt/slurmrestd-py/bin/python /src/tests/bench/bench_jobs.py --cleanup
 
 First it tops the controller up to N jobs (all the jobs it knows, in any
 state, which is what GET /jobs lists) with held jobs of user alice named
@@ -51,9 +57,24 @@ HOST = []  # how a command reaches a cluster: the host's as it is ...
 IN24 = ["chroot", ROOT24]  # ... the 24.11 one's inside its root
 
 
-def variants(api: str) -> dict[str, tuple[list[str], list[str]]]:
+OLD_APIS = ("v0.0.36", "v0.0.37", "v0.0.38")  # served by 22.05's slurmrestd, not 24.11's
+
+
+def local_release() -> str:
+    """The machine's Slurm release ("22.05", "24.11"): ours' libslurm and cluster."""
+    out = subprocess.run(["scontrol", "--version"], capture_output=True, text=True,
+                         check=True).stdout  # "slurm 24.11.5"
+    return ".".join(out.split()[1].split(".")[:2])
+
+
+def variants(api: str, release: str) -> dict[str, tuple[list[str], list[str]]]:
     """name -> (daemon command, as USER; the cluster it answers from)."""
-    if api in ("v0.0.36", "v0.0.37", "v0.0.38"):
+    if release != "22.05":
+        if api in OLD_APIS:
+            sys.exit(f"Slurm {release}'s slurmrestd does not serve {api}")
+        return {"ours": ([OURS], HOST),
+                f"reference {release}": ([REFERENCE, "-a", "rest_auth/local"], HOST)}
+    if api in OLD_APIS:
         return {"ours": ([OURS], HOST),
                 "reference": ([REFERENCE, "-a", "rest_auth/local"], HOST),
                 f"reference -s {api}": ([REFERENCE, "-a", "rest_auth/local", "-s", api], HOST)}
@@ -67,7 +88,7 @@ def variants(api: str) -> dict[str, tuple[list[str], list[str]]]:
 
 def endpoints(api: str) -> dict[str, tuple[str, str, int]]:
     """endpoint -> (path, payload key, rounds multiplier)."""
-    slash = "" if api in ("v0.0.36", "v0.0.37", "v0.0.38") else "/"
+    slash = "" if api in OLD_APIS else "/"
     return {name: (f"/slurm/{api}/{name}{slash}", key, mult) for name, key, mult in (
         ("jobs", "jobs", 1), ("ping", "pings", 4), ("nodes", "nodes", 2),
         ("partitions", "partitions", 2))}
@@ -204,8 +225,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of GET /jobs per variant (other endpoints: more)")
     parser.add_argument("--workers", type=int, default=4, help="parallel sbatch loops")
-    parser.add_argument("--api", default="v0.0.38",
-                        help="API version (default v0.0.38; v0.0.40 on: against Slurm 24.11's)")
+    parser.add_argument("--api", help="API version (default: v0.0.38 on Slurm 22.05, "
+                        "v0.0.42 on 24.11; v0.0.40 on: against Slurm 24.11's)")
     parser.add_argument("--endpoints", default="jobs,ping,nodes,partitions",
                         help="comma-separated subset of jobs,ping,nodes,partitions")
     parser.add_argument("--cleanup", action="store_true",
@@ -215,7 +236,9 @@ def main() -> None:
     args = parser.parse_args()
     if os.getuid() != 0:
         sys.exit("run as root (jobs are submitted and daemons started as user alice)")
-    chosen = variants(args.api)
+    release = local_release()
+    args.api = args.api or ("v0.0.38" if release == "22.05" else "v0.0.42")
+    chosen = variants(args.api, release)
     clusters = {tuple(c) for _, c in chosen.values()}
     if args.cleanup_only:
         for c in clusters:
@@ -271,7 +294,11 @@ def run(args, chosen, endpoints, reqfiles, rssfile, env) -> None:
                 wall.setdefault((variant, name), []).append(t)
                 rss.setdefault((variant, name), []).append(m)
 
-    known = ", ".join(f"{name}'s slurmctld {jobs_known(c)}" for name, (_, c) in chosen.items())
+    sharing = {}  # cluster -> the variants answering from it
+    for name, (_, c) in chosen.items():
+        sharing.setdefault(tuple(c), []).append(name)
+    known = ", ".join(f"{' and '.join(names)}'s slurmctld {jobs_known(list(c))}"
+                      for c, names in sharing.items())
     print(f"\njobs known: {known}; inet mode, one connection per process, "
           f"as {USER}, variants interleaved; {os.cpu_count()} CPUs")
     print(f"{'endpoint':11} {'variant':22} {'n':>3} {'wall median':>12} {'p90':>9} "
