@@ -540,3 +540,18 @@ def created(fixtures: dict, key: str, create: tuple = (), run=None):
 def scontrol(*args, check=True):
     return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
                           timeout=60)
+
+
+# ---- the 22.05 cluster, from either mode ----
+
+def cluster_cmd(root, *cmd, user=None, check=True):
+    """`cmd` (scontrol, sbatch, sacctmgr ...) on the cluster of `root`: inside
+    it when set (chroot, then runuser to `user`), else where the tests run
+    (ours' cluster)."""
+    argv = [*(("chroot", root) if root else ()),
+            *(("runuser", "-u", user, "--") if user else ()), *cmd]
+    return subprocess.run(argv, capture_output=True, text=True, check=check, timeout=TIMEOUT)
+
+
+# The 22.05 cluster (the machine's in 22.05 mode: then ours' own).
+on22 = functools.partial(cluster_cmd, ROOT22)
