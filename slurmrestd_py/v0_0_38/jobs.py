@@ -96,6 +96,19 @@ REASONS = (
     "MaxBillingPerAccount QOSMinBilling ReservationDeleted"
 ).split()
 
+
+def _libslurm_reasons(limit: int = 1024) -> list[str]:
+    """The installed libslurm's names, up to the first number from which it
+    names every one alike (its name of an unknown reason)."""
+    names = [ffi.string(lib.slurm_job_reason_string(i)).decode() for i in range(limit)]
+    return names[:max(i for i, name in enumerate(names) if name != names[-1]) + 1]
+
+
+if slurm.VERSION >= (24, 11, 0):
+    # 24.11 renamed four (33 is RaisedSignal, defunct ones "InvaildReason")
+    # and added more: its own names, as its slurmctld numbers them.
+    REASONS = _libslurm_reasons()
+
 # slurm_job_state_string(): the first flag that is set, in this order, else the base state.
 STATE_FLAGS = (
     (lib.JOB_COMPLETING, "COMPLETING"), (lib.JOB_STAGE_OUT, "STAGE_OUT"),

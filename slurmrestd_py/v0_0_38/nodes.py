@@ -38,7 +38,11 @@ NullStr = Scalar("string", nullable=True)
 BASE_STATES = ("unknown", "down", "idle", "allocated", "error", "mixed", "future")
 STATE_BASE = 0x0000000F
 STATE_FLAGS = 0xFFFFFFF0
+# The release's own flags: 24.11 dropped NODE_STATE_NET (bit 4) and added
+# NODE_STATE_BLOCKED (bit 27), which libslurm names first.
+_R24 = slurm.VERSION >= (24, 11, 0)
 FLAG_NAMES = (
+    *([(1 << 27, "BLOCKED")] if _R24 else []),
     (1 << 7, "CLOUD"),
     (1 << 10, "COMPLETING"),
     (1 << 9, "DRAIN"),
@@ -49,7 +53,7 @@ FLAG_NAMES = (
     (1 << 15, "MAINTENANCE"),
     (1 << 23, "POWER_DOWN"),
     (1 << 24, "POWER_UP"),
-    (1 << 4, "PERFCTRS"),
+    *([] if _R24 else [(1 << 4, "PERFCTRS")]),
     (1 << 12, "POWERED_DOWN"),
     (1 << 16, "REBOOT_REQUESTED"),
     (1 << 20, "REBOOT_ISSUED"),
