@@ -45,6 +45,9 @@ ID_KEYS = ("name", "cluster", "account", "user", "partition", "type")
 NULLABLE = {
     # 24.11 has no select plugin ids (README, "On Slurm 24.11"): ours' null.
     "select_plugin": "no select plugin id on 24.11",
+    # Who last set a node's reason (NO_VAL: no one): each cluster's nodes have
+    # their own history (the reference itself writes null for vm).
+    "reason_set_by_user": "the nodes' own histories",
 }
 # The reference's status where it is a fault ours does not repeat
 # (test_slurmdb.py's test_v36_diag_as_root): the bodies still compare.
