@@ -25,7 +25,7 @@ import subprocess
 import pytest
 import yaml
 
-from conftest import (API, REFERENCE, REFERENCE_ARGS, TIMEOUT, USER, assert_no_traceback,
+from conftest import (API, REFERENCE, REFERENCE_ARGS, ROOT22, TIMEOUT, USER, assert_no_traceback,
                       parse_responses, reference_args, req, run_ours, run_reference, shape)
 
 
@@ -48,6 +48,7 @@ def single(result):
 
 # ---- successful answers ----
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("path", [f"{API}/ping", f"{API}/diag", f"{API}/licenses",
                                   f"{V37}/ping", f"{V37}/diag", f"{V36}/ping", f"{V36}/diag"])
 def test_same_status_type_and_shape(path):
@@ -64,6 +65,7 @@ def test_same_status_type_and_shape(path):
     assert od["errors"] == rd["errors"] == []
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("path", [f"{API}/ping", f"{V37}/ping", f"{V36}/ping"])
 def test_ping_values_equal(path):
     wire = req(path=path, close=True)
@@ -79,6 +81,7 @@ def test_what_older_versions_do_not_serve(path):
     assert single(ref).status == single(ours).status == 404
 
 
+@pytest.mark.cluster22
 def test_licenses_values_equal():
     # A job holding a license between the two calls would change Used/Free:
     # ask ours again before declaring a difference.
@@ -110,6 +113,7 @@ def test_diag_structure_and_tables():
         assert {i: o_names[i] for i in common} == {i: r_names[i] for i in common}
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("accept", ["application/x-yaml", "text/yaml"])
 def test_yaml_same_data(accept):
     # The reference writes tagged YAML (`--- !!map`, `!!str ...`); ours plain
@@ -121,6 +125,7 @@ def test_yaml_same_data(accept):
     assert yaml.safe_load(o.body) == yaml.safe_load(r.body)
 
 
+@pytest.mark.cluster22
 def test_pipelined_same_answers():
     wire = (req(path=f"{API}/ping") + req(path=f"{API}/licenses")
             + req(path=f"{API}/ping", close=True))
@@ -131,6 +136,7 @@ def test_pipelined_same_answers():
     assert [r.json() for r in ours.responses] == [r.json() for r in ref.responses]
 
 
+@pytest.mark.cluster22
 def test_http_1_0_same_data():
     ref, ours = both(req(version="1.0", host=False))
     r, o = single(ref), single(ours)
@@ -278,12 +284,15 @@ def test_chunked_body():
     assert o.body == unchunked.body
 
 
-def _over_socketpair(cmd) -> tuple[int, bytes]:
+def _over_socketpair(cmd, root=None) -> tuple[int, bytes]:
+    """`cmd` as alice on a socket; `root`: inside that root (chroot, then runuser)."""
     ours, theirs = socket.socketpair()
+    as_alice = {} if root else {"user": USER, "group": USER, "extra_groups": []}
+    if root:
+        cmd = ["chroot", root, "runuser", "-u", USER, "--", *cmd]
     with ours, theirs:
         proc = subprocess.Popen(cmd, stdin=theirs, stdout=theirs, stderr=subprocess.DEVNULL,
-                                user=USER, group=USER, extra_groups=[],
-                                env={**os.environ, "SLURMRESTD_LOG_STDERR": "1"})
+                                env={**os.environ, "SLURMRESTD_LOG_STDERR": "1"}, **as_alice)
         theirs.close()
         ours.sendall(req(close=True))
         ours.shutdown(socket.SHUT_WR)
@@ -295,7 +304,7 @@ def _over_socketpair(cmd) -> tuple[int, bytes]:
 
 def test_socket_on_stdin():
     from conftest import OURS
-    rc, raw = _over_socketpair([REFERENCE, *REFERENCE_ARGS])
+    rc, raw = _over_socketpair([REFERENCE, *REFERENCE_ARGS], ROOT22)
     (r,), _, _ = parse_responses(raw)
     assert r.status == 401  # the fault: local auth refuses a socket in inet mode
     rc, raw = _over_socketpair([OURS])

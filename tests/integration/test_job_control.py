@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import glob
 import json
+import os
 import re
 import struct
 import subprocess
@@ -294,6 +295,7 @@ ACCEPTED = {
 }
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("case", list(ACCEPTED))
 @pytest.mark.parametrize("api", APIS_36)
 def test_accepted_submission_makes_the_same_job(tokens, created, openapi_doc, case, api):
@@ -354,6 +356,7 @@ REJECTED_CASES = [(API, case) for case in REJECTED] + \
     [("/slurm/v0.0.37", case) for case in [*REJECTED, *REJECTED_V37]]
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("api, case", REJECTED_CASES)
 def test_rejected_submission_gets_the_same_errors(tokens, created, openapi_doc, api, case):
     body, status = REJECTED[case] if case in REJECTED else REJECTED_V37[case]
@@ -373,6 +376,7 @@ V36_REJECTED = [*(c for c in REJECTED if c != "unconfigured_gres"), "priority",
                 "bad_standard_out"]
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("case", V36_REJECTED)
 def test_v0_0_36_rejected_submission(tokens, created, openapi_doc, case):
     body, status = REJECTED.get(case) or {
@@ -390,6 +394,7 @@ def test_v0_0_36_rejected_submission(tokens, created, openapi_doc, case):
     assert "job_id" not in ours.json() and ours.json()["errors"]
 
 
+@pytest.mark.cluster22
 def test_v0_0_36_gres(tokens, openapi_doc):
     """The v0.0.36 reference dies on an unconfigured GRES (no answer); ours
     refuses it as v0.0.38 does."""
@@ -404,6 +409,7 @@ def test_v0_0_36_gres(tokens, openapi_doc):
     assert errors and all(set(e) == {"error", "error_code"} for e in errors), errors
 
 
+@pytest.mark.cluster22
 def test_v0_0_36_names_nameless_submissions_only(tokens, created, update_pair, openapi_doc):
     """A nameless v0.0.36 submission is named "openapi" by both; an update
     renames the job "openapi" in the reference only (its fault)."""
@@ -428,6 +434,7 @@ def test_v0_0_36_names_nameless_submissions_only(tokens, created, update_pair, o
 
 # ---- where the reference is wrong ----
 
+@pytest.mark.cluster22
 def test_requeue_false_is_honoured(tokens, created, openapi_doc):
     ref, ours = submit_both(tokens, created, {"script": SCRIPT,
                                               "job": {**HELD, "requeue": False}})
@@ -447,11 +454,26 @@ def test_properties_that_crash_the_reference_work(tokens, created, openapi_doc):
     assert ours.status == 200, ours.body
     created.append(ours.json()["job_id"])
     check_ours(openapi_doc, ours, SUBMIT, "post")
-    assert job_records(ours.json()["job_id"])["0"]["Command"] == "one two"
+    # slurmctld shows a batch job's arguments as Command (22.05 all of them,
+    # 24.11 the first): as for sbatch's job given the same arguments.
+    path = f"{WORKDIR}/rpy_argv.sh"
+    with open(path, "w") as f:
+        f.write(SCRIPT)
+    try:
+        out = subprocess.run(["runuser", "-u", "alice", "--", "sbatch", "--parsable", "--hold",
+                              "-o", "/dev/null", path, "two"], capture_output=True, text=True,
+                             check=True, timeout=TIMEOUT).stdout
+    finally:
+        os.unlink(path)
+    sbatch_id = int(out.split(";")[0])
+    created.append(sbatch_id)
+    expected = job_records(sbatch_id)["0"]["Command"].replace(path, "one")
+    assert job_records(ours.json()["job_id"])["0"]["Command"] == expected
 
 
 # ---- local authentication submits as the peer ----
 
+@pytest.mark.cluster22
 def test_local_auth_submission_is_the_peers(created, openapi_doc):
     body = json.dumps({"script": SCRIPT, "job": {**HELD, "name": "local"}}).encode()
     data = req("POST", SUBMIT, [("Content-Type", "application/json")], body, close=True)
@@ -496,6 +518,7 @@ def update_pair(tokens, created):
     return ref.json()["job_id"], ours.json()["job_id"]
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("update", UPDATES, ids=lambda u: "+".join(u) or "empty")
 @pytest.mark.parametrize("api", APIS)
 def test_update_has_the_same_effect(tokens, update_pair, openapi_doc, update, api):
@@ -509,6 +532,7 @@ def test_update_has_the_same_effect(tokens, update_pair, openapi_doc, update, ap
     assert differences(ref_id, our_id) == []
 
 
+@pytest.mark.cluster22
 def test_update_refused_by_slurmctld_gets_the_same_error(tokens, created, update_pair,
                                                          openapi_doc):
     ref_id, our_id = update_pair
@@ -527,6 +551,7 @@ def test_update_refused_by_slurmctld_gets_the_same_error(tokens, created, update
         ["scontrol", "show", "job", str(bob_job)], capture_output=True, text=True).stdout
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("api", APIS)
 def test_update_that_cannot_be_parsed_is_a_400(tokens, update_pair, openapi_doc, api):
     ref_id, our_id = update_pair
@@ -561,6 +586,7 @@ def _signal(job_id, query: str, tokens, ours: bool, user="alice", api=API):
                        jwt_headers(user, tokens[user])), ours)
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("query,status", [
     ("?signal=BOGUS", 400), ("?signal=0", 400), ("?signal=99", 400), ("?signal=-3", 400),
     ("?signal=USR1", 500), ("?signal=10", 500), ("?signal=SIGUSR2", 500),
@@ -577,6 +603,7 @@ def test_signal_a_pending_job(tokens, update_pair, openapi_doc, query, status, a
         json.dumps(ours.json()).replace(str(our_id), "J")
 
 
+@pytest.mark.cluster22
 def test_signal_another_users_job_is_refused(tokens, created, openapi_doc):
     bob_job = submit_both(tokens, created, {"script": SCRIPT, "job": HELD}, user="bob")[1]
     bob_id = bob_job.json()["job_id"]
@@ -589,6 +616,7 @@ def test_signal_another_users_job_is_refused(tokens, created, openapi_doc):
     assert job_records(bob_id)["0"]["JobState"] == "PENDING"
 
 
+@pytest.mark.cluster22
 def test_signal_running_jobs_then_cancel(tokens, created, openapi_doc):
     # The node has two CPUs: free them of this module's earlier jobs, and use
     # partition "long" (higher priority tier) to run ahead of anything waiting.

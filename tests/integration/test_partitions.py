@@ -74,6 +74,7 @@ def by_name(data):
 
 # ---- the list ----
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0"])
 @pytest.mark.parametrize("api", APIS_36)
 def test_list_same_as_reference(path, openapi_doc, api):
@@ -127,6 +128,7 @@ def test_records_as_the_reference_renders_them():
     assert (c["nodes"], c["total_cpus"], c["total_nodes"]) == ("ghost2", 1, 1)
 
 
+@pytest.mark.cluster22
 def test_v0_0_37_records():
     """v0.0.37: one raw number per memory limit (a per-CPU limit keeps its
     MEM_PER_CPU bit and reads negative), no `within`; the default time limit
@@ -163,6 +165,7 @@ def test_nodes_list_their_partitions():
 
 # ---- one partition ----
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("name", ["debug", "long", "LONG", "ghosts", "rpyp_a", "lon%67"])
 @pytest.mark.parametrize("api", APIS_36)
 def test_one_same_as_reference(name, openapi_doc, api):
@@ -170,6 +173,7 @@ def test_one_same_as_reference(name, openapi_doc, api):
     assert [p["name"] for p in data["partitions"]] == [name.lower().replace("%67", "g")]
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("name", ["nosuch", "lon", "long%20", "ghost1"])
 @pytest.mark.parametrize("api", APIS_36)
 def test_unknown_same_as_reference(name, openapi_doc, api):
@@ -193,6 +197,7 @@ def test_not_modified(path, openapi_doc, api):
     check_same(path, openapi_doc, LIST_PATH, status=304, api=api)
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("api", APIS)
 def test_changes_since_update_time_are_seen(openapi_doc, api):
     since = int(time.time()) - 1
@@ -209,12 +214,14 @@ def test_changes_since_update_time_are_seen(openapi_doc, api):
         scontrol("update", "partitionname=rpyp_c", "MaxTime=UNLIMITED")
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "-99999999999999999999"])
 @pytest.mark.parametrize("api", APIS)
 def test_odd_but_valid_update_time(value, openapi_doc, api):
     check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, api=api)
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", ".", "%205"])
 @pytest.mark.parametrize("path", [LIST_PATH, f"{API}/partition/long", f"{API}/partition/nosuch"])
 @pytest.mark.parametrize("api", APIS)
@@ -226,6 +233,7 @@ def test_bad_update_time(path, value, openapi_doc, api):
 
 # ---- YAML ----
 
+@pytest.mark.cluster22
 def test_yaml_same_data():
     import yaml
     ref, ours = get_both(LIST_PATH, headers=[("Accept", "application/x-yaml")])

@@ -52,6 +52,7 @@ def check_same(path, openapi_doc, template, status=200, api=API):
 
 # ---- the list ----
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("path", [LIST_PATH, LIST_PATH + "/", LIST_PATH + "?update_time=0"])
 @pytest.mark.parametrize("api", APIS)
 def test_list_same_as_reference(path, openapi_doc, api):
@@ -102,6 +103,7 @@ def test_v0_0_37_names_no_hourly_flag():
 
 # ---- one reservation ----
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("name", ["rpy_maint", "rpy_lic", "rpy_part", "RPY_Maint"])
 @pytest.mark.parametrize("api", APIS)
 def test_one_same_as_reference(name, openapi_doc, api):
@@ -109,6 +111,7 @@ def test_one_same_as_reference(name, openapi_doc, api):
     assert [r["name"] for r in data["reservations"]] == [name.lower()]
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("name", ["no_such_reservation", "rpy_mai", "rpy_maint%20"])
 @pytest.mark.parametrize("api", APIS)
 def test_unknown_same_as_reference(name, openapi_doc, api):
@@ -135,6 +138,7 @@ def test_not_modified(path, openapi_doc, api):
     check_same(path, openapi_doc, LIST_PATH, status=304, api=api)
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("api", APIS)
 def test_changes_since_update_time_are_seen(openapi_doc, api):
     before = int(time.time()) - 1
@@ -152,12 +156,14 @@ def test_changes_since_update_time_are_seen(openapi_doc, api):
         scontrol("update", "reservationname=rpy_part", "maxstartdelay=10")
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("value", ["-5", "1.5", "%2B7", "1.5e3", "-.5", "-99999999999999999999"])
 @pytest.mark.parametrize("api", APIS)
 def test_odd_but_valid_update_time(value, openapi_doc, api):
     check_same(f"{LIST_PATH}?update_time={value}", openapi_doc, LIST_PATH, api=api)
 
 
+@pytest.mark.cluster22
 @pytest.mark.parametrize("value", ["abc", "", "1e3", "true", "0x10", "5abc", ".", "inf", "%205"])
 @pytest.mark.parametrize("path", [LIST_PATH, f"{API}/reservation/rpy_lic"])
 @pytest.mark.parametrize("api", APIS)
@@ -167,6 +173,7 @@ def test_bad_update_time(path, value, openapi_doc, api):
     assert data["errors"] == [] and data["reservations"] == []
 
 
+@pytest.mark.cluster22
 def test_yaml_same_data():
     import yaml
     wire = req(path=LIST_PATH, headers=[("Accept", "application/x-yaml")], close=True)
