@@ -225,7 +225,11 @@ class Spec:
         if (self.distribution & SLURM_DIST_STATE_BASE) == SLURM_DIST_ARBITRARY:
             env = _env_set(env, "SLURM_ARBITRARY_NODELIST",
                            _ranged_unique(self.nodelist) if self.nodelist else "(null)")
-        desc.user_id, desc.group_id = (NO_VAL, NO_VAL) if update else slurm.job_owner()
+        # An update names no owner: slurm_init_job_desc_msg's "nobody" stays
+        # (22.05 NO_VAL; 24.11 SLURM_AUTH_NOBODY, where any other uid asks to act
+        # as that user, which slurmctld refuses a non-administrator).
+        if not update:
+            desc.user_id, desc.group_id = slurm.job_owner()
         if self.argv is not None:
             desc.argc = len(self.argv)
             desc.argv = _cstr_array(self.argv, keep)
