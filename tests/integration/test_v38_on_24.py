@@ -1,8 +1,8 @@
 """v0.0.36, v0.0.37 and v0.0.38 on either release (issue 13): every GET of
 ours, answered from ours' cluster, has the shape of the 22.05 reference's
 answer from the 22.05 cluster; ours' v0.0.38 values agree with ours'
-v0.0.42 for the same objects; a job submitted at v0.0.38 is made and
-cancelled on ours' cluster.
+v0.0.42 for the same objects; a job submitted at v0.0.38 is made, updated
+and cancelled on ours' cluster.
 
 On 24.11 this replaces the cluster22 tests: the 22.05 reference cannot reach
 a 24.11 slurmctld, so it answers from the 22.05 cluster, where this module
@@ -247,7 +247,7 @@ def job_fields(job_id) -> dict:
     return dict(re.findall(r"(\w+)=(\S*)", out))
 
 
-def test_submit_and_cancel(objects):
+def test_submit_update_and_cancel(objects):
     body = {"script": "#!/bin/sh\nsleep 600\n",
             "job": {"environment": {"PATH": "/bin:/usr/bin"}, "hold": True,
                     "name": PREFIX + "submit", "current_working_directory": "/tmp"}}
@@ -265,6 +265,11 @@ def test_submit_and_cancel(objects):
         assert (fields["JobName"], fields["JobState"], fields["Reason"]) == \
             (PREFIX + "submit", "PENDING", "JobHeldUser")
         assert fields["UserId"].startswith("alice(")
+        update = one(run_ours(req("POST", f"/slurm/v0.0.38/job/{job_id}",
+                                  [("Content-Type", "application/json")],
+                                  json.dumps({"comment": "updated"}).encode(), close=True)))
+        assert update.status == 200 and update.json()["errors"] == [], update.body[:500]
+        assert job_fields(job_id)["Comment"] == "updated"
         cancel = one(run_ours(req("DELETE", f"/slurm/v0.0.38/job/{job_id}", close=True)))
         assert cancel.status == 200 and cancel.json()["errors"] == [], cancel.body[:500]
         assert job_fields(job_id)["JobState"] == "CANCELLED"
