@@ -247,7 +247,7 @@ def job_fields(job_id) -> dict:
     return dict(re.findall(r"(\w+)=(\S*)", out))
 
 
-def test_submit_update_and_cancel(objects):
+def test_submit_update_and_cancel():
     body = {"script": "#!/bin/sh\nsleep 600\n",
             "job": {"environment": {"PATH": "/bin:/usr/bin"}, "hold": True,
                     "name": PREFIX + "submit", "current_working_directory": "/tmp"}}
