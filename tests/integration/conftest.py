@@ -540,3 +540,17 @@ def created(fixtures: dict, key: str, create: tuple = (), run=None):
 def scontrol(*args, check=True):
     return subprocess.run(["scontrol", *args], capture_output=True, text=True, check=check,
                           timeout=60)
+
+
+# ---- fixtures on one cluster or two: on 24.11 the 24.11 reference answers
+# from ours' own cluster, so a fixture made for ours is the reference's too ----
+
+def roots() -> tuple:
+    """The distinct roots of the clusters the daemons compared answer from:
+    ours' (None) and the 24.11 reference's, or ours' alone on 24.11."""
+    return (None,) if SAME_CLUSTER24 else (None, ROOT24)
+
+
+def root24():
+    """The root to act on the 24.11 reference's cluster: None (ours') on 24.11."""
+    return roots()[-1]
