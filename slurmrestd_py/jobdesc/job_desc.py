@@ -225,7 +225,10 @@ class Spec:
         if (self.distribution & SLURM_DIST_STATE_BASE) == SLURM_DIST_ARBITRARY:
             env = _env_set(env, "SLURM_ARBITRARY_NODELIST",
                            _ranged_unique(self.nodelist) if self.nodelist else "(null)")
-        desc.user_id, desc.group_id = (NO_VAL, NO_VAL) if update else slurm.job_owner()
+        if not update:  # an update keeps slurm_init_job_desc_msg's "no owner named"
+            # (24.11's is SLURM_AUTH_NOBODY: its slurmctld takes NO_VAL for one, and
+            # refuses a user's update naming another owner as ESLURM_USER_ID_MISSING)
+            desc.user_id, desc.group_id = slurm.job_owner()
         if self.argv is not None:
             desc.argc = len(self.argv)
             desc.argv = _cstr_array(self.argv, keep)
