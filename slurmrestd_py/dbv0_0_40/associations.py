@@ -3,7 +3,7 @@
 
 The association is dbv0.0.38's, its numbers as {set, infinite, number}
 objects, its keys in 24.11's order. 22.05 keeps no comment and no lineage
-(both ""); the reference's `id` is the association's short record here and
+(both "" there; 24.11's association record has them); the reference's `id` is the association's short record here and
 a plain id from v0.0.41 on."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..dbv0_0_38 import associations as a38
 from ..kinds import NUMBER_OBJECTS, U32
 from ..routes import Param
 from ..schema import ArrayOf, Bool, Enum, Field, Int, Obj, Str
-from ..slurm import conditions, ffi, records
+from ..slurm import conditions, declared, ffi, records
 from ..slurmdb.qos import qos_names
 from ..slurmdb.session import ENV, Conditions, answer
 from ..slurmdb.writers import boolean, flag_names, no_val, unsigned
@@ -53,6 +53,11 @@ def _numbers() -> dict[str, Field]:
             for e in a38.ASSOCIATION.entries if e.type is U32 and e.key != "shares_raw"}
 
 
+def _kept(member: str):
+    """The record's `member` where this release keeps it (24.11), else ""."""
+    return member if declared("slurmdb_assoc_rec_t", member) else (lambda a: "")
+
+
 def _moved(key: str, replace: dict) -> Field:
     return replace.get(key) or _entry(key)
 
@@ -85,12 +90,12 @@ ASSOC = a38.ASSOCIATION.derive(
         "user": Field("user", Text, "user", "User name", _entry("user").write, True),
     }, add=[
         (None, accounting(ACCOUNTING)),
-        ("cluster", Field("comment", Text, lambda a: "", "Arbitrary comment (22.05: none)")),
+        ("cluster", Field("comment", Text, _kept("comment"), "Arbitrary comment (22.05: none)")),
         ("max/tres/group/active", _moved("max/tres/minutes/total", _REPLACE)),
         ("max/tres/minutes/total", _moved("max/per/account/wall_clock", _REPLACE)),
         ("max/per/account/wall_clock", Field("id", ASSOC_SHORT, lambda a: ASSOC_SHORT.read(a),
                                              "Unique ID")),
-        ("is_default", Field("lineage", Text, lambda a: "",
+        ("is_default", Field("lineage", Text, _kept("lineage"),
                              "Complete path up the hierarchy to the root association "
                              "(22.05: none)")),
         ("max/jobs/total", _moved("max/tres/minutes/per/job", _REPLACE)),

@@ -52,29 +52,38 @@ def lacking(s) -> int:
     return 0
 
 
+def _exit_count(key: str, i: int):
+    """The `i`th count of the array `key` (24.11), 0 where not kept (22.05)."""
+    if not slurm.declared("stats_info_response_msg_t", key):
+        return lacking
+    return lambda s: getattr(s, key)[i] if i < getattr(s, key + "_cnt") else 0
+
+
 def _exits(key: str, name: str, description: str, reasons) -> Field:
     """The counts of why a scheduler's cycles exited (22.05 does not keep them)."""
-    obj = Obj(name, [Field(reason, _INT32, lacking, desc) for reason, desc in reasons])
+    obj = Obj(name, [Field(reason, _INT32, _exit_count(key, i), desc)
+                     for reason, desc, i in reasons])
     return Field(key, obj, obj.read, description)
 
 
+# (key, description, index in slurmctld's array: its schedule_exit_t, bf_exit_t)
 SCHEDULE_EXIT = _exits("schedule_exit", "schedule_exit_fields",
                        "Reasons for which the scheduling cycle exited since last reset", [
-    ("end_job_queue", "Reached end of queue"),
-    ("default_queue_depth", "Reached number of jobs allowed to be tested"),
-    ("max_job_start", "Reached number of jobs allowed to start"),
-    ("max_rpc_cnt", "Reached RPC limit"),
-    ("max_sched_time", "Reached maximum allowed scheduler time"),
-    ("licenses", "Blocked on licenses"),
+    ("end_job_queue", "Reached end of queue", 0),
+    ("default_queue_depth", "Reached number of jobs allowed to be tested", 1),
+    ("max_job_start", "Reached number of jobs allowed to start", 2),
+    ("max_rpc_cnt", "Reached RPC limit", 4),
+    ("max_sched_time", "Reached maximum allowed scheduler time", 5),
+    ("licenses", "Blocked on licenses", 3),
 ])
 BF_EXIT = _exits("bf_exit", "bf_exit_fields",
                  "Reasons for which the backfill scheduling cycle exited since last reset", [
-    ("end_job_queue", "Reached end of queue"),
-    ("bf_max_job_start", "Reached number of jobs allowed to start"),
-    ("bf_max_job_test", "Reached number of jobs allowed to be tested"),
-    ("bf_max_time", "Reached maximum allowed scheduler time"),
-    ("bf_node_space_size", "Reached table size limit"),
-    ("state_changed", "System state changed"),
+    ("end_job_queue", "Reached end of queue", 0),
+    ("bf_max_job_start", "Reached number of jobs allowed to start", 1),
+    ("bf_max_job_test", "Reached number of jobs allowed to be tested", 2),
+    ("bf_max_time", "Reached maximum allowed scheduler time", 5),
+    ("bf_node_space_size", "Reached table size limit", 4),
+    ("state_changed", "System state changed", 3),
 ])
 
 

@@ -555,3 +555,18 @@ def cluster_cmd(root, *cmd, user=None, check=True):
 
 # The 22.05 cluster (the machine's in 22.05 mode: then ours' own).
 on22 = functools.partial(cluster_cmd, ROOT22)
+
+
+# ---- fixtures on one cluster or two: on 24.11 the 24.11 reference answers
+# from ours' own cluster, so a fixture made for ours is the reference's too ----
+
+def roots() -> tuple:
+    """The distinct roots of the clusters the daemons compared answer from:
+    ours' (None) and the 24.11 reference's, or ours' alone on 24.11."""
+    return (None,) if SAME_CLUSTER24 else (None, ROOT24)
+
+
+def root24():
+    """The root to act on the 24.11 reference's cluster: None (ours') on 24.11."""
+    return roots()[-1]
+

@@ -1,11 +1,12 @@
 """GET /slurm/v0.0.40-42/reservations/ and /reservation/{name}: our answers
 valid against our document, beside our v0.0.38 records of the same
 reservations, and against the Slurm 24.11 reference, which holds the same
-reservations (this module creates them on both clusters and deletes them).
+reservations (this module creates them on both clusters and deletes them;
+on 24.11, conftest.SAME_CLUSTER24, once on ours' cluster, which both read).
 
-The reservations sit on the ghost nodes and start hours from now. Both
+The reservations sit on the ghost nodes and start hours from now. Two
 clusters create them a moment apart: start and end times are compared as
-durations; everything else must be equal.
+durations there; everything else must be equal (on 24.11 everything).
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import subprocess
 import pytest
 
 import doc40
-from conftest import (ROOT24, created, json_of, one, reference24_doc, req, require_reference24,
-                      run_ours, run_reference24, scontrol, shape, validate)
+from conftest import (SAME_CLUSTER24, created, json_of, one, reference24_doc, req,
+                      require_reference24, roots, run_ours, run_reference24, scontrol, shape,
+                      validate)
 
 PARSERS = ("v0.0.40", "v0.0.41", "v0.0.42")
 PREFIX = "rpy40_"
@@ -34,9 +36,13 @@ FIXTURES = {
 }
 
 
-def scontrol24(*args, check=True):
-    return subprocess.run(["chroot", ROOT24, "scontrol", *args], capture_output=True,
-                          text=True, check=check, timeout=60)
+def scontrol_in(root):
+    """scontrol on the cluster of `root` (None: ours')."""
+    if root is None:
+        return scontrol
+    return lambda *args, check=True: subprocess.run(
+        ["chroot", root, "scontrol", *args], capture_output=True, text=True, check=check,
+        timeout=60)
 
 
 def _on_both():
@@ -44,7 +50,7 @@ def _on_both():
         require_reference24()
     except pytest.skip.Exception:
         return (scontrol,)
-    return (scontrol, scontrol24)
+    return tuple(scontrol_in(root) for root in roots())
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -67,8 +73,10 @@ def ours_only(records):
 
 
 def comparable(record):
-    """A record with its start and end times (a moment apart on the two
-    clusters) replaced by its duration."""
+    """A record with its start and end times (a moment apart on two
+    clusters) replaced by its duration; on 24.11 (one cluster) as it is."""
+    if SAME_CLUSTER24:
+        return record
     out = dict(record)
     start, end = out.pop("start_time"), out.pop("end_time")
     out["duration"] = end["number"] - start["number"]
@@ -176,6 +184,9 @@ def test_list_same_as_reference24(version):
     for name in FIXTURES:
         assert list(ours[name]) == list(theirs[name])
         assert comparable(ours[name]) == comparable(theirs[name]), name
+    if SAME_CLUSTER24:  # one cluster: every reservation, and when they changed
+        assert (data["reservations"], data["last_update"]) == (ref["reservations"],
+                                                               ref["last_update"])
 
 
 @pytest.mark.parametrize("version", PARSERS)

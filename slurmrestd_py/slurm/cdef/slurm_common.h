@@ -80,6 +80,7 @@ typedef struct {
     uint32_t rpc_dump_count;
     uint32_t *rpc_dump_types;
     char **rpc_dump_hostlist;
+#include "release/stats_info.fields"
     ...;
 } stats_info_response_msg_t;
 
