@@ -569,4 +569,3 @@ def roots() -> tuple:
 def root24():
     """The root to act on the 24.11 reference's cluster: None (ours') on 24.11."""
     return roots()[-1]
-
