@@ -5,6 +5,7 @@ import types
 
 import pytest
 
+from slurmrestd_py import slurm
 from slurmrestd_py.errors import ApiError
 from slurmrestd_py.v0_0_40 import diag as d40
 from slurmrestd_py.v0_0_40 import reservations as r40
@@ -99,7 +100,10 @@ def stats(**over):
              rpc_type_size=2, rpc_type_id=[1008, 2009], rpc_type_cnt=[4, 0],
              rpc_type_time=[10, 0], rpc_user_size=1, rpc_user_id=[0], rpc_user_cnt=[3],
              rpc_user_time=[9], rpc_queue_type_count=1, rpc_queue_type_id=[1008],
-             rpc_queue_count=[2], rpc_dump_count=0, rpc_dump_types=[], rpc_dump_hostlist=[])
+             rpc_queue_count=[2], rpc_dump_count=0, rpc_dump_types=[], rpc_dump_hostlist=[],
+             # slurmctld's exit counts by its own index (24.11 keeps them; 22.05 none)
+             schedule_exit=[10, 11, 12, 13, 14, 15], schedule_exit_cnt=6,
+             bf_exit=[20, 21, 22, 23, 24, 25], bf_exit_cnt=6)
     s.update(over)
     return types.SimpleNamespace(**s)
 
@@ -110,7 +114,15 @@ def test_v0_0_40_statistics():
     assert d40.STATISTICS.read(stats(req_time=999))["schedule_cycle_per_minute"] == 0
     assert s["bf_table_size_mean"] == s["bf_queue_len_mean"] == 5
     assert s["req_time"] == {"set": True, "infinite": False, "number": 1000}
-    assert set(s["schedule_exit"].values()) == set(s["bf_exit"].values()) == {0}
+    if slurm.declared("stats_info_response_msg_t", "schedule_exit"):
+        assert s["schedule_exit"] == {"end_job_queue": 10, "default_queue_depth": 11,
+                                      "max_job_start": 12, "max_rpc_cnt": 14,
+                                      "max_sched_time": 15, "licenses": 13}
+        assert s["bf_exit"] == {"end_job_queue": 20, "bf_max_job_start": 21,
+                                "bf_max_job_test": 22, "bf_max_time": 25,
+                                "bf_node_space_size": 24, "state_changed": 23}
+    else:  # 22.05 keeps no such counts
+        assert set(s["schedule_exit"].values()) == set(s["bf_exit"].values()) == {0}
     assert s["rpcs_by_message_type"][0] == {"message_type": "REQUEST_PING", "type_id": 1008,
                                             "count": 4, "average_time": 2, "total_time": 10}
     assert s["rpcs_by_user"] == [{"user": "root", "user_id": 0, "count": 3, "average_time": 3,
@@ -136,7 +148,6 @@ def test_v0_0_42_statistics():
 
 
 def test_diag_failure_has_no_statistics(monkeypatch):
-    from slurmrestd_py import slurm
     from slurmrestd_py.errors import SlurmError
 
     def refused(*args):
