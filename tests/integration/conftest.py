@@ -261,7 +261,12 @@ def run_reference24(request: bytes, user: str = USER, args=REFERENCE24_ARGS, env
     `user`, the way run_reference runs the 22.05 one (it writes the same
     stray header line after a closing response)."""
     require_reference24()
-    return _run([REFERENCE24, *args], request, env, reference=True, user=user, root=ROOT24, **kw)
+    result = _run([REFERENCE24, *args], request, env, reference=True, user=user, root=ROOT24, **kw)
+    if result.status_code and result.responses and b"Unable to start polling" in result.stderr:
+        # After some answers it dies polling the pipe it has read to the end
+        # (exit 1): a fault of its own, the answers are whole.
+        result.status_code = 0
+    return result
 
 
 @functools.lru_cache(maxsize=None)
