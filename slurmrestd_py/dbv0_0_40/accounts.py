@@ -3,9 +3,9 @@
 name the listing's flags otherwise).
 
 The account is dbv0.0.38's. accounts_association/ (24.11's
-slurmdb_accounts_add_cond, which 22.05 lacks) adds the accounts, then an
-association of each on each cluster named (default: this one), and answers
-with the summary slurmdbd 24.11 writes for it."""
+slurmdb_accounts_add_cond, which 22.05 lacks) adds the accounts that do not
+exist, then an association of each on each cluster named (default: this one)
+where it has none, and answers with the summary slurmdbd 24.11 writes for it."""
 from __future__ import annotations
 
 from typing import Callable
@@ -18,7 +18,8 @@ from ..schema import ArrayOf, Enum, Field, Obj, Str
 from ..slurm import conditions, ffi
 from ..slurmdb.session import ENV, Conditions, DbError, partial
 from ..slurmdb.writers import Failed, Store, flag_names, new_assoc, run, string
-from ..errors import ESLURM_DATA_PATH_NOT_FOUND, ESLURM_REST_FAIL_PARSING
+from ..errors import (ESLURM_DATA_PATH_NOT_FOUND, ESLURM_REST_FAIL_PARSING,
+                      SLURM_NO_CHANGE_IN_DATA, SlurmError)
 from .associations import ASSOC_REC_SET
 from .common import (ASSOC_SHORT_LIST, COORD_LIST, OPENAPI_RESP, STRING_LIST, Text,
                      coordinators, coordinators_input, getter, operation, poster,
@@ -167,17 +168,38 @@ def associations(store: Store, template, clusters: list[str], accounts: list[str
     return made
 
 
+def assoc_line(a) -> str:
+    """One association's line of slurmdbd 24.11's answer."""
+    out = f"  C = {slurm.text(a.cluster):<10} A = {slurm.text(a.acct):<20}"
+    if a.user != ffi.NULL:
+        out += f" U = {slurm.text(a.user):<9}"
+        if a.partition != ffi.NULL:
+            out += f" P = {slurm.text(a.partition)}"
+    return out + "\n"
+
+
 def summary(assocs: list) -> str:
     """The associations part of slurmdbd 24.11's answer."""
-    out = " Associations =\n"
-    for a in assocs:
-        out += f"  C = {slurm.text(a.cluster):<10} A = {slurm.text(a.acct):<20}"
-        if a.user != ffi.NULL:
-            out += f" U = {slurm.text(a.user):<9}"
-            if a.partition != ffi.NULL:
-                out += f" P = {slurm.text(a.partition)}"
-        out += "\n"
-    return out
+    return " Associations =\n" + "".join(assoc_line(a) for a in assocs)
+
+
+def existing(db, names: list[str], clusters: list[str]) -> tuple[set, set]:
+    """The accounts of `names` that exist (not deleted), and the (cluster,
+    account) pairs of `clusters` x `names` that have an account association."""
+    with Conditions() as cond:
+        acct_cond = ffi.new("slurmdb_account_cond_t *")
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
+        assoc_cond.acct_list = cond.exact(*names)
+        acct_cond.assoc_cond = assoc_cond
+        accounts = {slurm.text(a.name).lower() for a in
+                    db.get("slurmdb_accounts_get", acct_cond, "slurmdb_account_rec_t *")}
+        assoc_cond = ffi.new("slurmdb_assoc_cond_t *")
+        assoc_cond.acct_list = cond.exact(*names)
+        assoc_cond.cluster_list = cond.exact(*clusters)
+        pairs = {(slurm.text(a.cluster), slurm.text(a.acct).lower()) for a in
+                 db.get("slurmdb_associations_get", assoc_cond, "slurmdb_assoc_rec_t *")
+                 if not slurm.text(a.user) and not slurm.text(a.partition)}
+    return accounts, pairs
 
 
 def add_cond(db, body, query) -> dict:
@@ -191,8 +213,14 @@ def add_cond(db, body, query) -> dict:
     short = store.new("slurmdb_account_rec_t *")
     parse_into(ACCOUNT_SHORT, short, body.get("account"), "account", store)
     parent = slurm.text(template.parent_acct)
+    # As slurmdbd 24.11: an account that exists is not added again, nor an
+    # association that exists (a line says so instead); nothing new is 304.
+    have_accounts, have_assocs = existing(db, names, clusters)
     made = []
     for name in names:
+        if name.lower() in have_accounts:
+            continue
+        have_accounts.add(name.lower())
         acct = store.new("slurmdb_account_rec_t *")
         acct.name = store.string(name)
         # sacctmgr's defaults: the name, or the parent (not root) as organization.
@@ -200,14 +228,29 @@ def add_cond(db, body, query) -> dict:
         acct.organization = (short.organization if short.organization != ffi.NULL else
                              store.string(parent) if parent and parent != "root" else acct.name)
         made.append(acct)
-    assocs = associations(store, template, clusters, names)
-    db.add("slurmdb_accounts_add", store.list(made))
-    db.add("slurmdb_associations_add", store.list(assocs))
-    text = " Adding Account(s)\n" + "".join(f"  {n}\n" for n in names)
-    text += (" Settings\n  Description     = "
-             f"{slurm.text(short.description) or 'Account Name'}\n  Organization    = "
-             f"{slurm.text(short.organization) or 'Parent/Account Name'}\n")
-    return {"added_accounts": text + summary(assocs)}
+    assocs, lines = [], ""
+    for assoc in associations(store, template, clusters, names):
+        key = (slurm.text(assoc.cluster), slurm.text(assoc.acct).lower())
+        if key in have_assocs:
+            lines += (f"Already existing account {slurm.text(assoc.acct)} on cluster "
+                      f"{key[0]}\n")
+            continue
+        # (slurmdbd heads the lines only when an added one comes first.)
+        lines += ("" if lines else " Associations =\n") + assoc_line(assoc)
+        have_assocs.add(key)
+        assocs.append(assoc)
+    if not made and not assocs:
+        raise SlurmError(SLURM_NO_CHANGE_IN_DATA, "slurmdb_accounts_add_cond")
+    text = ""
+    if made:
+        db.add("slurmdb_accounts_add", store.list(made))
+        text = " Adding Account(s)\n" + "".join(f"  {slurm.text(m.name)}\n" for m in made)
+        text += (" Settings\n  Description     = "
+                 f"{slurm.text(short.description) or 'Account Name'}\n  Organization    = "
+                 f"{slurm.text(short.organization) or 'Parent/Account Name'}\n")
+    if assocs:
+        db.add("slurmdb_associations_add", store.list(assocs))
+    return {"added_accounts": text + lines}
 
 
 def remove(db, call) -> list[str]:

@@ -282,6 +282,43 @@ def test_accounts_association(version, clean, openapi_doc):
 
 
 @pytest.mark.parametrize("version", PARSERS)
+def test_accounts_association_existing(version, clean, openapi_doc):
+    """Accounts that exist are told of and not added again; the new ones of
+    the same request are added (in either order); nothing new is 304."""
+    path = f"/slurmdb/{version}/accounts_association/"
+    # Names of this test's own: 24.11's slurmdbd may keep stale associations
+    # of names that were once added twice.
+    e1, e2, e3 = (f"{PREFIX}e{n}" for n in (1, 2, 3))
+
+    def story(side, root):
+        seen = [write(side, "POST", path, {"association_condition": {
+            "accounts": [e1], "clusters": CLUSTERS}, "account": {"description": "first"}},
+            openapi_doc)["added_accounts"]]
+        for names in ((e1, e2), (e3, e2, e1), (e2, e1)):
+            status, data = call(side, "POST", path, {"association_condition": {
+                "accounts": list(names), "clusters": CLUSTERS}, "account": {}})
+            if side == "ours" and data is not None:
+                validate(openapi_doc, (_template(openapi_doc, path), "post", status), data)
+            seen.append((status, data and (sorted(data), data["added_accounts"],
+                                           data["errors"])))
+        seen += [sacctmgr("list", "account", f"{e1},{e2},{e3}",
+                          "format=account,description", root=root),
+                 sacctmgr("list", "association", f"account={e1},{e2},{e3}",
+                          "format=cluster,account,user,parentname", root=root)]
+        return seen
+    _, (s2, add2), (s3, add3), (s4, add4), accounts, assocs = told_alike(story)
+    assert (s2, s3, s4, add4) == (200, 200, 304, None)
+    assert add2[1] == (f" Adding Account(s)\n  {e2}\n Settings\n  Description     = Account Name"
+                       f"\n  Organization    = Parent/Account Name\nAlready existing account "
+                       f"{e1} on cluster restcluster\n  C = restcluster A = {e2:<20}\n")
+    assert add3[1].endswith(f" Associations =\n  C = restcluster A = {e3:<20}\nAlready "
+                            f"existing account {e2} on cluster restcluster\nAlready existing "
+                            f"account {e1} on cluster restcluster\n")
+    assert accounts.splitlines()[0] == f"{e1}|first"
+    assert sorted(assocs.splitlines()) == [f"restcluster|{e}||root" for e in (e1, e2, e3)]
+
+
+@pytest.mark.parametrize("version", PARSERS)
 def test_users_association(version, clean, openapi_doc):
     db = f"/slurmdb/{version}"
     body = {"association_condition": {
