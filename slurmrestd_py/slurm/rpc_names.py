@@ -1,4 +1,4 @@
-"""Slurm 22.05 RPC message type id -> name table.
+"""Slurm RPC message type id -> name tables (22.05, and 24.11's changes).
 
 ``RPC_NAMES`` maps every ``slurm_msg_type_t`` id for which Slurm's internal
 ``rpc_num2string(uint16_t)`` (src/common/slurm_protocol_defs.c) returns a real
@@ -17,9 +17,14 @@ Generated (do not edit by hand): a small C program declaring
 Debian's /usr/lib/x86_64-linux-gnu/libslurm.a (libslurm-dev 22.05.8-4+deb12u3;
 the function is not exported by libslurm.so), called for every id
 0..65535, and every result differing from ``str(id)`` was kept here.
+``CHANGED_24_11`` was made the same way from the trixie root's libslurm.a
+(libslurm-dev 24.11.5-4+deb13u1; libslurm.so.42 does not export it either),
+keeping the ids whose name differs from ``RPC_NAMES`` (24.11 drops none).
 """
 
 from __future__ import annotations
+
+from . import VERSION
 
 RPC_NAMES: dict[int, str] = {
     1001: "REQUEST_NODE_REGISTRATION_STATUS",
@@ -207,13 +212,66 @@ RPC_NAMES: dict[int, str] = {
     11008: "SLURMSCRIPTD_SHUTDOWN",
 }
 
+# 24.11 adds message types, drops the stray comma of 1023 and renumbers the
+# slurmscriptd ones; every other id keeps its 22.05 name.
+CHANGED_24_11: dict[int, str] = {
+    1006: "REQUEST_RECONFIGURE_SACKD",
+    1023: "REQUEST_SET_FS_DAMPENING_FACTOR",
+    1024: "RESPONSE_NODE_REGISTRATION",
+    1025: "REQUEST_SET_SUSPEND_EXC_NODES",
+    1026: "REQUEST_SET_SUSPEND_EXC_PARTS",
+    1027: "REQUEST_SET_SUSPEND_EXC_STATES",
+    1028: "REQUEST_DBD_RELAY",
+    2057: "REQUEST_JOB_STATE",
+    2058: "RESPONSE_JOB_STATE",
+    2300: "REQUEST_TLS_CERT",
+    2301: "RESPONSE_TLS_CERT",
+    3016: "REQUEST_NODE_ALIAS_ADDRS",
+    3017: "RESPONSE_NODE_ALIAS_ADDRS",
+    4029: "REQUEST_SBCAST_CRED_NO_JOB",
+    5008: "REQUEST_STEP_BY_CONTAINER_ID",
+    5009: "RESPONSE_STEP_BY_CONTAINER_ID",
+    5041: "REQUEST_KILL_JOBS",
+    5042: "RESPONSE_KILL_JOBS",
+    6501: "REQUEST_PERSIST_INIT_TLS",
+    11003: "SLURMSCRIPTD_REQUEST_RUN_SCRIPT",
+    11004: "SLURMSCRIPTD_REQUEST_SCRIPT_COMPLETE",
+    11005: "SLURMSCRIPTD_REQUEST_UPDATE_DEBUG_FLAGS",
+    11006: "SLURMSCRIPTD_REQUEST_UPDATE_LOG",
+    11007: "SLURMSCRIPTD_SHUTDOWN",
+    11008: "SLURMSCRIPTD_REQUEST_BB_SCRIPT_INFO",
+    12001: "REQUEST_CONTAINER_START",
+    12002: "RESPONSE_CONTAINER_START",
+    12003: "REQUEST_CONTAINER_PTY",
+    12004: "RESPONSE_CONTAINER_PTY",
+    12005: "REQUEST_CONTAINER_EXEC",
+    12006: "RESPONSE_CONTAINER_EXEC",
+    12007: "REQUEST_CONTAINER_KILL",
+    12008: "RESPONSE_CONTAINER_KILL",
+    12009: "REQUEST_CONTAINER_DELETE",
+    12010: "RESPONSE_CONTAINER_DELETE",
+    12011: "REQUEST_CONTAINER_STATE",
+    12012: "RESPONSE_CONTAINER_STATE",
+}
+
+
+def names_for(version: tuple[int, ...]) -> dict[int, str]:
+    """The table of ``rpc_num2string`` of the Slurm release ``version``."""
+    if tuple(version[:2]) >= (24, 11):
+        return {**RPC_NAMES, **CHANGED_24_11}
+    return RPC_NAMES
+
+
+# The table of the release the binding is built for.
+_NAMES = names_for(VERSION)
+
 
 def rpc_name(type_id: int) -> str:
     """Return the name ``rpc_num2string`` gives for ``type_id``.
 
     Unknown ids yield the decimal id as a string, as Slurm does.
     """
-    name = RPC_NAMES.get(type_id)
+    name = _NAMES.get(type_id)
     if name is not None:
         return name
     return str(type_id)

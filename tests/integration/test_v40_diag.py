@@ -91,3 +91,9 @@ def test_shaped_as_reference24(version):
             r, o = ref["statistics"][key], ours["statistics"][key]
             assert list(o) == list(r) and all(o[k] >= r[k] for k in r), key
         assert ref["statistics"]["schedule_exit"]["end_job_queue"] > 0  # jobs were scheduled
+        # Named by the controller's release, the reference's (rpc_num2string of 24.11).
+        names = [{r["type_id"]: r["message_type"] for r in d["statistics"]["rpcs_by_message_type"]}
+                 for d in (ref, ours)]
+        common = names[0].keys() & names[1].keys()
+        assert common
+        assert {t: names[1][t] for t in common} == {t: names[0][t] for t in common}

@@ -353,6 +353,7 @@ typedef struct {
     char *script;
     char *submit_line;
     char *used_gres;
+#include "release/job_rec.fields"
     ...;
 } slurmdb_job_rec_t;
 
