@@ -106,9 +106,14 @@ copy() {
     local dir=$1
     [ -x "$dir/bin/bash" ] || { log "$dir is not a root built by '$0 build'"; exit 1; }
     rm -rf "$dir/src"; mkdir -p "$dir/src"
-    (cd "$SRC" && git ls-files -z --cached --others --exclude-standard \
-        | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _ \
-        | tar --null -T - -cf -) | tar -xf - -C "$dir/src"
+    if git -C "$SRC" rev-parse 2>/dev/null; then
+        (cd "$SRC" && git ls-files -z --cached --others --exclude-standard \
+            | xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' _ \
+            | tar --null -T - -cf -) | tar -xf - -C "$dir/src"
+    else  # a copy itself (a root's /src, no git there): all but build products
+        tar -C "$SRC" --exclude=./build --exclude='*.egg-info' --exclude=__pycache__ -cf - . \
+            | tar -xf - -C "$dir/src"
+    fi
 }
 
 run() {
