@@ -95,8 +95,9 @@ build() {
     sources "$suite" > "$dir/etc/apt/sources.list"
     cp /etc/hosts /etc/resolv.conf "$dir/etc/"
     # pip verifies against this machine's certificate chain; apt needs nothing.
-    # (Inside a root, that chain is the one this root was given.)
-    local ca; for ca in /etc/ssl/certs/ca-certificates.crt /etc/host-ca-certificates.crt; do
+    # Inside a root, the chain it was given comes first: its own /etc/ssl
+    # holds Debian's stock bundle once a package installs ca-certificates.
+    local ca; for ca in /etc/host-ca-certificates.crt /etc/ssl/certs/ca-certificates.crt; do
         [ -f "$ca" ] && { cp "$ca" "$dir/etc/host-ca-certificates.crt"; break; }
     done
 }
