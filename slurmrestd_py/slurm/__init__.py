@@ -137,8 +137,9 @@ def warm_resolver() -> None:
             pass  # each RPC reports it
 
 
-# Who the RPCs act as (uid, gid), for what names its owner: a submitted job.
-_acting = (NO_VAL, NO_VAL)
+# The user a token's RPCs act as (None: the daemon's own uid), for what names
+# its owner: a submitted job. Looked up only when one is submitted.
+_acting: str | None = None
 
 
 def act_as(token: str | None, user: str | None = None, acting: str | None = None) -> None:
@@ -151,18 +152,20 @@ def act_as(token: str | None, user: str | None = None, acting: str | None = None
     load_auth(token is not None)
     if token is not None:
         _thread_config(token, user)
-    try:
-        entry = pwd.getpwnam(acting) if token is not None and acting else None
-    except KeyError:
-        entry = None  # slurmctld decides whether it knows the user
-    _acting = (entry.pw_uid, entry.pw_gid) if entry else (os.getuid(), os.getgid())
+    _acting = acting if token is not None else None
 
 
 def job_owner() -> tuple[int, int]:
     """The uid and gid a job description names as its owner. 24.11's
     slurmctld refuses a job naming none ("rejecting requested UID=NO_VAL");
     22.05's takes the credential's, as its reference leaves them unset."""
-    return _acting if VERSION[:2] >= (23, 2) else (NO_VAL, NO_VAL)
+    if VERSION[:2] < (23, 2):
+        return NO_VAL, NO_VAL
+    try:
+        entry = pwd.getpwnam(_acting) if _acting else None
+    except KeyError:
+        entry = None  # slurmctld decides whether it knows the user
+    return (entry.pw_uid, entry.pw_gid) if entry else (os.getuid(), os.getgid())
 
 
 def _thread_config(token: str, user: str | None) -> None:

@@ -185,8 +185,10 @@ def test_list_same_as_reference24(version):
         assert list(ours[name]) == list(theirs[name])
         assert comparable(ours[name]) == comparable(theirs[name]), name
     if SAME_CLUSTER24:  # one cluster: every reservation, and when they changed
-        assert (data["reservations"], data["last_update"]) == (ref["reservations"],
-                                                               ref["last_update"])
+        assert data["reservations"] == ref["reservations"]
+        # The controller moves last_update by itself (a reservation starting
+        # or ending) between the two requests: ours, asked second, is no older.
+        assert data["last_update"]["number"] >= ref["last_update"]["number"]
 
 
 @pytest.mark.parametrize("version", PARSERS)
